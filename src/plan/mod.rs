@@ -7,6 +7,7 @@
 //! kubectl argv from them. The serde form of these types is the plan-file format
 //! (`--plan`, `--save-plan`) and, made strict, the model's structured-output schema.
 
+pub mod equivalent;
 pub mod kinds;
 pub mod validate;
 
