@@ -9,6 +9,7 @@
 
 pub mod equivalent;
 pub mod kinds;
+pub mod summary;
 pub mod validate;
 
 use serde::{Deserialize, Serialize};

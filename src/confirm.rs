@@ -1,0 +1,35 @@
+//! Asking for consent before a change: one question, default No.
+//!
+//! The prompt goes to stderr (stdout is the product), names what will change and
+//! where, and treats anything but an explicit yes as no. Ctrl-C at the prompt
+//! restores the terminal and reports an interruption.
+
+use dialoguer::Confirm;
+use dialoguer::console::Term;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answer {
+    Yes,
+    No,
+    /// No terminal to ask at: nothing may change.
+    NoTerminal,
+    Interrupted,
+}
+
+/// Asks at the terminal on stderr; Enter means No.
+pub fn ask(question: &str) -> anyhow::Result<Answer> {
+    let result = Confirm::new()
+        .with_prompt(question)
+        .default(false)
+        .show_default(true)
+        .wait_for_newline(true)
+        .interact_on_opt(&Term::stderr());
+    match result {
+        Ok(Some(true)) => Ok(Answer::Yes),
+        Ok(Some(false)) | Ok(None) => Ok(Answer::No),
+        Err(_) => {
+            let _ = Term::stderr().show_cursor();
+            Ok(Answer::Interrupted)
+        }
+    }
+}

@@ -1,0 +1,734 @@
+//! Runs a validated plan: preview every change, ask once, apply in order, report.
+//!
+//! This is where the safety model is enforced. Every change is previewed as a
+//! server-side dry run of the very request the apply will send, diffed against the
+//! live object; nothing changes until the person says yes at a prompt (default No)
+//! or passed `--yes`; `--dry-run` stops after the preview; without a terminal and
+//! without `--yes` nothing changes. The apply stops at the first failure and the
+//! report says exactly what was applied, what failed and what was not attempted.
+//! Reads need no consent and pass kubectl's output through.
+
+pub mod request;
+mod suggest;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use anyhow::Context;
+use serde_json::Value;
+
+use crate::exit::UserError;
+use crate::kubectl::{Captured, Kubectl, display_command};
+use crate::output::{self, OperationReport, Report, Source, Status, Usage};
+use crate::plan::equivalent::equivalent_args;
+use crate::plan::summary::summary;
+use crate::plan::validate::{Limits, validate};
+use crate::plan::{Operation, Plan};
+use crate::preview::{self, ObjectPreview, mask};
+use request::{After, Before, ChangeRequest, Needs, Prefetched, Request};
+
+/// How this run may behave: consent, output and bounds.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub yes: bool,
+    pub dry_run: bool,
+    pub json: bool,
+    pub quiet: bool,
+    pub color: bool,
+    /// A person is there to answer a prompt (stdin and stderr are terminals).
+    pub interactive: bool,
+    pub limits: Limits,
+    /// Extra flags shown in equivalent commands (the forwarded globals: `-n shop`, `--context x`).
+    pub shown_globals: Vec<String>,
+}
+
+/// Where the plan came from, for the report.
+#[derive(Debug, Clone)]
+pub struct Origin {
+    pub request: Option<String>,
+    pub source: Source,
+    pub usage: Option<Usage>,
+}
+
+/// A finished run: its report and how the process should exit.
+#[derive(Debug)]
+pub struct Outcome {
+    pub report: Report,
+    pub error: Option<UserError>,
+}
+
+/// Set by Ctrl-C; checked between kubectl calls so a call in flight always finishes.
+#[derive(Debug, Clone, Default)]
+pub struct Interrupt(Arc<AtomicBool>);
+
+impl Interrupt {
+    /// Starts listening for Ctrl-C for the rest of the process.
+    pub fn listen() -> Interrupt {
+        let flag = Interrupt::default();
+        let inner = flag.0.clone();
+        tokio::spawn(async move {
+            if tokio::signal::ctrl_c().await.is_ok() {
+                inner.store(true, Ordering::SeqCst);
+            }
+        });
+        flag
+    }
+
+    pub fn raised(&self) -> bool {
+        self.0.load(Ordering::SeqCst)
+    }
+}
+
+/// The plan as it would run, without contacting the cluster (`--explain`).
+pub fn explain(plan: &Plan, origin: Origin, settings: &Settings) -> Report {
+    let operations = plan
+        .operations
+        .iter()
+        .map(|op| {
+            let mut report = operation_report(op, settings);
+            report.status = Status::Planned;
+            report
+        })
+        .collect();
+    report(origin, settings, None, "explained", operations)
+}
+
+/// Previews, asks, applies and reports. Prints human output as it goes unless `--json`.
+pub async fn run(
+    kubectl: &Kubectl,
+    plan: &Plan,
+    origin: Origin,
+    settings: &Settings,
+    interrupt: &Interrupt,
+) -> anyhow::Result<Outcome> {
+    validate(plan, &settings.limits).map_err(|e| UserError::Usage(e.message))?;
+    let mut operations: Vec<OperationReport> = plan
+        .operations
+        .iter()
+        .map(|op| operation_report(op, settings))
+        .collect();
+    let context = if plan.has_changes() || settings.json {
+        current_context(kubectl).await
+    } else {
+        None
+    };
+
+    if !plan.has_changes() {
+        let error = run_reads(kubectl, plan, &mut operations, settings).await?;
+        return Ok(Outcome {
+            report: report(
+                origin,
+                settings,
+                context,
+                if error.is_some() { "failed" } else { "ok" },
+                operations,
+            ),
+            error,
+        });
+    }
+
+    // Preview every change before asking anything.
+    let now = now_rfc3339();
+    let mut requests: Vec<Option<ChangeRequest>> = Vec::new();
+    for (index, op) in plan.operations.iter().enumerate() {
+        if !op.is_change() {
+            requests.push(None);
+            continue;
+        }
+        match preview_change(kubectl, op, settings, &now).await {
+            Ok((change, previews, text)) => {
+                let report = &mut operations[index];
+                report.argv = masked_argv(&change.apply_argv());
+                let no_change = !previews.is_empty()
+                    && previews.iter().all(ObjectPreview::is_no_change)
+                    || previews.is_empty() && text.is_none() && change.after != After::Drained;
+                report.preview = Some(previews);
+                report.preview_text = text;
+                report.status = if no_change {
+                    Status::NoChange
+                } else {
+                    Status::NotAttempted
+                };
+                requests.push(Some(change));
+            }
+            Err(error) => {
+                let failed = &mut operations[index];
+                failed.status = Status::Failed;
+                failed.stderr = Some(mask::redact_text(&format!("{error:#}")));
+                if !settings.json {
+                    print_previews(&operations[..=index], settings);
+                }
+                let user_error = match error.downcast::<UserError>() {
+                    Ok(user) => user,
+                    Err(other) => UserError::Failure(format!(
+                        "the preview of operation {} failed, so nothing was changed: {other:#}",
+                        index + 1
+                    )),
+                };
+                return Ok(Outcome {
+                    report: report(origin, settings, context, "failed", operations),
+                    error: Some(user_error),
+                });
+            }
+        }
+        if interrupt.raised() {
+            return interrupted(origin, settings, context, operations);
+        }
+    }
+
+    if !settings.json {
+        print_previews(&operations, settings);
+    }
+    let pending = operations
+        .iter()
+        .filter(|o| o.kind == "change" && o.status != Status::NoChange)
+        .count();
+    if pending == 0 {
+        if !settings.json {
+            println!("no change: the cluster already looks like this");
+        }
+        return Ok(Outcome {
+            report: report(origin, settings, context, "no-change", operations),
+            error: None,
+        });
+    }
+    if settings.dry_run {
+        mark(&mut operations, Status::NotAttempted, Status::Previewed);
+        if !settings.json {
+            eprintln!("dry run: nothing was applied");
+        }
+        return Ok(Outcome {
+            report: report(origin, settings, context, "previewed", operations),
+            error: None,
+        });
+    }
+    if !settings.yes {
+        let question = consent_question(pending, context.as_ref());
+        let answer = if settings.interactive {
+            crate::confirm::ask(&question)?
+        } else {
+            crate::confirm::Answer::NoTerminal
+        };
+        match answer {
+            crate::confirm::Answer::Yes => {}
+            crate::confirm::Answer::No => {
+                mark(&mut operations, Status::NotAttempted, Status::Declined);
+                return Ok(Outcome {
+                    report: report(origin, settings, context, "declined", operations),
+                    error: Some(UserError::Declined("nothing was changed".into())),
+                });
+            }
+            crate::confirm::Answer::NoTerminal => {
+                mark(&mut operations, Status::NotAttempted, Status::Declined);
+                return Ok(Outcome {
+                    report: report(origin, settings, context, "declined", operations),
+                    error: Some(UserError::Declined(
+                        "there is no terminal to ask for consent, so nothing was changed; add --yes to apply, or --dry-run to only preview".into(),
+                    )),
+                });
+            }
+            crate::confirm::Answer::Interrupted => {
+                return interrupted(origin, settings, context, operations);
+            }
+        }
+    }
+
+    // Apply in order; stop at the first failure.
+    for (index, op) in plan.operations.iter().enumerate() {
+        if interrupt.raised() {
+            return interrupted(origin, settings, context, operations);
+        }
+        let report_entry = &mut operations[index];
+        if report_entry.status == Status::NoChange {
+            continue;
+        }
+        let captured = match &requests[index] {
+            Some(change) => {
+                kubectl
+                    .run(&change.apply_argv(), change.stdin.clone())
+                    .await?
+            }
+            None => {
+                let argv = equivalent_args(op);
+                if settings.json {
+                    kubectl.run(&argv, None).await?
+                } else {
+                    let code = kubectl.stream(&argv).await?;
+                    Captured {
+                        status: code,
+                        stdout: Vec::new(),
+                        stderr: String::new(),
+                    }
+                }
+            }
+        };
+        record(report_entry, &captured, op.is_change());
+        if !settings.json && op.is_change() {
+            print!(
+                "{}",
+                output::human_outcome(index, report_entry, settings.color)
+            );
+        }
+        if captured.status != 0 {
+            if !settings.json {
+                for (later, entry) in operations.iter().enumerate().skip(index + 1) {
+                    if entry.status == Status::NotAttempted {
+                        print!("{}", output::human_outcome(later, entry, settings.color));
+                    }
+                }
+            }
+            let message = format!(
+                "operation {} failed; {} earlier change(s) were applied, the rest were not attempted",
+                index + 1,
+                operations[..index]
+                    .iter()
+                    .filter(|o| o.status == Status::Applied)
+                    .count()
+            );
+            return Ok(Outcome {
+                report: report(origin, settings, context, "failed", operations),
+                error: Some(UserError::Failure(message)),
+            });
+        }
+    }
+    Ok(Outcome {
+        report: report(origin, settings, context, "ok", operations),
+        error: None,
+    })
+}
+
+/// Runs a plan of reads only; human output passes kubectl's through unchanged.
+async fn run_reads(
+    kubectl: &Kubectl,
+    plan: &Plan,
+    operations: &mut [OperationReport],
+    settings: &Settings,
+) -> anyhow::Result<Option<UserError>> {
+    for (index, op) in plan.operations.iter().enumerate() {
+        let argv = equivalent_args(op);
+        let captured = if settings.json {
+            kubectl.run(&argv, None).await?
+        } else {
+            let status = kubectl.stream(&argv).await?;
+            Captured {
+                status,
+                stdout: Vec::new(),
+                stderr: String::new(),
+            }
+        };
+        record(&mut operations[index], &captured, false);
+        if captured.status != 0 {
+            for entry in operations.iter_mut().skip(index + 1) {
+                entry.status = Status::NotAttempted;
+            }
+            return Ok(Some(UserError::Failure(format!(
+                "kubectl {} exited with status {}",
+                argv.join(" "),
+                captured.status
+            ))));
+        }
+    }
+    Ok(None)
+}
+
+fn record(entry: &mut OperationReport, captured: &Captured, is_change: bool) {
+    entry.exit_code = Some(captured.status);
+    entry.status = match (captured.status, is_change) {
+        (0, true) => Status::Applied,
+        (0, false) => Status::Read,
+        _ => Status::Failed,
+    };
+    // A change's output is the applied object: the preview already shows it, masked.
+    if !is_change {
+        entry.stdout = Some(String::from_utf8_lossy(&captured.stdout).into_owned());
+    }
+    entry.stderr = Some(mask::redact_text(&captured.stderr));
+}
+
+fn mark(operations: &mut [OperationReport], from: Status, to: Status) {
+    for op in operations.iter_mut().filter(|o| o.status == from) {
+        op.status = to;
+    }
+}
+
+fn interrupted(
+    origin: Origin,
+    settings: &Settings,
+    context: Option<KubeContext>,
+    operations: Vec<OperationReport>,
+) -> anyhow::Result<Outcome> {
+    if !settings.json {
+        for (index, entry) in operations
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| e.kind == "change")
+        {
+            eprint!("{}", output::human_outcome(index, entry, settings.color));
+        }
+    }
+    Ok(Outcome {
+        report: report(origin, settings, context, "interrupted", operations),
+        error: Some(UserError::Interrupted),
+    })
+}
+
+fn print_previews(operations: &[OperationReport], settings: &Settings) {
+    let mut out = String::new();
+    for (index, op) in operations
+        .iter()
+        .enumerate()
+        .filter(|(_, o)| o.kind == "change")
+    {
+        out.push_str(&output::human_preview(
+            index,
+            op,
+            settings.color,
+            settings.quiet,
+        ));
+    }
+    print!("{out}");
+}
+
+fn consent_question(pending: usize, context: Option<&KubeContext>) -> String {
+    let changes = if pending == 1 {
+        "1 change".to_string()
+    } else {
+        format!("{pending} changes")
+    };
+    match context {
+        Some(c) => format!(
+            "Apply {changes} to context {} (namespace {})?",
+            c.name,
+            c.namespace.as_deref().unwrap_or("default")
+        ),
+        None => format!("Apply {changes}?"),
+    }
+}
+
+/// The context and namespace the run talks to.
+#[derive(Debug, Clone)]
+pub struct KubeContext {
+    pub name: String,
+    pub namespace: Option<String>,
+}
+
+/// Reads the effective context and namespace (flags included) from kubectl itself.
+async fn current_context(kubectl: &Kubectl) -> Option<KubeContext> {
+    let args: Vec<String> = ["config", "view", "--minify", "-o", "json"]
+        .map(String::from)
+        .into();
+    let captured = kubectl.run(&args, None).await.ok()?;
+    let view: Value = serde_json::from_slice(&captured.stdout).ok()?;
+    let name = view.get("current-context")?.as_str()?.to_string();
+    let namespace = view
+        .pointer("/contexts/0/context/namespace")
+        .and_then(Value::as_str)
+        .map(str::to_string);
+    Some(KubeContext { name, namespace })
+}
+
+fn report(
+    origin: Origin,
+    settings: &Settings,
+    context: Option<KubeContext>,
+    status: &'static str,
+    operations: Vec<OperationReport>,
+) -> Report {
+    Report {
+        schema_version: output::SCHEMA_VERSION,
+        request: origin.request,
+        source: origin.source,
+        context: context.as_ref().map(|c| c.name.clone()),
+        namespace: context.and_then(|c| c.namespace),
+        dry_run: settings.dry_run,
+        status,
+        operations,
+        usage: origin.usage,
+    }
+}
+
+fn operation_report(op: &Operation, settings: &Settings) -> OperationReport {
+    let args = equivalent_args(op);
+    let mut shown = args.clone();
+    shown.extend(settings.shown_globals.iter().cloned());
+    OperationReport {
+        summary: summary(op),
+        kind: if op.is_change() { "change" } else { "read" },
+        operation: masked_operation(op),
+        equivalent_command: display_command(&masked_argv(&shown)),
+        argv: masked_argv(&args),
+        preview: None,
+        preview_text: None,
+        status: Status::NotAttempted,
+        exit_code: None,
+        stdout: None,
+        stderr: None,
+    }
+}
+
+/// The operation as recorded: secret values replaced by the mask.
+fn masked_operation(op: &Operation) -> Operation {
+    let mut op = op.clone();
+    match &mut op {
+        Operation::CreateSecret { data, .. } => {
+            data.iter_mut().for_each(|kv| kv.value = mask::MASK.into())
+        }
+        Operation::SetEnv { set, .. } | Operation::RunPod { env: set, .. } => {
+            for kv in set.iter_mut() {
+                if mask::is_credential_name(&kv.key) || mask::looks_like_credential(&kv.value) {
+                    kv.value = mask::MASK.into();
+                }
+            }
+        }
+        _ => {}
+    }
+    op
+}
+
+/// `KEY=value` arguments whose key or value looks like a credential are masked.
+fn masked_argv(argv: &[String]) -> Vec<String> {
+    argv.iter()
+        .map(|arg| {
+            let body = arg
+                .strip_prefix("--from-literal=")
+                .or_else(|| arg.strip_prefix("--env="))
+                .unwrap_or(arg);
+            match body.split_once('=') {
+                Some((key, value))
+                    if !key.starts_with('-')
+                        && (mask::is_credential_name(key)
+                            || mask::looks_like_credential(value)) =>
+                {
+                    format!("{}{key}={}", &arg[..arg.len() - body.len()], mask::MASK)
+                }
+                _ => arg.clone(),
+            }
+        })
+        .collect()
+}
+
+/// Previews one change: live state and server dry run (concurrently where the
+/// request does not depend on the live state), normalized and diffed.
+async fn preview_change(
+    kubectl: &Kubectl,
+    op: &Operation,
+    settings: &Settings,
+    now: &str,
+) -> anyhow::Result<(ChangeRequest, Vec<ObjectPreview>, Option<String>)> {
+    let mut prefetched = Prefetched::default();
+    match request::needs(op)? {
+        Needs::Nothing => {}
+        Needs::Target(target) => {
+            prefetched.target = Some(fetch_target(kubectl, &target).await?);
+        }
+        Needs::TargetAndReplicaSets(target) => {
+            let rs_argv = request::replicasets_argv(&target.namespace);
+            let (live, replicasets) = tokio::join!(
+                fetch_target(kubectl, &target),
+                kubectl.run_checked(&rs_argv, None)
+            );
+            prefetched.target = Some(live?);
+            prefetched.replicasets = Some(parse_json(&replicasets?.stdout)?);
+        }
+    }
+    let change = match request::build(op, &prefetched, &settings.limits, now)? {
+        Request::Change(change) => change,
+        Request::Read(_) => anyhow::bail!("{} is not a change", op.verb()),
+    };
+
+    let live = async {
+        if let Some(value) = prefetched.target.clone() {
+            return Ok(Some(value));
+        }
+        match &change.target {
+            Some(target) => fetch_target(kubectl, target).await.map(Some),
+            None => Ok(None),
+        }
+    };
+    let before = async {
+        match &change.before {
+            Before::Read { argv, stdin } => {
+                let captured = kubectl.run_checked(argv, stdin.clone()).await?;
+                Ok(Some(parse_json_or_empty(&captured.stdout)?))
+            }
+            Before::CurrentContext => {
+                let argv: Vec<String> = ["config", "current-context"].map(String::from).into();
+                let captured = kubectl.run(&argv, None).await?;
+                Ok(Some(context_object(
+                    String::from_utf8_lossy(&captured.stdout).trim(),
+                )))
+            }
+            Before::Nothing | Before::Target => Ok::<Option<Value>, anyhow::Error>(None),
+        }
+    };
+    let dry_run = async {
+        match &change.after {
+            After::Context(name) => {
+                let argv: Vec<String> = ["config", "get-contexts", "-o", "name"]
+                    .map(String::from)
+                    .into();
+                let captured = kubectl.run_checked(&argv, None).await?;
+                let known = String::from_utf8_lossy(&captured.stdout).into_owned();
+                if !known.lines().any(|l| l.trim() == name) {
+                    return Err(UserError::Usage(format!(
+                        "context {name:?} is not in your kubeconfig; known contexts: {}",
+                        known.lines().collect::<Vec<_>>().join(", ")
+                    ))
+                    .into());
+                }
+                Ok(Captured {
+                    status: 0,
+                    stdout: Vec::new(),
+                    stderr: String::new(),
+                })
+            }
+            _ => {
+                kubectl
+                    .run_checked(&change.preview_argv(), change.stdin.clone())
+                    .await
+            }
+        }
+    };
+    let (live, before, dry_run) = tokio::join!(live, before, dry_run);
+    let live = live?;
+    let dry_run = dry_run.map_err(|e| e.context("the server refused the dry run"))?;
+
+    let before_objects: Vec<Value> = match &change.before {
+        Before::Target => live.clone().into_iter().collect(),
+        Before::Nothing => Vec::new(),
+        _ => before?.map(preview::objects).unwrap_or_default(),
+    };
+    let (previews, text) = match &change.after {
+        After::Objects => {
+            let after = preview::objects(parse_json(&dry_run.stdout)?);
+            (preview::pair_up(before_objects, after), None)
+        }
+        After::Removed => (
+            before_objects
+                .iter()
+                .map(|b| ObjectPreview::new(Some(b), None))
+                .collect(),
+            None,
+        ),
+        After::Drained => {
+            let cordoned = live.map(|mut node| {
+                node["spec"]["unschedulable"] = Value::Bool(true);
+                node
+            });
+            let previews = before_objects
+                .iter()
+                .zip(cordoned.iter())
+                .map(|(b, a)| ObjectPreview::new(Some(b), Some(a)))
+                .collect();
+            let text = String::from_utf8_lossy(&dry_run.stdout).into_owned() + &dry_run.stderr;
+            (previews, Some(mask::redact_text(text.trim())))
+        }
+        After::Context(name) => {
+            let after = context_object(name);
+            (
+                before_objects
+                    .iter()
+                    .map(|b| ObjectPreview::new(Some(b), Some(&after)))
+                    .collect(),
+                None,
+            )
+        }
+    };
+    Ok((change, previews, text))
+}
+
+/// The kubeconfig's current context as a tiny object, so switching contexts diffs like any change.
+fn context_object(name: &str) -> Value {
+    serde_json::json!({ "kind": "Kubeconfig", "metadata": { "name": "current-context" }, "current-context": name })
+}
+
+/// Gets the live target; a missing one is a usage error that suggests close names.
+async fn fetch_target(kubectl: &Kubectl, target: &request::Target) -> anyhow::Result<Value> {
+    let captured = kubectl.run(&target.get_argv(), None).await?;
+    if captured.status == 0 {
+        return parse_json(&captured.stdout);
+    }
+    if captured.stderr.contains("NotFound") || captured.stderr.contains("not found") {
+        let message = suggest::not_found_message(kubectl, target).await;
+        return Err(UserError::Usage(message).into());
+    }
+    Err(anyhow::anyhow!(
+        "kubectl {} failed (exit {}): {}",
+        target.get_argv().join(" "),
+        captured.status,
+        captured.stderr.trim()
+    ))
+}
+
+fn parse_json(bytes: &[u8]) -> anyhow::Result<Value> {
+    serde_json::from_slice(bytes).context("kubectl printed something that is not JSON")
+}
+
+fn parse_json_or_empty(bytes: &[u8]) -> anyhow::Result<Value> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Value::Null);
+    }
+    parse_json(bytes)
+}
+
+/// RFC 3339 UTC timestamp of now, without a date crate.
+fn now_rfc3339() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0);
+    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    // Civil-from-days (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamps_are_rfc3339() {
+        let now = now_rfc3339();
+        assert_eq!(now.len(), 20, "{now}");
+        assert!(now.starts_with("20") && now.ends_with('Z'), "{now}");
+    }
+
+    #[test]
+    fn credential_arguments_are_masked() {
+        let argv: Vec<String> = [
+            "set",
+            "env",
+            "deployment/web",
+            "DB_PASSWORD=hunter2",
+            "LOG_LEVEL=debug",
+        ]
+        .map(String::from)
+        .into();
+        assert_eq!(
+            masked_argv(&argv),
+            [
+                "set",
+                "env",
+                "deployment/web",
+                "DB_PASSWORD=***",
+                "LOG_LEVEL=debug"
+            ]
+        );
+        let argv = vec!["--from-literal=token=abc".to_string()];
+        assert_eq!(masked_argv(&argv), ["--from-literal=token=***"]);
+    }
+}

@@ -1,0 +1,14 @@
+//! TEMPORARY stand-in (replaced by the skeleton's exit codes at merge).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum UserError {
+    #[error("{0}")]
+    Usage(String),
+    #[error("{0}")]
+    Declined(String),
+    #[error("{0}")]
+    Failure(String),
+    #[error("problems found")]
+    ProblemsFound,
+    #[error("interrupted")]
+    Interrupted,
+}

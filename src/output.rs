@@ -1,0 +1,208 @@
+//! The report of a run, for people (a terminal) and for scripts (`--json`).
+//!
+//! One [`Report`] describes everything a run did: where the plan came from, and for
+//! each operation its equivalent command, the argv actually run, its preview and
+//! its outcome. `--json` prints it as one versioned document on stdout; people get
+//! the same facts rendered as text. Cluster and model text is sanitized before it
+//! reaches a terminal, and secret material was masked before it got here.
+
+use serde::Serialize;
+
+use crate::plan::Operation;
+use crate::preview::{ObjectPreview, colorize};
+
+/// Bumped whenever a field changes meaning or disappears (additions keep the version).
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub schema_version: u32,
+    /// The sentence as typed, when there was one.
+    pub request: Option<String>,
+    pub source: Source,
+    pub context: Option<String>,
+    pub namespace: Option<String>,
+    pub dry_run: bool,
+    /// ok | previewed | no-change | declined | failed | interrupted | explained
+    pub status: &'static str,
+    pub operations: Vec<OperationReport>,
+    /// Token usage when a model produced the plan.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub usage: Option<Usage>,
+}
+
+/// Where the plan came from.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Source {
+    Rules,
+    Model { model: String },
+    PlanFile { path: String },
+    Diagnose,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Usage {
+    pub prompt_tokens: u64,
+    pub completion_tokens: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    /// A read that ran.
+    Read,
+    Applied,
+    NoChange,
+    Declined,
+    Failed,
+    NotAttempted,
+    /// Shown and not applied (`--dry-run`).
+    Previewed,
+    /// Planned only (`--explain`).
+    Planned,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OperationReport {
+    pub summary: String,
+    /// read | change
+    pub kind: &'static str,
+    pub operation: Operation,
+    /// What a person would type, beginning with `kubectl `.
+    pub equivalent_command: String,
+    /// The argv run for the apply (or the read), without `kubectl`, secrets masked.
+    pub argv: Vec<String>,
+    /// One entry per affected object: normalized before/after and the unified diff.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub preview: Option<Vec<ObjectPreview>>,
+    /// Text the dry run printed where it prints no objects (drain).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub preview_text: Option<String>,
+    pub status: Status,
+    pub exit_code: Option<i32>,
+    pub stdout: Option<String>,
+    pub stderr: Option<String>,
+}
+
+impl Report {
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
+            + "\n"
+    }
+}
+
+/// Removes terminal control sequences from text that came from outside (cluster, model).
+pub fn sanitize(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\x1b' => {
+                // Skip an escape sequence: ESC [ ... final byte, or ESC ] ... BEL/ST, or ESC x.
+                match chars.peek() {
+                    Some('[') => {
+                        chars.next();
+                        for n in chars.by_ref() {
+                            if ('@'..='~').contains(&n) {
+                                break;
+                            }
+                        }
+                    }
+                    Some(']') => {
+                        while let Some(n) = chars.next() {
+                            if n == '\x07' || (n == '\x1b' && chars.peek() == Some(&'\\')) {
+                                chars.next_if_eq(&'\\');
+                                break;
+                            }
+                        }
+                    }
+                    Some(_) => {
+                        chars.next();
+                    }
+                    None => {}
+                }
+            }
+            '\n' | '\t' => out.push(c),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The preview of one change, for people: its summary, equivalent command and diff.
+pub fn human_preview(index: usize, op: &OperationReport, color: bool, quiet: bool) -> String {
+    let mut out = String::new();
+    let bold = |s: &str| {
+        if color {
+            format!("\x1b[1m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
+    };
+    out.push_str(&bold(&format!("{}. {}", index + 1, sanitize(&op.summary))));
+    out.push('\n');
+    if quiet {
+        return out;
+    }
+    out.push_str(&format!("   {}\n", op.equivalent_command));
+    for preview in op.preview.iter().flatten() {
+        let diff = sanitize(&preview.diff);
+        if preview.is_no_change() {
+            out.push_str(&format!("   no change to {}\n", preview.object));
+        } else if color {
+            out.push_str(&colorize(&diff));
+        } else {
+            out.push_str(&diff);
+        }
+    }
+    if let Some(text) = &op.preview_text {
+        for line in sanitize(text).lines() {
+            out.push_str(&format!("   {line}\n"));
+        }
+    }
+    out
+}
+
+/// One line per operation saying what happened to it.
+pub fn human_outcome(index: usize, op: &OperationReport, color: bool) -> String {
+    let (word, paint) = match op.status {
+        Status::Applied => ("applied", "\x1b[32m"),
+        Status::NoChange => ("no change", "\x1b[2m"),
+        Status::Failed => ("failed", "\x1b[31m"),
+        Status::NotAttempted => ("not attempted", "\x1b[33m"),
+        Status::Declined => ("declined", "\x1b[33m"),
+        Status::Previewed => ("previewed, not applied", "\x1b[2m"),
+        Status::Planned => ("planned", "\x1b[2m"),
+        Status::Read => ("read", ""),
+    };
+    let word = if color && !paint.is_empty() {
+        format!("{paint}{word}\x1b[0m")
+    } else {
+        word.to_string()
+    };
+    let mut line = format!("{}. {word}: {}\n", index + 1, sanitize(&op.summary));
+    if let Some(stderr) = op
+        .stderr
+        .as_deref()
+        .filter(|s| op.status == Status::Failed && !s.trim().is_empty())
+    {
+        for l in sanitize(stderr).lines() {
+            line.push_str(&format!("   {l}\n"));
+        }
+    }
+    line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sanitize_strips_escape_sequences_and_controls() {
+        assert_eq!(sanitize("a\x1b[31mred\x1b[0m b"), "ared b");
+        assert_eq!(sanitize("x\x1b]0;title\x07y"), "xy");
+        assert_eq!(sanitize("bell\x07 ok\n\tnext\r"), "bell ok\n\tnext");
+    }
+}

@@ -1,0 +1,204 @@
+//! Secrets stay home: masking of secret material in anything shown or recorded.
+//!
+//! Secret `data`/`stringData` values are always masked. Environment variables are
+//! masked when their name says they hold a credential (PASSWORD, TOKEN, SECRET,
+//! API_KEY…) or their value looks like one (a bearer token, a private key, a long
+//! random-looking string). Masking keeps keys visible, so a diff still says *what*
+//! changed without saying *to what*.
+
+use serde_json::Value;
+
+pub const MASK: &str = "***";
+
+const CREDENTIAL_WORDS: &[&str] = &[
+    "PASSWORD",
+    "PASSWD",
+    "PWD",
+    "SECRET",
+    "TOKEN",
+    "APIKEY",
+    "API_KEY",
+    "ACCESS_KEY",
+    "PRIVATE_KEY",
+    "CREDENTIAL",
+    "AUTH",
+    "DSN",
+    "CONNECTION_STRING",
+];
+
+/// True for names such as `DATABASE_PASSWORD`, `githubToken`, `AWS_SECRET_ACCESS_KEY`.
+pub fn is_credential_name(name: &str) -> bool {
+    let upper = name.to_ascii_uppercase().replace(['-', '.'], "_");
+    CREDENTIAL_WORDS.iter().any(|w| upper.contains(w))
+}
+
+/// True for values that look like credentials whatever their name.
+pub fn looks_like_credential(value: &str) -> bool {
+    let v = value.trim();
+    let lower = v.to_ascii_lowercase();
+    if lower.starts_with("bearer ")
+        || v.contains("-----BEGIN")
+        || v.starts_with("AKIA")
+        || v.starts_with("sk-")
+        || v.starts_with("ghp_")
+        || v.starts_with("xox")
+        || v.starts_with("eyJ")
+    {
+        return true;
+    }
+    // URLs with a password: scheme://user:pass@host
+    if let Some((_, rest)) = v.split_once("://")
+        && rest
+            .split_once('@')
+            .is_some_and(|(userinfo, _)| userinfo.contains(':'))
+    {
+        return true;
+    }
+    // Long strings mixing letters and digits with no spaces look like keys.
+    v.len() >= 32
+        && !v.contains(' ')
+        && v.chars().any(|c| c.is_ascii_digit())
+        && v.chars().any(|c| c.is_ascii_alphabetic())
+        && v.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+/=_-".contains(c))
+}
+
+/// Masks secret material inside one Kubernetes object, in place.
+pub fn mask_secrets(object: &mut Value) {
+    let is_secret = object.get("kind").and_then(Value::as_str) == Some("Secret");
+    if is_secret {
+        for field in ["data", "stringData"] {
+            if let Some(Value::Object(map)) = object.get_mut(field) {
+                for value in map.values_mut() {
+                    *value = Value::String(MASK.into());
+                }
+            }
+        }
+    }
+    mask_env(object);
+}
+
+/// Walks the object and masks credential-looking `env` entries wherever containers appear.
+fn mask_env(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            for (key, child) in map.iter_mut() {
+                if key == "env" {
+                    if let Value::Array(entries) = child {
+                        for entry in entries {
+                            mask_env_entry(entry);
+                        }
+                    }
+                } else {
+                    mask_env(child);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(mask_env),
+        _ => {}
+    }
+}
+
+fn mask_env_entry(entry: &mut Value) {
+    let name = entry
+        .get("name")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string();
+    if let Some(Value::String(v)) = entry.get_mut("value")
+        && (is_credential_name(&name) || looks_like_credential(v))
+    {
+        *v = MASK.into();
+    }
+}
+
+/// Masks credentials inside free text (log lines, event messages, stderr):
+/// `password=…`, `token: …`, `Authorization: Bearer …`, and credential-looking words.
+pub fn redact_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        out.push_str(&redact_line(line));
+    }
+    out
+}
+
+fn redact_line(line: &str) -> String {
+    let mut words: Vec<String> = Vec::new();
+    let mut mask_next = false;
+    for word in line.split(' ') {
+        if mask_next && !word.is_empty() {
+            words.push(MASK.into());
+            mask_next = word.eq_ignore_ascii_case("bearer") || word.eq_ignore_ascii_case("basic");
+            continue;
+        }
+        mask_next = false;
+        let (key, sep, value) = match word.find(['=', ':']) {
+            Some(i) => (&word[..i], &word[i..i + 1], &word[i + 1..]),
+            None => (word, "", ""),
+        };
+        if !sep.is_empty()
+            && is_credential_name(
+                key.trim_matches(|c: char| !c.is_ascii_alphanumeric() && c != '_'),
+            )
+        {
+            if value.is_empty() {
+                words.push(word.to_string());
+                mask_next = true;
+            } else {
+                words.push(format!("{key}{sep}{MASK}"));
+            }
+        } else if word.eq_ignore_ascii_case("bearer") {
+            words.push(word.to_string());
+            mask_next = true;
+        } else if looks_like_credential(word) {
+            words.push(MASK.into());
+        } else {
+            words.push(word.to_string());
+        }
+    }
+    words.join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn secret_data_is_masked_keys_kept() {
+        let mut s = json!({"kind": "Secret", "data": {"password": "aHVudGVyMg=="}, "stringData": {"t": "x"}});
+        mask_secrets(&mut s);
+        assert_eq!(s["data"]["password"], "***");
+        assert_eq!(s["stringData"]["t"], "***");
+    }
+
+    #[test]
+    fn credential_env_values_are_masked_others_kept() {
+        let mut d = json!({"kind": "Deployment", "spec": {"template": {"spec": {"containers": [{"env": [
+            {"name": "DATABASE_PASSWORD", "value": "s3cr3t-value"},
+            {"name": "LOG_LEVEL", "value": "info"},
+            {"name": "UPSTREAM", "value": "postgres://app:hunter2@db:5432/x"}
+        ]}]}}}});
+        mask_secrets(&mut d);
+        let env = &d["spec"]["template"]["spec"]["containers"][0]["env"];
+        assert_eq!(env[0]["value"], "***");
+        assert_eq!(env[1]["value"], "info");
+        assert_eq!(env[2]["value"], "***");
+    }
+
+    #[test]
+    fn text_redaction_catches_common_shapes() {
+        let r = redact_text("login password=hunter2 ok\nAuthorization: Bearer abc.def\ntoken: xyz");
+        assert!(!r.contains("hunter2"), "{r}");
+        assert!(!r.contains("abc.def"), "{r}");
+        assert!(!r.contains("xyz"), "{r}");
+        assert!(r.contains("login"), "{r}");
+        assert_eq!(
+            redact_text("connection refused 10.0.0.12:5432"),
+            "connection refused 10.0.0.12:5432"
+        );
+    }
+}
