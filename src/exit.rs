@@ -5,8 +5,6 @@ pub enum UserError {
     Usage(String),
     #[error("{0}")]
     Declined(String),
-    #[error("{0}")]
-    Failure(String),
     #[error("problems found")]
     ProblemsFound,
     #[error("interrupted")]

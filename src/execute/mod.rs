@@ -54,7 +54,8 @@ pub struct Origin {
 #[derive(Debug)]
 pub struct Outcome {
     pub report: Report,
-    pub error: Option<UserError>,
+    /// Why the run did not fully succeed; a [`UserError`] in it picks the exit code.
+    pub error: Option<anyhow::Error>,
 }
 
 /// Set by Ctrl-C; checked between kubectl calls so a call in flight always finishes.
@@ -158,12 +159,10 @@ pub async fn run(
                 if !settings.json {
                     print_previews(&operations[..=index], settings);
                 }
-                let user_error = match error.downcast::<UserError>() {
-                    Ok(user) => user,
-                    Err(other) => UserError::Failure(format!(
-                        "the preview of operation {} failed, so nothing was changed: {other:#}",
-                        index + 1
-                    )),
+                let user_error = if error.downcast_ref::<UserError>().is_some() {
+                    error
+                } else {
+                    error.context(format!("the preview of operation {} failed, so nothing was changed", index + 1))
                 };
                 return Ok(Outcome {
                     report: report(origin, settings, context, "failed", operations),
@@ -215,16 +214,16 @@ pub async fn run(
                 mark(&mut operations, Status::NotAttempted, Status::Declined);
                 return Ok(Outcome {
                     report: report(origin, settings, context, "declined", operations),
-                    error: Some(UserError::Declined("nothing was changed".into())),
+                    error: Some(anyhow::Error::new(UserError::Declined("nothing was changed".into()))),
                 });
             }
             crate::confirm::Answer::NoTerminal => {
                 mark(&mut operations, Status::NotAttempted, Status::Declined);
                 return Ok(Outcome {
                     report: report(origin, settings, context, "declined", operations),
-                    error: Some(UserError::Declined(
+                    error: Some(anyhow::Error::new(UserError::Declined(
                         "there is no terminal to ask for consent, so nothing was changed; add --yes to apply, or --dry-run to only preview".into(),
-                    )),
+                    ))),
                 });
             }
             crate::confirm::Answer::Interrupted => {
@@ -287,7 +286,7 @@ pub async fn run(
             );
             return Ok(Outcome {
                 report: report(origin, settings, context, "failed", operations),
-                error: Some(UserError::Failure(message)),
+                error: Some(anyhow::anyhow!(message)),
             });
         }
     }
@@ -303,7 +302,7 @@ async fn run_reads(
     plan: &Plan,
     operations: &mut [OperationReport],
     settings: &Settings,
-) -> anyhow::Result<Option<UserError>> {
+) -> anyhow::Result<Option<anyhow::Error>> {
     for (index, op) in plan.operations.iter().enumerate() {
         let argv = equivalent_args(op);
         let captured = if settings.json {
@@ -321,11 +320,11 @@ async fn run_reads(
             for entry in operations.iter_mut().skip(index + 1) {
                 entry.status = Status::NotAttempted;
             }
-            return Ok(Some(UserError::Failure(format!(
+            return Ok(Some(anyhow::anyhow!(
                 "kubectl {} exited with status {}",
                 argv.join(" "),
                 captured.status
-            ))));
+            )));
         }
     }
     Ok(None)
@@ -368,7 +367,7 @@ fn interrupted(
     }
     Ok(Outcome {
         report: report(origin, settings, context, "interrupted", operations),
-        error: Some(UserError::Interrupted),
+        error: Some(anyhow::Error::new(UserError::Interrupted)),
     })
 }
 

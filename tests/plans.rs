@@ -1,0 +1,391 @@
+//! Every operation of the plan vocabulary, end to end: a plan file run by the real
+//! binary with the real kubectl against the sandbox. Each change checks the argv,
+//! the preview diff, the apply, and the invariant that the live object afterwards
+//! equals the previewed one.
+
+mod common;
+
+use common::{TestEnv, assert_success, json_stdout, stderr, stdout};
+use serde_json::{Value, json};
+
+fn plan(op: Value) -> Value {
+    json!({ "operations": [op] })
+}
+
+/// After an apply, every previewed "after" is what the cluster now holds.
+fn assert_preview_is_result(env: &TestEnv, report: &Value) {
+    for op in report["operations"].as_array().unwrap() {
+        for preview in op["preview"].as_array().into_iter().flatten() {
+            let object = preview["object"].as_str().unwrap();
+            if object.starts_with("kubeconfig/") {
+                continue;
+            }
+            let mut args = vec![object.to_string()];
+            if let Some(ns) = preview["namespace"].as_str() {
+                args.extend(["-n".to_string(), ns.to_string()]);
+            }
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            let live = env.live(&args);
+            match preview["after"].as_object() {
+                Some(_) => {
+                    let live = live.unwrap_or_else(|| panic!("{object} should exist after the apply"));
+                    assert_eq!(
+                        kubectl_ai::preview::normalize(&live),
+                        preview["after"],
+                        "live {object} differs from its preview"
+                    );
+                }
+                None => assert!(live.is_none(), "{object} should be gone after the apply"),
+            }
+        }
+    }
+}
+
+fn only_op(report: &Value) -> &Value {
+    let ops = report["operations"].as_array().unwrap();
+    assert_eq!(ops.len(), 1, "{report:#}");
+    &ops[0]
+}
+
+fn apply_and_check(env: &TestEnv, op: Value) -> Value {
+    let report = env.apply(&plan(op));
+    assert_eq!(report["status"], "ok", "{report:#}");
+    assert_eq!(report["schema_version"], 1);
+    assert_eq!(report["source"]["kind"], "plan_file");
+    assert_preview_is_result(env, &report);
+    report
+}
+
+#[test]
+fn scale_to_a_count() {
+    let env = TestEnv::healthy();
+    let report = apply_and_check(&env, json!({"op": "scale", "name": "web", "namespace": "shop", "replicas": {"to": 5}}));
+    let op = only_op(&report);
+    assert_eq!(op["status"], "applied");
+    assert!(op["equivalent_command"].as_str().unwrap().starts_with("kubectl scale deployment/web -n shop --replicas=5"));
+    assert_eq!(op["argv"][0], "patch");
+    let diff = op["preview"][0]["diff"].as_str().unwrap();
+    assert!(diff.contains("-  replicas: 2\n+  replicas: 5"), "{diff}");
+    let live = env.live(&["deployment", "web", "-n", "shop"]).unwrap();
+    assert_eq!(live["spec"]["replicas"], 5);
+    let pods = env.live(&["pods", "-n", "shop", "-l", "app=web"]).unwrap();
+    assert_eq!(pods["items"].as_array().unwrap().len(), 5);
+}
+
+#[test]
+fn scale_by_a_relative_amount_counts_from_the_live_object() {
+    let env = TestEnv::healthy();
+    apply_and_check(&env, json!({"op": "scale", "name": "web", "replicas": {"by": 2}}));
+    assert_eq!(env.live(&["deployment", "web"]).unwrap()["spec"]["replicas"], 4);
+    apply_and_check(&env, json!({"op": "scale", "name": "web", "replicas": {"by_percent": -50}}));
+    assert_eq!(env.live(&["deployment", "web"]).unwrap()["spec"]["replicas"], 2);
+}
+
+#[test]
+fn a_change_that_changes_nothing_says_so_and_does_not_ask() {
+    let env = TestEnv::healthy();
+    let out = env.run_plan(&plan(json!({"op": "scale", "name": "web", "replicas": {"to": 2}})), &[]);
+    assert_success(&out);
+    assert!(stdout(&out).contains("no change"), "{}", stdout(&out));
+}
+
+#[test]
+fn set_image_env_and_resources() {
+    let env = TestEnv::healthy();
+    let report = apply_and_check(&env, json!({"op": "set_image", "name": "web", "image": "nginx:1.27"}));
+    assert!(only_op(&report)["preview"][0]["diff"].as_str().unwrap().contains("+        image: nginx:1.27"));
+    apply_and_check(&env, json!({"op": "set_env", "name": "web", "set": [{"key": "LOG_LEVEL", "value": "debug"}]}));
+    let report = apply_and_check(
+        &env,
+        json!({"op": "set_resources", "name": "web", "limits": {"memory": "512Mi"}, "requests": {"cpu": "250m"}}),
+    );
+    assert!(only_op(&report)["preview"][0]["diff"].as_str().unwrap().contains("memory: 512Mi"));
+    let live = env.live(&["deployment", "web"]).unwrap();
+    let container = &live["spec"]["template"]["spec"]["containers"][0];
+    assert_eq!(container["image"], "nginx:1.27");
+    assert_eq!(container["resources"]["limits"]["memory"], "512Mi");
+}
+
+#[test]
+fn credential_env_values_are_masked_everywhere() {
+    let env = TestEnv::healthy();
+    let report = apply_and_check(
+        &env,
+        json!({"op": "set_env", "name": "web", "set": [{"key": "DB_PASSWORD", "value": "hunter2-hunter2"}]}),
+    );
+    let text = report.to_string();
+    assert!(!text.contains("hunter2"), "{text}");
+    assert!(text.contains("DB_PASSWORD=***"), "{text}");
+}
+
+#[test]
+fn rollout_restart_and_undo() {
+    let env = TestEnv::healthy();
+    let report = apply_and_check(&env, json!({"op": "rollout_restart", "name": "web"}));
+    assert!(only_op(&report)["preview"][0]["diff"].as_str().unwrap().contains("kubectl.kubernetes.io/restartedAt"));
+    apply_and_check(&env, json!({"op": "set_image", "name": "web", "image": "nginx:1.27"}));
+    apply_and_check(&env, json!({"op": "rollout_undo", "name": "web"}));
+    let live = env.live(&["deployment", "web"]).unwrap();
+    assert!(live["spec"]["template"]["spec"]["containers"][0]["image"] != "nginx:1.27");
+}
+
+#[test]
+fn creates_diff_against_nothing() {
+    let env = TestEnv::healthy();
+    let report = apply_and_check(
+        &env,
+        json!({"op": "create_deployment", "name": "api2", "image": "nginx:1.25", "replicas": 3, "port": 80}),
+    );
+    let op = only_op(&report);
+    assert_eq!(op["equivalent_command"], "kubectl create deployment api2 --image=nginx:1.25 --replicas=3 --port=80");
+    assert!(op["preview"][0]["diff"].as_str().unwrap().starts_with("--- /dev/null"));
+    assert!(env.live(&["deployment", "api2"]).is_some());
+    apply_and_check(&env, json!({"op": "run_pod", "name": "one-off", "image": "busybox:1.36"}));
+    apply_and_check(&env, json!({"op": "create_namespace", "name": "staging"}));
+    apply_and_check(
+        &env,
+        json!({"op": "create_config_map", "name": "app-config", "data": [{"key": "color", "value": "blue"}]}),
+    );
+    assert_eq!(env.live(&["configmap", "app-config"]).unwrap()["data"]["color"], "blue");
+}
+
+#[test]
+fn secrets_are_created_but_never_shown() {
+    let env = TestEnv::healthy();
+    let report = apply_and_check(
+        &env,
+        json!({"op": "create_secret", "name": "db", "data": [{"key": "password", "value": "hunter2"}]}),
+    );
+    let text = report.to_string();
+    assert!(!text.contains("hunter2") && !text.contains("aHVudGVyMg"), "{text}");
+    let live = env.live(&["secret", "db"]).unwrap();
+    assert_eq!(live["data"]["password"], "aHVudGVyMg==");
+}
+
+#[test]
+fn expose_and_autoscale() {
+    let env = TestEnv::healthy();
+    let report = apply_and_check(
+        &env,
+        json!({"op": "expose", "name": "web", "port": 8080, "target_port": 80, "service_name": "web-public", "service_type": "NodePort"}),
+    );
+    assert!(only_op(&report)["preview"][0]["diff"].as_str().unwrap().contains("+  type: NodePort"));
+    apply_and_check(&env, json!({"op": "autoscale", "name": "web", "min": 2, "max": 10, "cpu_percent": 70}));
+    let hpa = env.live(&["hpa", "web"]).unwrap();
+    assert_eq!(hpa["spec"]["maxReplicas"], 10);
+}
+
+#[test]
+fn label_and_annotate_by_name_and_selector() {
+    let env = TestEnv::healthy();
+    apply_and_check(
+        &env,
+        json!({"op": "label", "kind": "deployment", "name": "web", "set": [{"key": "tier", "value": "frontend"}]}),
+    );
+    assert_eq!(env.live(&["deployment", "web"]).unwrap()["metadata"]["labels"]["tier"], "frontend");
+    apply_and_check(&env, json!({"op": "label", "kind": "deployment", "name": "web", "remove": ["tier"]}));
+    assert!(env.live(&["deployment", "web"]).unwrap()["metadata"]["labels"].get("tier").is_none());
+    let report = apply_and_check(
+        &env,
+        json!({"op": "annotate", "kind": "pods", "selector": "app=web", "set": [{"key": "owner", "value": "team-a"}]}),
+    );
+    assert_eq!(only_op(&report)["preview"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn delete_by_name_and_by_selector() {
+    let env = TestEnv::healthy();
+    let report = apply_and_check(&env, json!({"op": "delete", "kind": "service", "name": "web"}));
+    assert!(only_op(&report)["preview"][0]["diff"].as_str().unwrap().contains("+++ /dev/null"));
+    let report = apply_and_check(&env, json!({"op": "delete", "kind": "pods", "selector": "app=api"}));
+    assert_eq!(only_op(&report)["preview"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn nodes_cordon_uncordon_taint_drain() {
+    let env = TestEnv::healthy();
+    apply_and_check(&env, json!({"op": "cordon", "node": "worker-1"}));
+    assert_eq!(env.live(&["node", "worker-1"]).unwrap()["spec"]["unschedulable"], true);
+    apply_and_check(&env, json!({"op": "uncordon", "node": "worker-1"}));
+    assert!(env.live(&["node", "worker-1"]).unwrap()["spec"].get("unschedulable").is_none());
+    apply_and_check(
+        &env,
+        json!({"op": "taint", "node": "worker-1", "key": "dedicated", "value": "gpu", "effect": "NoSchedule"}),
+    );
+    assert_eq!(env.live(&["node", "worker-1"]).unwrap()["spec"]["taints"][0]["key"], "dedicated");
+    let report = apply_and_check(&env, json!({"op": "drain", "node": "worker-2"}));
+    assert!(only_op(&report)["preview_text"].as_str().unwrap().contains("server dry run"));
+}
+
+#[test]
+fn patch_and_apply_manifest() {
+    let env = TestEnv::healthy();
+    apply_and_check(
+        &env,
+        json!({"op": "patch", "kind": "deployment", "name": "web", "patch_type": "merge", "patch": {"spec": {"minReadySeconds": 5}}}),
+    );
+    let policy = json!({"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy",
+        "metadata": {"name": "allow-frontend"},
+        "spec": {"podSelector": {}, "ingress": [{"from": [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "frontend"}}}]}]}});
+    let cm = json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "settings"}, "data": {"a": "1"}});
+    let report = apply_and_check(&env, json!({"op": "apply", "objects": [policy, cm]}));
+    assert_eq!(only_op(&report)["preview"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn use_context_switches_the_kubeconfig() {
+    let env = TestEnv::healthy();
+    let report = apply_and_check(&env, json!({"op": "use_context", "context": "staging"}));
+    assert!(only_op(&report)["preview"][0]["diff"].as_str().unwrap().contains("+current-context: staging"));
+    let out = env.kubectl().args(["config", "current-context"]).output().unwrap();
+    assert_eq!(stdout(&out).trim(), "staging");
+}
+
+#[test]
+fn reads_pass_kubectl_output_through() {
+    let env = TestEnv::healthy();
+    let out = env.run_plan(&plan(json!({"op": "get", "kinds": ["pods"], "namespace": "shop"})), &[]);
+    assert_success(&out);
+    let direct = env.kubectl().args(["get", "pods", "-n", "shop"]).output().unwrap();
+    // AGE may tick between the two runs; compare names and statuses.
+    let first_column = |s: String| s.lines().map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" ")).collect::<Vec<_>>();
+    assert_eq!(first_column(stdout(&out)), first_column(stdout(&direct)));
+    for op in [
+        json!({"op": "describe", "kind": "deployment", "name": "web"}),
+        json!({"op": "logs", "name": "web", "kind": "deployment", "tail": 5}),
+        json!({"op": "events", "namespace": "shop"}),
+        json!({"op": "top", "resource": "nodes"}),
+        json!({"op": "rollout_status", "name": "web"}),
+        json!({"op": "rollout_history", "name": "web"}),
+        json!({"op": "endpoints", "service": "web"}),
+        json!({"op": "contexts"}),
+        json!({"op": "contexts", "current_only": true}),
+        json!({"op": "api_resources"}),
+    ] {
+        let out = env.run_plan(&plan(op.clone()), &["--json"]);
+        assert_success(&out);
+        let report = json_stdout(&out);
+        assert_eq!(report["operations"][0]["status"], "read", "{op}: {report:#}");
+        assert!(!report["operations"][0]["stdout"].as_str().unwrap().is_empty(), "{op}: {report:#}");
+    }
+}
+
+#[test]
+fn no_terminal_and_no_yes_changes_nothing_and_exits_3() {
+    let env = TestEnv::healthy();
+    let out = env.run_plan(&plan(json!({"op": "scale", "name": "web", "replicas": {"to": 4}})), &[]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(stderr(&out).contains("--yes"), "{}", stderr(&out));
+    assert!(stdout(&out).contains("+  replicas: 4"), "the preview is still shown: {}", stdout(&out));
+    assert_eq!(env.live(&["deployment", "web"]).unwrap()["spec"]["replicas"], 2);
+}
+
+#[test]
+fn dry_run_previews_and_never_applies() {
+    let env = TestEnv::healthy();
+    let out = env.run_plan(&plan(json!({"op": "delete", "kind": "deployment", "name": "web"})), &["--dry-run", "--yes", "--json"]);
+    assert_success(&out);
+    let report = json_stdout(&out);
+    assert_eq!(report["status"], "previewed");
+    assert_eq!(report["operations"][0]["status"], "previewed");
+    assert!(env.live(&["deployment", "web"]).is_some());
+}
+
+#[test]
+fn not_found_targets_suggest_close_names_and_exit_2() {
+    let env = TestEnv::healthy();
+    let out = env.run_plan(&plan(json!({"op": "scale", "name": "wbe", "replicas": {"to": 3}})), &["--yes"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("deployment wbe not found") && err.contains("did you mean web?"), "{err}");
+}
+
+#[test]
+fn a_failed_apply_reports_what_was_applied_and_what_was_not_attempted() {
+    let env = TestEnv::healthy();
+    // Both previews pass; applying the first makes the second fail.
+    let out = env.run_plan(
+        &json!({"operations": [
+            {"op": "delete", "kind": "deployment", "name": "api"},
+            {"op": "set_image", "name": "api", "image": "nginx:1.27"},
+            {"op": "create_namespace", "name": "never"}
+        ]}),
+        &["--yes", "--json"],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let report = json_stdout(&out);
+    assert_eq!(report["status"], "failed");
+    let statuses: Vec<&str> = report["operations"].as_array().unwrap().iter().map(|o| o["status"].as_str().unwrap()).collect();
+    assert_eq!(statuses, ["applied", "failed", "not-attempted"]);
+    assert!(report["operations"][1]["stderr"].as_str().unwrap().contains("not found"), "{report:#}");
+    assert!(env.live(&["namespace", "never"]).is_none());
+}
+
+#[test]
+fn a_refused_preview_changes_nothing() {
+    let env = TestEnv::healthy();
+    env.sandbox.forbid("patch", "nodes");
+    let out = env.run_plan(
+        &json!({"operations": [
+            {"op": "scale", "name": "web", "replicas": {"to": 4}},
+            {"op": "cordon", "node": "worker-1"},
+            {"op": "create_namespace", "name": "never"}
+        ]}),
+        &["--yes", "--json"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let report = json_stdout(&out);
+    assert_eq!(report["status"], "failed");
+    let statuses: Vec<&str> = report["operations"].as_array().unwrap().iter().map(|o| o["status"].as_str().unwrap()).collect();
+    assert_eq!(statuses, ["not-attempted", "failed", "not-attempted"]);
+    assert!(report["operations"][1]["stderr"].as_str().unwrap().contains("forbidden"), "{report:#}");
+    assert_eq!(env.live(&["deployment", "web"]).unwrap()["spec"]["replicas"], 2);
+}
+
+#[test]
+fn explain_never_contacts_the_cluster() {
+    let env = TestEnv::healthy();
+    let path = env.plan_file(&plan(json!({"op": "scale", "name": "web", "replicas": {"to": 3}})));
+    let out = env
+        .plugin()
+        .env("KUBECONFIG", "/nonexistent/kubeconfig")
+        .args(["--explain", "--json", "--plan"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_success(&out);
+    let report = json_stdout(&out);
+    assert_eq!(report["status"], "explained");
+    assert_eq!(report["operations"][0]["status"], "planned");
+    assert_eq!(report["operations"][0]["equivalent_command"], "kubectl scale deployment/web --replicas=3");
+}
+
+#[test]
+fn save_plan_then_run_it() {
+    let env = TestEnv::healthy();
+    let saved = env.home.path().join("saved.json");
+    let path = env.plan_file(&plan(json!({"op": "scale", "name": "web", "replicas": {"to": 3}})));
+    let out = env
+        .plugin()
+        .args(["--explain", "--plan"])
+        .arg(&path)
+        .arg("--save-plan")
+        .arg(&saved)
+        .output()
+        .unwrap();
+    assert_success(&out);
+    let report = env.apply(&serde_json::from_slice(&std::fs::read(&saved).unwrap()).unwrap());
+    assert_eq!(report["operations"][0]["status"], "applied");
+}
+
+#[test]
+fn invalid_plans_are_refused_naming_the_value() {
+    let env = TestEnv::healthy();
+    let out = env.run_plan(&plan(json!({"op": "scale", "name": "web", "replicas": {"to": -1}})), &["--yes"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("-1"), "{}", stderr(&out));
+    let out = env.run_plan(&plan(json!({"op": "exec", "command": "sh"})), &["--yes"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("exec"), "{}", stderr(&out));
+    assert_eq!(env.live(&["deployment", "web"]).unwrap()["spec"]["replicas"], 2);
+}
