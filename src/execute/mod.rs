@@ -38,8 +38,10 @@ pub struct Settings {
     /// A person is there to answer a prompt (stdin and stderr are terminals).
     pub interactive: bool,
     pub limits: Limits,
-    /// Extra flags shown in equivalent commands (the forwarded globals: `-n shop`, `--context x`).
-    pub shown_globals: Vec<String>,
+    /// Forwarded connection flags, shown in equivalent commands (`--context x`).
+    pub shown_connection: Vec<String>,
+    /// The forwarded `-n NAMESPACE`, shown where an operation names no namespace itself.
+    pub shown_namespace: Vec<String>,
 }
 
 /// Where the plan came from, for the report.
@@ -250,9 +252,9 @@ pub async fn run(
             None => {
                 let argv = equivalent_args(op);
                 if settings.json {
-                    kubectl.run(&argv, None).await?
+                    scoped(kubectl, &argv).run(&argv, None).await?
                 } else {
-                    let code = kubectl.stream(&argv).await?;
+                    let code = scoped(kubectl, &argv).stream(&argv).await?;
                     Captured {
                         status: code,
                         stdout: Vec::new(),
@@ -306,9 +308,9 @@ async fn run_reads(
     for (index, op) in plan.operations.iter().enumerate() {
         let argv = equivalent_args(op);
         let captured = if settings.json {
-            kubectl.run(&argv, None).await?
+            scoped(kubectl, &argv).run(&argv, None).await?
         } else {
-            let status = kubectl.stream(&argv).await?;
+            let status = scoped(kubectl, &argv).stream(&argv).await?;
             Captured {
                 status,
                 stdout: Vec::new(),
@@ -416,7 +418,7 @@ async fn current_context(kubectl: &Kubectl) -> Option<KubeContext> {
     let args: Vec<String> = ["config", "view", "--minify", "-o", "json"]
         .map(String::from)
         .into();
-    let captured = kubectl.run(&args, None).await.ok()?;
+    let captured = scoped(kubectl, &args).run(&args, None).await.ok()?;
     let view: Value = serde_json::from_slice(&captured.stdout).ok()?;
     let name = view.get("current-context")?.as_str()?.to_string();
     let namespace = view
@@ -449,7 +451,10 @@ fn report(
 fn operation_report(op: &Operation, settings: &Settings) -> OperationReport {
     let args = equivalent_args(op);
     let mut shown = args.clone();
-    shown.extend(settings.shown_globals.iter().cloned());
+    if !names_namespace(&args) {
+        shown.extend(settings.shown_namespace.iter().cloned());
+    }
+    shown.extend(settings.shown_connection.iter().cloned());
     OperationReport {
         summary: summary(op),
         kind: if op.is_change() { "change" } else { "read" },
@@ -462,6 +467,20 @@ fn operation_report(op: &Operation, settings: &Settings) -> OperationReport {
         exit_code: None,
         stdout: None,
         stderr: None,
+    }
+}
+
+/// True when an argv says its own namespace (or all of them), which then beats `-n` from the command line.
+fn names_namespace(argv: &[String]) -> bool {
+    argv.iter().any(|a| matches!(a.as_str(), "-n" | "-A" | "--all-namespaces"))
+}
+
+/// The runner for an argv: without the command line's `-n` when the argv names its own.
+fn scoped<'k>(kubectl: &'k Kubectl, argv: &[String]) -> std::borrow::Cow<'k, Kubectl> {
+    if names_namespace(argv) {
+        std::borrow::Cow::Owned(kubectl.with_namespace(None))
+    } else {
+        std::borrow::Cow::Borrowed(kubectl)
     }
 }
 
@@ -524,7 +543,7 @@ async fn preview_change(
             let rs_argv = request::replicasets_argv(&target.namespace);
             let (live, replicasets) = tokio::join!(
                 fetch_target(kubectl, &target),
-                kubectl.run_checked(&rs_argv, None)
+                scoped(kubectl, &rs_argv).run_checked(&rs_argv, None)
             );
             prefetched.target = Some(live?);
             prefetched.replicasets = Some(parse_json(&replicasets?.stdout)?);
@@ -547,12 +566,12 @@ async fn preview_change(
     let before = async {
         match &change.before {
             Before::Read { argv, stdin } => {
-                let captured = kubectl.run_checked(argv, stdin.clone()).await?;
+                let captured = scoped(kubectl, argv).run_checked(argv, stdin.clone()).await?;
                 Ok(Some(parse_json_or_empty(&captured.stdout)?))
             }
             Before::CurrentContext => {
                 let argv: Vec<String> = ["config", "current-context"].map(String::from).into();
-                let captured = kubectl.run(&argv, None).await?;
+                let captured = scoped(kubectl, &argv).run(&argv, None).await?;
                 Ok(Some(context_object(
                     String::from_utf8_lossy(&captured.stdout).trim(),
                 )))
@@ -566,7 +585,7 @@ async fn preview_change(
                 let argv: Vec<String> = ["config", "get-contexts", "-o", "name"]
                     .map(String::from)
                     .into();
-                let captured = kubectl.run_checked(&argv, None).await?;
+                let captured = scoped(kubectl, &argv).run_checked(&argv, None).await?;
                 let known = String::from_utf8_lossy(&captured.stdout).into_owned();
                 if !known.lines().any(|l| l.trim() == name) {
                     return Err(UserError::Usage(format!(
@@ -643,7 +662,8 @@ fn context_object(name: &str) -> Value {
 
 /// Gets the live target; a missing one is a usage error that suggests close names.
 async fn fetch_target(kubectl: &Kubectl, target: &request::Target) -> anyhow::Result<Value> {
-    let captured = kubectl.run(&target.get_argv(), None).await?;
+    let argv = target.get_argv();
+    let captured = scoped(kubectl, &argv).run(&argv, None).await?;
     if captured.status == 0 {
         return parse_json(&captured.stdout);
     }

@@ -5,6 +5,8 @@
 
 use crate::kubectl::Kubectl;
 
+use super::scoped;
+
 use super::request::Target;
 
 /// The NotFound message for a target, with the closest existing names when there are any.
@@ -24,7 +26,7 @@ pub async fn not_found_message(kubectl: &Kubectl, target: &Target) -> String {
     if let Some(ns) = &target.namespace {
         argv.extend(["-n".to_string(), ns.clone()]);
     }
-    if let Ok(captured) = kubectl.run(&argv, None).await {
+    if let Ok(captured) = scoped(kubectl, &argv).run(&argv, None).await {
         let names: Vec<String> = String::from_utf8_lossy(&captured.stdout)
             .lines()
             .filter_map(|l| l.rsplit('/').next())

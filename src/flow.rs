@@ -1,0 +1,133 @@
+//! From a plan, whatever produced it, to an exit code.
+//!
+//! Sentences (through the rules or a model), plan files and diagnose fixes all end
+//! here: the plan is validated, saved if asked (`--save-plan`), explained without a
+//! cluster (`--explain`), or run through the preview/consent/apply engine; then the
+//! report is printed (one JSON document with `--json`) and the outcome picks the
+//! exit code.
+
+use std::io::Write;
+use std::path::Path;
+
+use anyhow::Context;
+
+use crate::config::Config;
+use crate::execute::{self, Interrupt, Origin, Settings};
+use crate::exit::{ExitCode, UserError};
+use crate::kubectl::Kubectl;
+use crate::output::{Report, Source, sanitize};
+use crate::plan::validate::{Limits, validate};
+use crate::plan::{Operation, Plan};
+
+/// `kubectl ai --plan FILE`: run a saved plan (JSON or YAML), previewing fresh diffs.
+pub async fn run_plan_file(config: &Config, path: &Path) -> anyhow::Result<ExitCode> {
+    let plan = read_plan(path)?;
+    let origin = Origin {
+        request: None,
+        source: Source::PlanFile {
+            path: path.display().to_string(),
+        },
+        usage: None,
+    };
+    run_plan(config, plan, origin).await
+}
+
+/// Reads a plan file; a file that is not a plan is a usage error naming the problem.
+pub fn read_plan(path: &Path) -> anyhow::Result<Plan> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("could not read the plan file {}", path.display()))
+        .map_err(|e| UserError::Usage(format!("{e:#}")))?;
+    let parsed = if text.trim_start().starts_with('{') {
+        serde_json::from_str::<Plan>(&text).map_err(|e| e.to_string())
+    } else {
+        serde_yaml::from_str::<Plan>(&text).map_err(|e| e.to_string())
+    };
+    parsed.map_err(|e| {
+        UserError::Usage(format!(
+            "{} is not a valid plan: {e}; a plan is {{\"operations\": [{{\"op\": \"scale\", \"name\": \"web\", \"replicas\": {{\"to\": 3}}}}]}} (see the README)",
+            path.display()
+        ))
+        .into()
+    })
+}
+
+/// Validates, saves, explains or runs a plan, prints the report, and picks the exit code.
+pub async fn run_plan(config: &Config, mut plan: Plan, origin: Origin) -> anyhow::Result<ExitCode> {
+    if config.kube.all_namespaces {
+        widen_to_all_namespaces(&mut plan);
+    }
+    let settings = settings(config);
+    validate(&plan, &settings.limits).map_err(|e| UserError::Usage(e.message))?;
+    if let Some(path) = &config.save_plan {
+        let json = serde_json::to_string_pretty(&plan)? + "\n";
+        std::fs::write(path, json).with_context(|| format!("could not write the plan to {}", path.display()))?;
+        if !config.json && !config.quiet {
+            eprintln!("plan saved to {}", path.display());
+        }
+    }
+    if config.explain {
+        let report = execute::explain(&plan, origin, &settings);
+        print_report(config, &report, true)?;
+        return Ok(ExitCode::Success);
+    }
+    let kubectl = Kubectl::locate(config)?;
+    let interrupt = Interrupt::listen();
+    let outcome = execute::run(&kubectl, &plan, origin, &settings, &interrupt).await?;
+    print_report(config, &outcome.report, false)?;
+    match outcome.error {
+        None => Ok(ExitCode::Success),
+        Some(error) => Err(error),
+    }
+}
+
+/// `-A` on the command line widens every read that can list across namespaces.
+fn widen_to_all_namespaces(plan: &mut Plan) {
+    for op in &mut plan.operations {
+        match op {
+            Operation::Get { all_namespaces, .. }
+            | Operation::Events { all_namespaces, .. }
+            | Operation::Top { all_namespaces, .. } => *all_namespaces = true,
+            _ => {}
+        }
+    }
+}
+
+/// What the engine needs of the configuration.
+pub fn settings(config: &Config) -> Settings {
+    Settings {
+        yes: config.yes,
+        dry_run: config.dry_run,
+        json: config.json,
+        quiet: config.quiet,
+        color: config.color,
+        interactive: config.stdin_is_tty && config.stderr_is_tty,
+        limits: Limits {
+            replica_ceiling: i64::from(config.replica_ceiling),
+        },
+        shown_connection: config.kube.connection_args(),
+        shown_namespace: config.kube.namespace_args(),
+    }
+}
+
+/// Prints the report: the JSON document, or for `--explain` the plan in words.
+/// (The human form of a run was printed as it happened.)
+fn print_report(config: &Config, report: &Report, explained: bool) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    if config.json {
+        out.write_all(report.to_json().as_bytes())?;
+    } else if explained {
+        let source = match &report.source {
+            Source::Rules => "the offline rules".to_string(),
+            Source::Model { model } => format!("the model {model}"),
+            Source::PlanFile { path } => format!("the plan file {path}"),
+            Source::Diagnose => "diagnose".to_string(),
+        };
+        writeln!(out, "Plan (from {source}), not run:")?;
+        for (index, op) in report.operations.iter().enumerate() {
+            writeln!(out, "{}. {}", index + 1, sanitize(&op.summary))?;
+            writeln!(out, "   {}", op.equivalent_command)?;
+        }
+    }
+    out.flush()?;
+    Ok(())
+}
