@@ -17,6 +17,7 @@ fn main() -> std::process::ExitCode {
     let code = match Config::from_cli(cli) {
         Ok(config) => {
             init_logging(&config);
+            tracing::debug!(?config, "resolved configuration");
             run(config)
         }
         Err(err) => {

@@ -46,14 +46,14 @@ pub enum KubectlError {
     },
     /// kubectl took longer than allowed and was killed.
     #[error(
-        "`{command}` timed out after {secs}s and was stopped; check that the cluster is \
+        "`{command}` timed out after {after:?} and was stopped; check that the cluster is \
          reachable (kubectl cluster-info), or allow more time with KUBECTL_AI_TIMEOUT=SECONDS"
     )]
     TimedOut {
         /// The command line, quoted for a shell.
         command: String,
-        /// The limit that was hit, in seconds.
-        secs: u64,
+        /// The limit that was hit.
+        after: Duration,
     },
 }
 
@@ -265,7 +265,7 @@ impl Kubectl {
             Some(limit) => tokio::time::timeout(limit, fut).await.map_err(|_| {
                 KubectlError::TimedOut {
                     command: command.to_string(),
-                    secs: limit.as_secs().max(1),
+                    after: limit,
                 }
                 .into()
             }),
