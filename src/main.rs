@@ -1,1 +1,111 @@
-fn main() {}
+//! kubectl-ai's entry point: parse, resolve, run, map the outcome to an exit
+//! code. This is the one place that prints errors.
+//!
+//! `--help` and `--version` are answered by clap before any runtime starts or
+//! kubectl is looked up, so they cost about as much as starting a process.
+
+use std::io::{IsTerminal, Write};
+use std::time::Duration;
+
+use kubectl_ai::app;
+use kubectl_ai::cli::Cli;
+use kubectl_ai::config::Config;
+use kubectl_ai::exit::{ExitCode, UserError, is_broken_pipe};
+
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse_args();
+    let code = match Config::from_cli(cli) {
+        Ok(config) => {
+            init_logging(&config);
+            tracing::debug!(?config, "resolved configuration");
+            run(config)
+        }
+        Err(err) => {
+            let err = anyhow::Error::new(err);
+            report(&err);
+            ExitCode::for_error(&err)
+        }
+    };
+    code.into()
+}
+
+fn run(config: Config) -> ExitCode {
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            let err = anyhow::Error::new(err).context("could not start the async runtime");
+            report(&err);
+            return ExitCode::Failure;
+        }
+    };
+    let result = runtime.block_on(async {
+        tokio::select! {
+            result = app::run(config) => result,
+            _ = tokio::signal::ctrl_c() => Err(UserError::Interrupted.into()),
+        }
+    });
+    // Children were started with kill_on_drop; don't wait long for blocking
+    // tasks (a prompt) that an interrupt left behind.
+    runtime.shutdown_timeout(Duration::from_millis(100));
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            report(&err);
+            ExitCode::for_error(&err)
+        }
+    }
+}
+
+/// Print an error for people: `error: ...` and its causes on stderr.
+fn report(err: &anyhow::Error) {
+    if is_broken_pipe(err) {
+        return;
+    }
+    let user_error = err.chain().find_map(|c| c.downcast_ref::<UserError>());
+    if matches!(user_error, Some(UserError::Interrupted)) {
+        restore_terminal();
+    }
+    if user_error.is_some_and(UserError::is_silent) {
+        return;
+    }
+    let mut stderr = std::io::stderr().lock();
+    let _ = writeln!(stderr, "error: {err}");
+    for cause in err.chain().skip(1) {
+        let _ = writeln!(stderr, "  caused by: {cause}");
+    }
+}
+
+/// Show the cursor again in case a prompt or progress bar hid it.
+fn restore_terminal() {
+    let mut stderr = std::io::stderr();
+    if stderr.is_terminal() {
+        let _ = writeln!(stderr, "\x1b[?25h");
+    }
+}
+
+/// Logs go to stderr, off unless `-v`/`-vv` or `KUBECTL_AI_LOG` asks.
+fn init_logging(config: &Config) {
+    use tracing_subscriber::EnvFilter;
+    let directives = match (&config.log_filter, config.verbosity) {
+        (Some(filter), _) => filter.clone(),
+        (None, 0) => return,
+        (None, 1) => "warn,kubectl_ai=debug".to_string(),
+        (None, _) => "trace".to_string(),
+    };
+    let filter = EnvFilter::try_new(&directives).unwrap_or_else(|err| {
+        let _ = writeln!(
+            std::io::stderr(),
+            "warning: ignoring log filter {directives:?}: {err}"
+        );
+        EnvFilter::new("warn")
+    });
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(config.stderr_color)
+        .without_time()
+        .try_init();
+}

@@ -324,7 +324,7 @@ fn a_failed_apply_reports_what_was_applied_and_what_was_not_attempted() {
 #[test]
 fn a_refused_preview_changes_nothing() {
     let env = TestEnv::healthy();
-    env.sandbox.forbid("patch", "nodes");
+    env.cluster.forbid("patch", "nodes");
     let out = env.run_plan(
         &json!({"operations": [
             {"op": "scale", "name": "web", "replicas": {"to": 4}},
@@ -363,7 +363,7 @@ fn explain_never_contacts_the_cluster() {
 #[test]
 fn save_plan_then_run_it() {
     let env = TestEnv::healthy();
-    let saved = env.home.path().join("saved.json");
+    let saved = env.home().join("saved.json");
     let path = env.plan_file(&plan(json!({"op": "scale", "name": "web", "replicas": {"to": 3}})));
     let out = env
         .plugin()

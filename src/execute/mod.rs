@@ -541,9 +541,10 @@ async fn preview_change(
         }
         Needs::TargetAndReplicaSets(target) => {
             let rs_argv = request::replicasets_argv(&target.namespace);
+            let rs_runner = scoped(kubectl, &rs_argv);
             let (live, replicasets) = tokio::join!(
                 fetch_target(kubectl, &target),
-                scoped(kubectl, &rs_argv).run_checked(&rs_argv, None)
+                rs_runner.run_checked(&rs_argv, None)
             );
             prefetched.target = Some(live?);
             prefetched.replicasets = Some(parse_json(&replicasets?.stdout)?);

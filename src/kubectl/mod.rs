@@ -1,3 +1,9 @@
-//! TEMPORARY stand-in for the kubectl runner (replaced by the skeleton's runner at merge).
+//! Everything about kubectl: finding it and running it ([`runner`]).
+//!
+//! kubectl is the only way this program touches a cluster. It is always run
+//! as an argv vector (never through a shell), with the forwarded global flags,
+//! a timeout, and stdin closed unless the call needs it.
+
 pub mod runner;
-pub use runner::{Captured, Kubectl, display_command};
+
+pub use runner::{Captured, Kubectl, KubectlError, display_command, quote};

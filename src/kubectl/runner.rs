@@ -1,97 +1,501 @@
-//! TEMPORARY stand-in for the kubectl runner (replaced by the skeleton's runner at merge).
-use std::path::PathBuf;
-use std::process::Stdio;
+//! Locate kubectl and run it as a child process: argv only, forwarded global
+//! flags, captured or streamed output, a timeout, and errors that carry
+//! kubectl's own stderr.
+//!
+//! Modelled on how zoxide wraps fzf: a clear install hint when the binary is
+//! missing, stdin closed unless bytes are given, every failure naming the
+//! command line that failed. Nothing here decides what a non-zero exit
+//! *means*; [`Kubectl::run`] hands the status back, [`Kubectl::run_checked`]
+//! turns it into a [`KubectlError::Failed`].
+
+use std::borrow::Cow;
+use std::path::{Path, PathBuf};
+use std::process::{ExitStatus, Stdio};
 use std::time::Duration;
 
 use anyhow::Context;
 use tokio::io::AsyncWriteExt;
 
-#[derive(Debug, Clone)]
+use crate::config::{Config, KubeFlags};
+
+/// Where to get kubectl; shown whenever it can't be found.
+pub const INSTALL_HINT: &str = "install kubectl (https://kubernetes.io/docs/tasks/tools/) \
+     and make sure it is on PATH, or set KUBECTL_PATH to its full path";
+
+/// Failures of a kubectl call that callers may want to tell apart.
+#[derive(Debug, thiserror::Error)]
+pub enum KubectlError {
+    /// No kubectl to run.
+    #[error("kubectl was not found ({detail}); {INSTALL_HINT}")]
+    NotFound {
+        /// What was looked at.
+        detail: String,
+    },
+    /// kubectl ran and exited non-zero.
+    #[error(
+        "`{command}` failed with exit status {status}{}",
+        stderr_suffix(stderr)
+    )]
+    Failed {
+        /// The command line, quoted for a shell.
+        command: String,
+        /// kubectl's exit status (128+N when killed by signal N).
+        status: i32,
+        /// kubectl's stderr, as printed.
+        stderr: String,
+    },
+    /// kubectl took longer than allowed and was killed.
+    #[error(
+        "`{command}` timed out after {after:?} and was stopped; check that the cluster is \
+         reachable (kubectl cluster-info), or allow more time with KUBECTL_AI_TIMEOUT=SECONDS"
+    )]
+    TimedOut {
+        /// The command line, quoted for a shell.
+        command: String,
+        /// The limit that was hit.
+        after: Duration,
+    },
+}
+
+fn stderr_suffix(stderr: &str) -> String {
+    let trimmed = stderr.trim();
+    if trimmed.is_empty() {
+        " (kubectl printed nothing on stderr)".to_string()
+    } else {
+        format!(":\n{trimmed}")
+    }
+}
+
+/// The outcome of a captured kubectl call.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Captured {
+    /// Exit status (128+N when killed by signal N).
     pub status: i32,
+    /// Everything kubectl wrote on stdout.
     pub stdout: Vec<u8>,
+    /// Everything kubectl wrote on stderr (lossily decoded).
     pub stderr: String,
 }
 
+impl Captured {
+    /// Exit status 0.
+    pub fn success(&self) -> bool {
+        self.status == 0
+    }
+
+    /// stdout as text (lossy).
+    pub fn stdout_str(&self) -> Cow<'_, str> {
+        String::from_utf8_lossy(&self.stdout)
+    }
+
+    /// stdout parsed as JSON (for `-o json` calls).
+    pub fn json<T: serde::de::DeserializeOwned>(&self) -> anyhow::Result<T> {
+        serde_json::from_slice(&self.stdout).context("kubectl's output is not the expected JSON")
+    }
+}
+
+/// A located kubectl, with the global flags to forward and a time limit.
 #[derive(Debug, Clone)]
 pub struct Kubectl {
-    pub path: PathBuf,
-    pub global_args: Vec<String>,
-    pub timeout: Duration,
+    path: PathBuf,
+    flags: KubeFlags,
+    timeout: Option<Duration>,
 }
 
 impl Kubectl {
-    pub async fn run(&self, args: &[String], stdin: Option<Vec<u8>>) -> anyhow::Result<Captured> {
-        let mut cmd = tokio::process::Command::new(&self.path);
-        cmd.args(&self.global_args).args(args);
-        cmd.stdin(if stdin.is_some() {
-            Stdio::piped()
-        } else {
-            Stdio::null()
-        });
-        cmd.stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .kill_on_drop(true);
-        tracing::debug!(?args, "kubectl");
-        let mut child = cmd.spawn().context("running kubectl")?;
-        if let Some(bytes) = stdin {
-            let mut pipe = child.stdin.take().context("kubectl stdin")?;
-            pipe.write_all(&bytes).await?;
-            drop(pipe);
+    /// A runner for an explicit kubectl path.
+    pub fn new(path: impl Into<PathBuf>, flags: KubeFlags, timeout: Duration) -> Kubectl {
+        Kubectl {
+            path: path.into(),
+            flags,
+            timeout: Some(timeout),
         }
-        let out = tokio::time::timeout(self.timeout, child.wait_with_output())
-            .await
-            .context("kubectl timed out")??;
-        Ok(Captured {
-            status: out.status.code().unwrap_or(1),
-            stdout: out.stdout,
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        })
     }
 
-    pub async fn run_checked(
+    /// Locate kubectl for this run (`KUBECTL_PATH`, else `kubectl` on PATH)
+    /// and forward the config's global flags.
+    pub fn locate(config: &Config) -> anyhow::Result<Kubectl> {
+        let path = find_kubectl(config.kubectl_path.as_deref())?;
+        Ok(Kubectl::new(
+            path,
+            config.kube.clone(),
+            config.kubectl_timeout,
+        ))
+    }
+
+    /// The kubectl binary that runs.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The global flags forwarded to each call.
+    pub fn flags(&self) -> &KubeFlags {
+        &self.flags
+    }
+
+    /// The time limit for one call (`None`: no limit).
+    pub fn timeout(&self) -> Option<Duration> {
+        self.timeout
+    }
+
+    /// A copy forwarding other flags.
+    pub fn with_flags(&self, flags: KubeFlags) -> Kubectl {
+        Kubectl {
+            flags,
+            ..self.clone()
+        }
+    }
+
+    /// A copy working in `namespace` (`None`: forward no namespace at all),
+    /// for operations whose plan names its own namespace.
+    pub fn with_namespace(&self, namespace: Option<&str>) -> Kubectl {
+        self.with_flags(self.flags.with_namespace(namespace))
+    }
+
+    /// A copy with another time limit (`None`: wait forever, e.g. `logs -f`).
+    pub fn with_timeout(&self, timeout: Option<Duration>) -> Kubectl {
+        Kubectl {
+            timeout,
+            ..self.clone()
+        }
+    }
+
+    /// The full argv (without the program) for `args`: the caller's args with
+    /// the forwarded flags inserted before any `--` (so they never reach a
+    /// command run inside a pod), else appended.
+    pub fn argv<S: AsRef<str>>(&self, args: &[S]) -> Vec<String> {
+        assemble(args, &self.flags.args())
+    }
+
+    /// Like [`Kubectl::argv`] but without `-n` (for `kubectl config ...` and
+    /// other calls that must not carry a namespace).
+    pub fn argv_without_namespace<S: AsRef<str>>(&self, args: &[S]) -> Vec<String> {
+        assemble(args, &self.flags.connection_args())
+    }
+
+    /// The equivalent command a person could type, with forwarded flags.
+    pub fn display<S: AsRef<str>>(&self, args: &[S]) -> String {
+        display_command(&self.argv(args))
+    }
+
+    /// Run kubectl and capture its output. A non-zero exit is *not* an error
+    /// here (the caller decides); failing to start or timing out is.
+    pub async fn run<S: AsRef<str>>(
         &self,
-        args: &[String],
+        args: &[S],
         stdin: Option<Vec<u8>>,
     ) -> anyhow::Result<Captured> {
-        let c = self.run(args, stdin).await?;
-        if c.status != 0 {
-            anyhow::bail!(
-                "kubectl {} failed (exit {}): {}",
-                args.join(" "),
-                c.status,
-                c.stderr.trim()
-            );
-        }
-        Ok(c)
+        self.capture(self.argv(args), stdin).await
     }
 
-    pub async fn stream(&self, args: &[String]) -> anyhow::Result<i32> {
-        let status = tokio::process::Command::new(&self.path)
-            .args(&self.global_args)
-            .args(args)
+    /// Like [`Kubectl::run`], without forwarding the namespace.
+    pub async fn run_without_namespace<S: AsRef<str>>(
+        &self,
+        args: &[S],
+        stdin: Option<Vec<u8>>,
+    ) -> anyhow::Result<Captured> {
+        self.capture(self.argv_without_namespace(args), stdin).await
+    }
+
+    /// Run kubectl; a non-zero exit becomes [`KubectlError::Failed`] carrying
+    /// kubectl's stderr, its exit status and the command line.
+    pub async fn run_checked<S: AsRef<str>>(
+        &self,
+        args: &[S],
+        stdin: Option<Vec<u8>>,
+    ) -> anyhow::Result<Captured> {
+        let argv = self.argv(args);
+        let captured = self.capture(argv.clone(), stdin).await?;
+        if captured.success() {
+            Ok(captured)
+        } else {
+            Err(KubectlError::Failed {
+                command: display_command(&argv),
+                status: captured.status,
+                stderr: captured.stderr,
+            }
+            .into())
+        }
+    }
+
+    /// Run kubectl with its stdout and stderr going straight to ours (reads
+    /// whose output is the product). Returns kubectl's exit status.
+    pub async fn stream<S: AsRef<str>>(&self, args: &[S]) -> anyhow::Result<i32> {
+        let argv = self.argv(args);
+        let command = display_command(&argv);
+        tracing::debug!(%command, "streaming kubectl");
+        let mut child = self
+            .command(&argv)
             .stdin(Stdio::null())
-            .status()
-            .await?;
-        Ok(status.code().unwrap_or(1))
+            .stdout(Stdio::inherit())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .map_err(|e| self.spawn_error(e))?;
+        let status = self
+            .within_limit(&command, child.wait())
+            .await?
+            .with_context(|| format!("waiting for `{command}`"))?;
+        Ok(status_code(status))
+    }
+
+    fn command(&self, argv: &[String]) -> tokio::process::Command {
+        let mut cmd = tokio::process::Command::new(&self.path);
+        cmd.args(argv).kill_on_drop(true);
+        cmd
+    }
+
+    fn spawn_error(&self, err: std::io::Error) -> anyhow::Error {
+        if err.kind() == std::io::ErrorKind::NotFound {
+            KubectlError::NotFound {
+                detail: format!("{} does not exist", self.path.display()),
+            }
+            .into()
+        } else {
+            anyhow::Error::new(err).context(format!("could not start {}", self.path.display()))
+        }
+    }
+
+    async fn within_limit<F: std::future::Future>(
+        &self,
+        command: &str,
+        fut: F,
+    ) -> anyhow::Result<F::Output> {
+        match self.timeout {
+            None => Ok(fut.await),
+            Some(limit) => tokio::time::timeout(limit, fut).await.map_err(|_| {
+                KubectlError::TimedOut {
+                    command: command.to_string(),
+                    after: limit,
+                }
+                .into()
+            }),
+        }
+    }
+
+    async fn capture(&self, argv: Vec<String>, stdin: Option<Vec<u8>>) -> anyhow::Result<Captured> {
+        let command = display_command(&argv);
+        tracing::debug!(%command, "running kubectl");
+        let mut child = self
+            .command(&argv)
+            .stdin(if stdin.is_some() {
+                Stdio::piped()
+            } else {
+                Stdio::null()
+            })
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|e| self.spawn_error(e))?;
+
+        // Feed stdin concurrently with reading the output, so a large input
+        // and a large output can't deadlock each other.
+        let writer = match (stdin, child.stdin.take()) {
+            (Some(bytes), Some(mut pipe)) => Some(tokio::spawn(async move {
+                let result = pipe.write_all(&bytes).await;
+                drop(pipe);
+                result
+            })),
+            _ => None,
+        };
+
+        let output = self
+            .within_limit(&command, child.wait_with_output())
+            .await?
+            .with_context(|| format!("reading the output of `{command}`"))?;
+        if let Some(writer) = writer {
+            match writer.await {
+                Ok(Ok(())) => {}
+                // kubectl may exit without reading all of stdin; its stderr
+                // says why, so only a non-pipe error is worth reporting.
+                Ok(Err(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+                Ok(Err(e)) => {
+                    return Err(e).with_context(|| format!("writing stdin of `{command}`"));
+                }
+                Err(e) => return Err(e).context("stdin writer task failed"),
+            }
+        }
+        let captured = Captured {
+            status: status_code(output.status),
+            stdout: output.stdout,
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        };
+        tracing::debug!(
+            %command,
+            status = captured.status,
+            stdout_bytes = captured.stdout.len(),
+            "kubectl finished"
+        );
+        Ok(captured)
     }
 }
 
-/// TEMPORARY: shell-quoted display of a kubectl command.
-pub fn display_command(args: &[String]) -> String {
-    let mut s = String::from("kubectl");
-    for a in args {
-        s.push(' ');
-        if !a.is_empty()
-            && a.chars()
-                .all(|c| c.is_ascii_alphanumeric() || "-_./=:,@%+".contains(c))
-        {
-            s.push_str(a);
-        } else {
-            s.push('\'');
-            s.push_str(&a.replace('\'', "'\\''"));
-            s.push('\'');
+/// Find the kubectl to run: `kubectl_path` (from `KUBECTL_PATH`) when given,
+/// else `kubectl` on PATH.
+pub fn find_kubectl(kubectl_path: Option<&Path>) -> anyhow::Result<PathBuf> {
+    if let Some(path) = kubectl_path {
+        if path.is_file() {
+            return Ok(path.to_path_buf());
+        }
+        return Err(KubectlError::NotFound {
+            detail: format!("KUBECTL_PATH={} is not a file", path.display()),
+        }
+        .into());
+    }
+    which::which("kubectl").map_err(|_| {
+        KubectlError::NotFound {
+            detail: "no kubectl on PATH".to_string(),
+        }
+        .into()
+    })
+}
+
+fn assemble<S: AsRef<str>>(args: &[S], forwarded: &[String]) -> Vec<String> {
+    let args: Vec<String> = args.iter().map(|a| a.as_ref().to_string()).collect();
+    let split = args.iter().position(|a| a == "--").unwrap_or(args.len());
+    let mut argv = Vec::with_capacity(args.len() + forwarded.len());
+    argv.extend_from_slice(&args[..split]);
+    argv.extend_from_slice(forwarded);
+    argv.extend_from_slice(&args[split..]);
+    argv
+}
+
+#[cfg(unix)]
+fn status_code(status: ExitStatus) -> i32 {
+    use std::os::unix::process::ExitStatusExt;
+    status
+        .code()
+        .or_else(|| status.signal().map(|s| 128 + s))
+        .unwrap_or(-1)
+}
+
+#[cfg(not(unix))]
+fn status_code(status: ExitStatus) -> i32 {
+    status.code().unwrap_or(-1)
+}
+
+/// Render `kubectl ARGS...` for people, quoting each argument for a POSIX
+/// shell so it can be copied and pasted.
+pub fn display_command<S: AsRef<str>>(args: &[S]) -> String {
+    let mut out = String::from("kubectl");
+    for arg in args {
+        out.push(' ');
+        out.push_str(&quote(arg.as_ref()));
+    }
+    out
+}
+
+/// Quote one word for a POSIX shell: bare when it only has safe characters,
+/// else in single quotes (with `'` written as `'\''`).
+pub fn quote(arg: &str) -> Cow<'_, str> {
+    let safe = !arg.is_empty()
+        && arg.bytes().all(|b| {
+            b.is_ascii_alphanumeric()
+                || matches!(
+                    b,
+                    b'-' | b'_' | b'.' | b'/' | b':' | b'=' | b',' | b'@' | b'%' | b'+'
+                )
+        });
+    if safe {
+        Cow::Borrowed(arg)
+    } else {
+        Cow::Owned(format!("'{}'", arg.replace('\'', r"'\''")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn flags() -> KubeFlags {
+        KubeFlags {
+            namespace: Some("shop".into()),
+            context: Some("prod".into()),
+            ..KubeFlags::default()
         }
     }
-    s
+
+    fn kubectl() -> Kubectl {
+        Kubectl::new("/bin/kubectl", flags(), Duration::from_secs(5))
+    }
+
+    #[test]
+    fn forwarded_flags_follow_the_args() {
+        assert_eq!(
+            kubectl().argv(&["get", "pods"]),
+            ["get", "pods", "--context", "prod", "-n", "shop"]
+        );
+    }
+
+    #[test]
+    fn forwarded_flags_stay_before_double_dash() {
+        assert_eq!(
+            kubectl().argv(&["exec", "web", "--", "ls", "-n"]),
+            [
+                "exec",
+                "web",
+                "--context",
+                "prod",
+                "-n",
+                "shop",
+                "--",
+                "ls",
+                "-n"
+            ]
+        );
+    }
+
+    #[test]
+    fn without_namespace_keeps_connection_flags() {
+        assert_eq!(
+            kubectl().argv_without_namespace(&["config", "current-context"]),
+            ["config", "current-context", "--context", "prod"]
+        );
+        assert_eq!(
+            kubectl()
+                .with_namespace(Some("other"))
+                .argv(&["get", "pods"]),
+            ["get", "pods", "--context", "prod", "-n", "other"]
+        );
+        assert_eq!(
+            kubectl().with_namespace(None).argv(&["get", "nodes"]),
+            ["get", "nodes", "--context", "prod"]
+        );
+    }
+
+    #[test]
+    fn display_quotes_for_a_shell() {
+        assert_eq!(
+            display_command(&["scale", "deployment/web", "--replicas=3", "-n", "shop"]),
+            "kubectl scale deployment/web --replicas=3 -n shop"
+        );
+        assert_eq!(
+            display_command(&["label", "pod", "x", "a=b c", "it's", "", "$(rm)"]),
+            r"kubectl label pod x 'a=b c' 'it'\''s' '' '$(rm)'"
+        );
+        assert_eq!(
+            kubectl().display(&["get", "pods"]),
+            "kubectl get pods --context prod -n shop"
+        );
+    }
+
+    #[test]
+    fn missing_kubectl_path_is_a_clear_error() {
+        let err = find_kubectl(Some(Path::new("/nonexistent/kubectl"))).unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.contains("KUBECTL_PATH=/nonexistent/kubectl"), "{msg}");
+        assert!(msg.contains("install kubectl"), "{msg}");
+    }
+
+    #[test]
+    fn failed_error_carries_stderr() {
+        let err = KubectlError::Failed {
+            command: "kubectl get pods".into(),
+            status: 1,
+            stderr: "Error from server (Forbidden): nope\n".into(),
+        };
+        assert_eq!(
+            err.to_string(),
+            "`kubectl get pods` failed with exit status 1:\nError from server (Forbidden): nope"
+        );
+    }
 }

@@ -1,33 +1,102 @@
-//! The test environment: a sandbox cluster, a scrubbed process environment and the built binary.
-//!
-//! Every integration test runs the real `kubectl-ai` binary with the real kubectl
-//! against an in-process sandbox API server. Nothing reads the developer's cluster,
-//! kubeconfig, cache or keys: HOME, KUBECONFIG and KUBECACHEDIR point into a temp
-//! dir and OPENAI_* / AZURE_* are never passed on.
+//! Shared helpers for the integration tests: run the built binary with a
+//! scrubbed environment (invariant 8: never the developer's cluster or keys).
+
 #![allow(dead_code)]
 
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
-use std::process::Output;
 
-use kube_sandbox::Sandbox;
-use serde_json::Value;
+use assert_cmd::Command;
+use tempfile::TempDir;
 
+/// The built `kubectl-ai`.
+pub fn bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_kubectl-ai"))
+}
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The real kubectl on PATH; tests that need it fail (never skip) without it.
+pub fn real_kubectl() -> PathBuf {
+    which::which("kubectl")
+        .expect("kubectl must be installed on PATH for these tests (see .ci/run)")
+}
+
+/// A temporary HOME and kube cache, and a PATH to run with.
+pub struct Sandbox {
+    pub home: TempDir,
+    pub path: OsString,
+}
+
+impl Sandbox {
+    /// HOME and KUBECACHEDIR in a temp dir; PATH as the test runner has it.
+    pub fn new() -> Sandbox {
+        Sandbox {
+            home: tempfile::tempdir().expect("temp HOME"),
+            path: std::env::var_os("PATH").unwrap_or_default(),
+        }
+    }
+
+    /// Like [`Sandbox::new`] with `dir` first on PATH (fake helper programs).
+    pub fn with_path_first(dir: &Path) -> Sandbox {
+        let mut sandbox = Sandbox::new();
+        let mut paths = vec![dir.to_path_buf()];
+        paths.extend(std::env::split_paths(&sandbox.path));
+        sandbox.path = std::env::join_paths(paths).expect("join PATH");
+        sandbox
+    }
+
+    /// A command for `program` with the scrubbed environment.
+    pub fn command(&self, program: impl AsRef<std::ffi::OsStr>) -> Command {
+        let mut cmd = Command::new(program);
+        cmd.env_clear()
+            .env("PATH", &self.path)
+            .env("HOME", self.home.path())
+            .env("KUBECACHEDIR", self.home.path().join("cache"))
+            .current_dir(self.home.path())
+            .timeout(std::time::Duration::from_secs(60));
+        cmd
+    }
+
+    /// `kubectl-ai` with the scrubbed environment.
+    pub fn kubectl_ai(&self) -> Command {
+        self.command(bin())
+    }
+}
+
+/// Write an executable shell script `name` into `dir`.
+pub fn write_script(dir: &Path, name: &str, body: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, format!("#!/bin/sh\n{body}\n")).expect("write script");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    }
+    path
+}
+
+/// A sandbox cluster plus the scrubbed environment, for tests that drive the
+/// plugin and the real kubectl against it.
 pub struct TestEnv {
-    pub sandbox: Sandbox,
-    pub home: tempfile::TempDir,
+    pub cluster: kube_sandbox::Sandbox,
+    pub env: Sandbox,
 }
 
 impl TestEnv {
-    /// A sandbox loaded with the given scenarios.
+    /// A sandbox cluster loaded with the given scenarios.
     pub fn with(scenarios: &[&str]) -> TestEnv {
-        let sandbox = Sandbox::start().expect("sandbox starts");
+        let cluster = kube_sandbox::Sandbox::start().expect("sandbox starts");
         for name in scenarios {
             let objects = kube_sandbox::scenario::load(name).expect("scenario loads");
-            sandbox.seed(objects).expect("scenario seeds");
+            cluster.seed(objects).expect("scenario seeds");
         }
         TestEnv {
-            sandbox,
-            home: tempfile::tempdir().expect("temp dir"),
+            cluster,
+            env: Sandbox::new(),
         }
     }
 
@@ -35,80 +104,56 @@ impl TestEnv {
         TestEnv::with(&["healthy"])
     }
 
-    /// The plugin, with a scrubbed environment pointing at the sandbox.
-    pub fn plugin(&self) -> assert_cmd::Command {
-        let mut cmd = assert_cmd::Command::cargo_bin("kubectl-ai").expect("binary built");
-        self.scrub(&mut cmd);
-        cmd
+    pub fn home(&self) -> &Path {
+        self.env.home.path()
     }
 
-    /// The real kubectl with the same environment.
-    pub fn kubectl(&self) -> assert_cmd::Command {
-        let mut cmd = assert_cmd::Command::new(kubectl_path());
-        self.scrub(&mut cmd);
-        cmd
-    }
-
-    fn scrub(&self, cmd: &mut assert_cmd::Command) {
-        cmd.env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("HOME", self.home.path())
-            .env("KUBECONFIG", self.sandbox.kubeconfig())
-            .env("KUBECACHEDIR", self.home.path().join(".kube-cache"))
-            .env("KUBECTL_AI_CONFIG", self.home.path().join("no-config.toml"))
+    /// The plugin pointed at the sandbox cluster (no config file, no color).
+    pub fn plugin(&self) -> Command {
+        let mut cmd = self.env.kubectl_ai();
+        cmd.env("KUBECONFIG", self.cluster.kubeconfig())
+            .env("KUBECTL_AI_CONFIG", self.home().join("no-config.toml"))
             .env("NO_COLOR", "1");
+        cmd
+    }
+
+    /// The real kubectl pointed at the sandbox cluster.
+    pub fn kubectl(&self) -> Command {
+        let mut cmd = self.env.command(real_kubectl());
+        cmd.env("KUBECONFIG", self.cluster.kubeconfig());
+        cmd
     }
 
     /// Writes a plan file and returns its path.
-    pub fn plan_file(&self, plan: &Value) -> PathBuf {
-        let path = self.home.path().join(format!("plan-{}.json", rand_suffix()));
+    pub fn plan_file(&self, plan: &serde_json::Value) -> PathBuf {
+        use std::sync::atomic::{AtomicU64, Ordering};
+        static COUNTER: AtomicU64 = AtomicU64::new(0);
+        let path = self.home().join(format!("plan-{}.json", COUNTER.fetch_add(1, Ordering::SeqCst)));
         std::fs::write(&path, serde_json::to_vec_pretty(plan).unwrap()).unwrap();
         path
     }
 
-    /// Runs a plan with the given extra flags and returns the process output.
-    pub fn run_plan(&self, plan: &Value, flags: &[&str]) -> Output {
+    /// Runs a plan with the given extra flags.
+    pub fn run_plan(&self, plan: &serde_json::Value, flags: &[&str]) -> std::process::Output {
         let path = self.plan_file(plan);
-        self.plugin()
-            .arg("--plan")
-            .arg(&path)
-            .args(flags)
-            .output()
-            .expect("plugin runs")
+        self.plugin().arg("--plan").arg(&path).args(flags).output().expect("plugin runs")
     }
 
     /// `--plan FILE --yes --json`, asserting success; the parsed report.
-    pub fn apply(&self, plan: &Value) -> Value {
+    pub fn apply(&self, plan: &serde_json::Value) -> serde_json::Value {
         let out = self.run_plan(plan, &["--yes", "--json"]);
         assert_success(&out);
         json_stdout(&out)
     }
 
-    /// The live object as kubectl sees it, or None when absent.
-    pub fn live(&self, args: &[&str]) -> Option<Value> {
+    /// The live object (or list) as kubectl sees it, or None when absent.
+    pub fn live(&self, args: &[&str]) -> Option<serde_json::Value> {
         let out = self.kubectl().arg("get").args(args).args(["-o", "json"]).output().unwrap();
         out.status.success().then(|| serde_json::from_slice(&out.stdout).unwrap())
     }
-
-    pub fn kubeconfig(&self) -> &Path {
-        self.sandbox.kubeconfig()
-    }
 }
 
-pub fn kubectl_path() -> PathBuf {
-    std::env::var_os("KUBECTL_PATH")
-        .map(PathBuf::from)
-        .or_else(|| which::which("kubectl").ok())
-        .expect("kubectl must be installed for the integration tests")
-}
-
-fn rand_suffix() -> u64 {
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    COUNTER.fetch_add(1, Ordering::SeqCst)
-}
-
-pub fn assert_success(out: &Output) {
+pub fn assert_success(out: &std::process::Output) {
     assert!(
         out.status.success(),
         "exit {:?}\nstdout:\n{}\nstderr:\n{}",
@@ -118,7 +163,7 @@ pub fn assert_success(out: &Output) {
     );
 }
 
-pub fn json_stdout(out: &Output) -> Value {
+pub fn json_stdout(out: &std::process::Output) -> serde_json::Value {
     serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
         panic!(
             "stdout is not one JSON document ({e}):\n{}\nstderr:\n{}",
@@ -128,10 +173,10 @@ pub fn json_stdout(out: &Output) -> Value {
     })
 }
 
-pub fn stdout(out: &Output) -> String {
+pub fn stdout(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
-pub fn stderr(out: &Output) -> String {
+pub fn stderr(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }

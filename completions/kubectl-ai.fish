@@ -1,0 +1,93 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_kubectl_ai_global_optspecs
+    string join \n y/yes dry-run explain json offline model= plan= save-plan= v/verbose q/quiet color= n/namespace= A/all-namespaces context= kubeconfig= cluster= user= as= request-timeout= h/help V/version
+end
+
+function __fish_kubectl_ai_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_kubectl_ai_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_kubectl_ai_using_subcommand
+    set -l cmd (__fish_kubectl_ai_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c kubectl-ai -n "__fish_kubectl_ai_needs_command" -l model -d 'The model to ask (any name your OpenAI-compatible server knows)' -r
+complete -c kubectl-ai -n "__fish_kubectl_ai_needs_command" -l plan -d 'Run a saved plan instead of a sentence' -r -F
+complete -c kubectl-ai -n "__fish_kubectl_ai_needs_command" -l save-plan -d 'Save the plan understood from the sentence to FILE' -r -F
+complete -c kubectl-ai -n "__fish_kubectl_ai_needs_command" -l color -d 'When to use color (NO_COLOR is honoured under auto)' -r -f -a "auto\t'Color when stdout is a terminal and NO_COLOR is unset'
+always\t'Always color'
+never\t'Never color'"
+complete -c kubectl-ai -n "__fish_kubectl_ai_needs_command" -s n -l namespace -d 'Namespace to work in (a plan may name its own)' -r
+complete -c kubectl-ai -n "__fish_kubectl_ai_needs_command" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-ai -n "__fish_kubectl_ai_needs_command" -l kubeconfig -d 'Path to the kubeconfig file' -r -F
+complete -c kubectl-ai -n "__fish_kubectl_ai_needs_command" -l cluster -d 'The kubeconfig cluster to use' -r
+complete -c kubectl-ai -n "__fish_kubectl_ai_needs_command" -l user -d 'The kubeconfig user to use' -r
+complete -c kubectl-ai -n "__fish_kubectl_ai_needs_command" -l as -d 'Impersonate this user for every request' -r
+complete -c kubectl-ai -n "__fish_kubectl_ai_needs_command" -l request-timeout -d 'kubectl\'s per-request timeout (e.g. 10s, 1m; 0 = none)' -r
+complete -c kubectl-ai -n "__fish_kubectl_ai_needs_command" -s y -l yes -d 'Apply without asking (scripts, CI). The preview is still shown'
+complete -c kubectl-ai -n "__fish_kubectl_ai_needs_command" -l dry-run -d 'Preview the changes (server-side dry run), never apply'
+complete -c kubectl-ai -n "__fish_kubectl_ai_needs_command" -l explain -d 'Print the plan and the equivalent kubectl commands; contact no cluster'
+complete -c kubectl-ai -n "__fish_kubectl_ai_needs_command" -l json -d 'Write one JSON document on stdout instead of human output'
+complete -c kubectl-ai -n "__fish_kubectl_ai_needs_command" -l offline -d 'Never contact a model; use the built-in rules only'
+complete -c kubectl-ai -n "__fish_kubectl_ai_needs_command" -s v -l verbose -d 'More logging on stderr (-v: debug, -vv: trace)'
+complete -c kubectl-ai -n "__fish_kubectl_ai_needs_command" -s q -l quiet -d 'Print only results and errors'
+complete -c kubectl-ai -n "__fish_kubectl_ai_needs_command" -s A -l all-namespaces -d 'Look across all namespaces (for reads and diagnose)'
+complete -c kubectl-ai -n "__fish_kubectl_ai_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-ai -n "__fish_kubectl_ai_needs_command" -s V -l version -d 'Print version'
+complete -c kubectl-ai -n "__fish_kubectl_ai_needs_command" -a "diagnose" -d 'Find what is broken in a namespace (or the cluster with -A), why, and how to fix it'
+complete -c kubectl-ai -n "__fish_kubectl_ai_needs_command" -a "completion" -d 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
+complete -c kubectl-ai -n "__fish_kubectl_ai_using_subcommand diagnose" -l target -d 'Look at one object only, e.g. deployment/web' -r
+complete -c kubectl-ai -n "__fish_kubectl_ai_using_subcommand diagnose" -l model -d 'The model to ask (any name your OpenAI-compatible server knows)' -r
+complete -c kubectl-ai -n "__fish_kubectl_ai_using_subcommand diagnose" -l color -d 'When to use color (NO_COLOR is honoured under auto)' -r -f -a "auto\t'Color when stdout is a terminal and NO_COLOR is unset'
+always\t'Always color'
+never\t'Never color'"
+complete -c kubectl-ai -n "__fish_kubectl_ai_using_subcommand diagnose" -s n -l namespace -d 'Namespace to work in (a plan may name its own)' -r
+complete -c kubectl-ai -n "__fish_kubectl_ai_using_subcommand diagnose" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-ai -n "__fish_kubectl_ai_using_subcommand diagnose" -l kubeconfig -d 'Path to the kubeconfig file' -r -F
+complete -c kubectl-ai -n "__fish_kubectl_ai_using_subcommand diagnose" -l cluster -d 'The kubeconfig cluster to use' -r
+complete -c kubectl-ai -n "__fish_kubectl_ai_using_subcommand diagnose" -l user -d 'The kubeconfig user to use' -r
+complete -c kubectl-ai -n "__fish_kubectl_ai_using_subcommand diagnose" -l as -d 'Impersonate this user for every request' -r
+complete -c kubectl-ai -n "__fish_kubectl_ai_using_subcommand diagnose" -l request-timeout -d 'kubectl\'s per-request timeout (e.g. 10s, 1m; 0 = none)' -r
+complete -c kubectl-ai -n "__fish_kubectl_ai_using_subcommand diagnose" -l fix -d 'Offer fixes as plans (previewed and confirmed like any change)'
+complete -c kubectl-ai -n "__fish_kubectl_ai_using_subcommand diagnose" -s y -l yes -d 'Apply without asking (scripts, CI). The preview is still shown'
+complete -c kubectl-ai -n "__fish_kubectl_ai_using_subcommand diagnose" -l dry-run -d 'Preview the changes (server-side dry run), never apply'
+complete -c kubectl-ai -n "__fish_kubectl_ai_using_subcommand diagnose" -l explain -d 'Print the plan and the equivalent kubectl commands; contact no cluster'
+complete -c kubectl-ai -n "__fish_kubectl_ai_using_subcommand diagnose" -l json -d 'Write one JSON document on stdout instead of human output'
+complete -c kubectl-ai -n "__fish_kubectl_ai_using_subcommand diagnose" -l offline -d 'Never contact a model; use the built-in rules only'
+complete -c kubectl-ai -n "__fish_kubectl_ai_using_subcommand diagnose" -s v -l verbose -d 'More logging on stderr (-v: debug, -vv: trace)'
+complete -c kubectl-ai -n "__fish_kubectl_ai_using_subcommand diagnose" -s q -l quiet -d 'Print only results and errors'
+complete -c kubectl-ai -n "__fish_kubectl_ai_using_subcommand diagnose" -s A -l all-namespaces -d 'Look across all namespaces (for reads and diagnose)'
+complete -c kubectl-ai -n "__fish_kubectl_ai_using_subcommand diagnose" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-ai -n "__fish_kubectl_ai_using_subcommand completion" -l model -d 'The model to ask (any name your OpenAI-compatible server knows)' -r
+complete -c kubectl-ai -n "__fish_kubectl_ai_using_subcommand completion" -l color -d 'When to use color (NO_COLOR is honoured under auto)' -r -f -a "auto\t'Color when stdout is a terminal and NO_COLOR is unset'
+always\t'Always color'
+never\t'Never color'"
+complete -c kubectl-ai -n "__fish_kubectl_ai_using_subcommand completion" -s n -l namespace -d 'Namespace to work in (a plan may name its own)' -r
+complete -c kubectl-ai -n "__fish_kubectl_ai_using_subcommand completion" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-ai -n "__fish_kubectl_ai_using_subcommand completion" -l kubeconfig -d 'Path to the kubeconfig file' -r -F
+complete -c kubectl-ai -n "__fish_kubectl_ai_using_subcommand completion" -l cluster -d 'The kubeconfig cluster to use' -r
+complete -c kubectl-ai -n "__fish_kubectl_ai_using_subcommand completion" -l user -d 'The kubeconfig user to use' -r
+complete -c kubectl-ai -n "__fish_kubectl_ai_using_subcommand completion" -l as -d 'Impersonate this user for every request' -r
+complete -c kubectl-ai -n "__fish_kubectl_ai_using_subcommand completion" -l request-timeout -d 'kubectl\'s per-request timeout (e.g. 10s, 1m; 0 = none)' -r
+complete -c kubectl-ai -n "__fish_kubectl_ai_using_subcommand completion" -s y -l yes -d 'Apply without asking (scripts, CI). The preview is still shown'
+complete -c kubectl-ai -n "__fish_kubectl_ai_using_subcommand completion" -l dry-run -d 'Preview the changes (server-side dry run), never apply'
+complete -c kubectl-ai -n "__fish_kubectl_ai_using_subcommand completion" -l explain -d 'Print the plan and the equivalent kubectl commands; contact no cluster'
+complete -c kubectl-ai -n "__fish_kubectl_ai_using_subcommand completion" -l json -d 'Write one JSON document on stdout instead of human output'
+complete -c kubectl-ai -n "__fish_kubectl_ai_using_subcommand completion" -l offline -d 'Never contact a model; use the built-in rules only'
+complete -c kubectl-ai -n "__fish_kubectl_ai_using_subcommand completion" -s v -l verbose -d 'More logging on stderr (-v: debug, -vv: trace)'
+complete -c kubectl-ai -n "__fish_kubectl_ai_using_subcommand completion" -s q -l quiet -d 'Print only results and errors'
+complete -c kubectl-ai -n "__fish_kubectl_ai_using_subcommand completion" -s A -l all-namespaces -d 'Look across all namespaces (for reads and diagnose)'
+complete -c kubectl-ai -n "__fish_kubectl_ai_using_subcommand completion" -s h -l help -d 'Print help (see more with \'--help\')'

@@ -1,0 +1,691 @@
+//! What the command line means: everything resolved once into an immutable
+//! [`Config`].
+//!
+//! [`crate::cli`] records what was typed; this module decides what it means:
+//! which command runs, which kubectl flags are forwarded, whether color is on,
+//! whether a person is there to answer a prompt, and the limits that bound
+//! what a plan may do. The rest of the program reads `Config` and never looks
+//! at `std::env` or the raw flags again.
+//!
+//! Precedence is flags > environment > config file > defaults. The config file
+//! layer does not exist yet (issue 5): it belongs in [`Config::resolve`], between
+//! the environment and the defaults.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::cli::{Cli, ColorWhen, Shell, Sub};
+use crate::exit::UserError;
+
+/// Default ceiling on replica counts a plan may ask for.
+pub const DEFAULT_REPLICA_CEILING: u32 = 1000;
+/// Default time one kubectl call may take before it is killed.
+pub const DEFAULT_KUBECTL_TIMEOUT: Duration = Duration::from_secs(60);
+/// Default OpenAI-compatible endpoint.
+pub const DEFAULT_BASE_URL: &str = "https://api.openai.com/v1";
+
+/// The environment variables this program reads, all in one place.
+pub mod vars {
+    /// Disable color under `--color auto` when set and non-empty.
+    pub const NO_COLOR: &str = "NO_COLOR";
+    /// The kubectl to run (newer kubectl sets it for plugins).
+    pub const KUBECTL_PATH: &str = "KUBECTL_PATH";
+    /// Seconds one kubectl call may take.
+    pub const TIMEOUT: &str = "KUBECTL_AI_TIMEOUT";
+    /// The model name when `--model` is absent.
+    pub const MODEL: &str = "KUBECTL_AI_MODEL";
+    /// tracing filter for logs on stderr.
+    pub const LOG: &str = "KUBECTL_AI_LOG";
+    /// OpenAI-compatible base URL.
+    pub const OPENAI_BASE_URL: &str = "OPENAI_BASE_URL";
+    /// API key for the model.
+    pub const OPENAI_API_KEY: &str = "OPENAI_API_KEY";
+    /// Every variable [`super::Env::from_process`] captures.
+    pub const ALL: &[&str] = &[
+        NO_COLOR,
+        KUBECTL_PATH,
+        TIMEOUT,
+        MODEL,
+        LOG,
+        OPENAI_BASE_URL,
+        OPENAI_API_KEY,
+        "TERM",
+    ];
+}
+
+/// What the program does this run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    /// A request in plain English (the words joined by single spaces).
+    Sentence(String),
+    /// Run a saved plan file (`--plan FILE`).
+    Plan(PathBuf),
+    /// `kubectl ai diagnose`.
+    Diagnose {
+        /// The question words joined by spaces, if any were given.
+        question: Option<String>,
+        /// `--target KIND/NAME`.
+        target: Option<Target>,
+        /// `--fix`: offer fixes as plans.
+        fix: bool,
+    },
+    /// `kubectl ai completion SHELL`.
+    Completion(Shell),
+}
+
+/// `KIND/NAME` as given to `diagnose --target`, e.g. `deployment/web`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    /// As typed (`deploy`, `deployment`, `deployment.apps`, `pod`...).
+    pub kind: String,
+    /// The object's name.
+    pub name: String,
+}
+
+impl fmt::Display for Target {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}", self.kind, self.name)
+    }
+}
+
+/// kubectl's global flags as given on our command line, to be forwarded.
+///
+/// `-A/--all-namespaces` is *not* a kubectl global flag (only listing
+/// commands accept it), so [`KubeFlags::args`] never includes it: callers add
+/// [`KubeFlags::scope_args`] where the command takes it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct KubeFlags {
+    /// `-n/--namespace`. Plans may override it per operation.
+    pub namespace: Option<String>,
+    /// `-A/--all-namespaces`.
+    pub all_namespaces: bool,
+    /// `--context`.
+    pub context: Option<String>,
+    /// `--kubeconfig`.
+    pub kubeconfig: Option<String>,
+    /// `--cluster`.
+    pub cluster: Option<String>,
+    /// `--user`.
+    pub user: Option<String>,
+    /// `--as`.
+    pub as_user: Option<String>,
+    /// `--request-timeout`.
+    pub request_timeout: Option<String>,
+}
+
+impl KubeFlags {
+    /// The argv fragment forwarded to every kubectl call: connection flags
+    /// then `-n NAMESPACE` when one was given, e.g.
+    /// `["--context", "x", "-n", "shop"]`.
+    pub fn args(&self) -> Vec<String> {
+        let mut args = self.connection_args();
+        args.extend(self.namespace_args());
+        args
+    }
+
+    /// The forwarded flags without the namespace (for `kubectl config ...`,
+    /// cluster-scoped reads, or when a plan names its own namespace).
+    pub fn connection_args(&self) -> Vec<String> {
+        let mut args = Vec::new();
+        let pairs = [
+            ("--kubeconfig", &self.kubeconfig),
+            ("--context", &self.context),
+            ("--cluster", &self.cluster),
+            ("--user", &self.user),
+            ("--as", &self.as_user),
+            ("--request-timeout", &self.request_timeout),
+        ];
+        for (flag, value) in pairs {
+            if let Some(value) = value {
+                args.push(flag.to_string());
+                args.push(value.clone());
+            }
+        }
+        args
+    }
+
+    /// `["-n", ns]` when a namespace was given, else nothing.
+    pub fn namespace_args(&self) -> Vec<String> {
+        match &self.namespace {
+            Some(ns) => vec!["-n".to_string(), ns.clone()],
+            None => Vec::new(),
+        }
+    }
+
+    /// For listing commands: `["--all-namespaces"]` with `-A`, else the
+    /// namespace args.
+    pub fn scope_args(&self) -> Vec<String> {
+        if self.all_namespaces {
+            vec!["--all-namespaces".to_string()]
+        } else {
+            self.namespace_args()
+        }
+    }
+
+    /// A copy working in `namespace` (or the context's default with `None`).
+    pub fn with_namespace(&self, namespace: Option<&str>) -> KubeFlags {
+        KubeFlags {
+            namespace: namespace.map(str::to_string),
+            all_namespaces: false,
+            ..self.clone()
+        }
+    }
+}
+
+/// An API key: kept out of `Debug` output and logs.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ApiKey(String);
+
+impl ApiKey {
+    /// Wrap a key.
+    pub fn new(key: impl Into<String>) -> Self {
+        ApiKey(key.into())
+    }
+    /// The key itself, for the Authorization header only.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for ApiKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ApiKey(***)")
+    }
+}
+
+/// Where the model lives. Issue 5 extends this (config file, more settings).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModelSettings {
+    /// `--model` > `KUBECTL_AI_MODEL` > none (the client picks its default).
+    pub model: Option<String>,
+    /// `OPENAI_BASE_URL` > [`DEFAULT_BASE_URL`].
+    pub base_url: String,
+    /// `OPENAI_API_KEY`; without one only the offline rules can be used.
+    pub api_key: Option<ApiKey>,
+}
+
+/// Everything the program needs to know, resolved once.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// What to do.
+    pub command: Command,
+    /// kubectl's global flags to forward.
+    pub kube: KubeFlags,
+    /// `-y/--yes`: apply without asking.
+    pub yes: bool,
+    /// `--dry-run`: preview, never apply.
+    pub dry_run: bool,
+    /// `--explain`: show plan and commands; contact no cluster.
+    pub explain: bool,
+    /// `--json`: one JSON document on stdout.
+    pub json: bool,
+    /// `--offline`: never contact a model.
+    pub offline: bool,
+    /// The model name asked for (same as `model_settings.model`).
+    pub model: Option<String>,
+    /// Model endpoint settings.
+    pub model_settings: ModelSettings,
+    /// `--plan FILE` (also in `command`).
+    pub plan_file: Option<PathBuf>,
+    /// `--save-plan FILE`.
+    pub save_plan: Option<PathBuf>,
+    /// 0 = quiet logs, 1 = `-v` (debug), 2+ = `-vv` (trace).
+    pub verbosity: u8,
+    /// `-q/--quiet`: only results and errors.
+    pub quiet: bool,
+    /// Color on stdout (decided from --color, NO_COLOR, TERM and the TTY).
+    pub color: bool,
+    /// Color on stderr (progress, prompts, logs), decided the same way.
+    pub stderr_color: bool,
+    /// stdin is a terminal (a person may answer prompts).
+    pub stdin_is_tty: bool,
+    /// stdout is a terminal.
+    pub stdout_is_tty: bool,
+    /// stderr is a terminal (prompts and progress are drawn there).
+    pub stderr_is_tty: bool,
+    /// Highest replica count a plan may ask for.
+    pub replica_ceiling: u32,
+    /// How long one kubectl call may take before it is killed.
+    pub kubectl_timeout: Duration,
+    /// `KUBECTL_PATH`, when set: the kubectl to run.
+    pub kubectl_path: Option<PathBuf>,
+    /// `KUBECTL_AI_LOG`, when set: a tracing filter that overrides `-v`.
+    pub log_filter: Option<String>,
+}
+
+/// The parts of the process environment that matter, captured once so that
+/// resolution is a pure function (and testable).
+#[derive(Debug, Clone, Default)]
+pub struct Env {
+    /// Variables from [`vars::ALL`] that were set.
+    pub vars: BTreeMap<String, String>,
+    /// stdin is a terminal.
+    pub stdin_is_tty: bool,
+    /// stdout is a terminal.
+    pub stdout_is_tty: bool,
+    /// stderr is a terminal.
+    pub stderr_is_tty: bool,
+}
+
+impl Env {
+    /// Capture the real process environment.
+    pub fn from_process() -> Env {
+        let vars = vars::ALL
+            .iter()
+            .filter_map(|name| {
+                std::env::var(name)
+                    .ok()
+                    .map(|value| (name.to_string(), value))
+            })
+            .collect();
+        Env {
+            vars,
+            stdin_is_tty: std::io::stdin().is_terminal(),
+            stdout_is_tty: std::io::stdout().is_terminal(),
+            stderr_is_tty: std::io::stderr().is_terminal(),
+        }
+    }
+
+    /// A variable's value when set and non-empty.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.vars
+            .get(name)
+            .map(String::as_str)
+            .filter(|v| !v.is_empty())
+    }
+}
+
+impl Config {
+    /// Resolve the parsed command line against the real environment.
+    pub fn from_cli(cli: Cli) -> Result<Config, UserError> {
+        Config::resolve(cli, &Env::from_process())
+    }
+
+    /// Resolve the parsed command line against a captured environment.
+    pub fn resolve(cli: Cli, env: &Env) -> Result<Config, UserError> {
+        let Cli {
+            kube,
+            opts,
+            command,
+            words,
+        } = cli;
+
+        let command = match command {
+            Some(Sub::Completion { shell }) => Command::Completion(shell),
+            Some(Sub::Diagnose(d)) => {
+                if opts.plan.is_some() || opts.save_plan.is_some() {
+                    return Err(usage("--plan and --save-plan do not apply to diagnose"));
+                }
+                let question = join_words(&d.question);
+                let target = d.target.as_deref().map(parse_target).transpose()?;
+                Command::Diagnose {
+                    question,
+                    target,
+                    fix: d.fix,
+                }
+            }
+            None => match (join_words(&words), &opts.plan) {
+                (Some(_), Some(_)) => {
+                    return Err(usage(
+                        "give either a sentence or --plan FILE, not both \
+                         (the saved plan already says what to do)",
+                    ));
+                }
+                (Some(sentence), None) => Command::Sentence(sentence),
+                (None, Some(path)) => Command::Plan(path.clone()),
+                (None, None) => {
+                    return Err(UserError::Usage(format!(
+                        "no request given\n\n{}",
+                        crate::cli::SHORT_USAGE
+                    )));
+                }
+            },
+        };
+
+        let kubeconfig = match kube.kubeconfig {
+            Some(path) => Some(
+                path.into_os_string()
+                    .into_string()
+                    .map_err(|p| usage(format!("--kubeconfig {p:?} is not valid UTF-8")))?,
+            ),
+            None => None,
+        };
+        let kube = KubeFlags {
+            namespace: kube.namespace,
+            all_namespaces: kube.all_namespaces,
+            context: kube.context,
+            kubeconfig,
+            cluster: kube.cluster,
+            user: kube.user,
+            as_user: kube.as_user,
+            request_timeout: kube.request_timeout,
+        };
+        validate_kube_flags(&kube)?;
+
+        let kubectl_timeout = match env.get(vars::TIMEOUT) {
+            Some(raw) => match raw.trim().parse::<u64>() {
+                Ok(secs) if secs > 0 => Duration::from_secs(secs),
+                _ => {
+                    return Err(usage(format!(
+                        "{}={raw:?} is not a positive number of seconds",
+                        vars::TIMEOUT
+                    )));
+                }
+            },
+            None => DEFAULT_KUBECTL_TIMEOUT,
+        };
+
+        // Issue 5: the config file layer slots in below each env lookup.
+        let model = opts
+            .model
+            .clone()
+            .or_else(|| env.get(vars::MODEL).map(str::to_string));
+        let model_settings = ModelSettings {
+            model: model.clone(),
+            base_url: env
+                .get(vars::OPENAI_BASE_URL)
+                .unwrap_or(DEFAULT_BASE_URL)
+                .trim_end_matches('/')
+                .to_string(),
+            api_key: env.get(vars::OPENAI_API_KEY).map(ApiKey::new),
+        };
+
+        let no_color = env.get(vars::NO_COLOR).is_some() || env.get("TERM") == Some("dumb");
+        let decide = |is_tty: bool| match opts.color {
+            ColorWhen::Always => true,
+            ColorWhen::Never => false,
+            ColorWhen::Auto => is_tty && !no_color,
+        };
+
+        Ok(Config {
+            command,
+            kube,
+            yes: opts.yes,
+            dry_run: opts.dry_run,
+            explain: opts.explain,
+            json: opts.json,
+            offline: opts.offline,
+            model,
+            model_settings,
+            plan_file: opts.plan,
+            save_plan: opts.save_plan,
+            verbosity: opts.verbose,
+            quiet: opts.quiet,
+            color: decide(env.stdout_is_tty),
+            stderr_color: decide(env.stderr_is_tty),
+            stdin_is_tty: env.stdin_is_tty,
+            stdout_is_tty: env.stdout_is_tty,
+            stderr_is_tty: env.stderr_is_tty,
+            replica_ceiling: DEFAULT_REPLICA_CEILING,
+            kubectl_timeout,
+            kubectl_path: env.get(vars::KUBECTL_PATH).map(PathBuf::from),
+            log_filter: env.get(vars::LOG).map(str::to_string),
+        })
+    }
+
+    /// Whether a person can be asked (stdin and stderr are terminals).
+    pub fn can_prompt(&self) -> bool {
+        self.stdin_is_tty && self.stderr_is_tty
+    }
+}
+
+fn usage(msg: impl Into<String>) -> UserError {
+    UserError::Usage(msg.into())
+}
+
+/// Words joined by single spaces; `None` when there is nothing but blanks.
+fn join_words(words: &[String]) -> Option<String> {
+    let joined = words
+        .iter()
+        .flat_map(|w| w.split_whitespace())
+        .collect::<Vec<_>>()
+        .join(" ");
+    (!joined.is_empty()).then_some(joined)
+}
+
+/// A DNS-1123 label: what a namespace name must be.
+pub fn is_dns1123_label(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 63
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !s.starts_with('-')
+        && !s.ends_with('-')
+}
+
+/// A DNS-1123 subdomain: what most object names must be.
+pub fn is_dns1123_subdomain(s: &str) -> bool {
+    !s.is_empty() && s.len() <= 253 && s.split('.').all(is_dns1123_label)
+}
+
+fn validate_kube_flags(kube: &KubeFlags) -> Result<(), UserError> {
+    if let Some(ns) = &kube.namespace
+        && !is_dns1123_label(ns)
+    {
+        return Err(usage(format!(
+            "namespace {ns:?} is not a valid name (lowercase letters, digits and '-', \
+             at most 63 characters)"
+        )));
+    }
+    let values = [
+        ("--context", &kube.context),
+        ("--kubeconfig", &kube.kubeconfig),
+        ("--cluster", &kube.cluster),
+        ("--user", &kube.user),
+        ("--as", &kube.as_user),
+        ("--request-timeout", &kube.request_timeout),
+    ];
+    for (flag, value) in values {
+        if let Some(value) = value
+            && (value.is_empty() || value.starts_with('-'))
+        {
+            return Err(usage(format!(
+                "{flag} needs a value that does not start with '-' (got {value:?})"
+            )));
+        }
+    }
+    Ok(())
+}
+
+fn parse_target(raw: &str) -> Result<Target, UserError> {
+    let bad = || {
+        usage(format!(
+            "--target {raw:?} should look like KIND/NAME, e.g. deployment/web"
+        ))
+    };
+    let (kind, name) = raw.split_once('/').ok_or_else(bad)?;
+    let kind_ok = !kind.is_empty()
+        && kind
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-');
+    if !kind_ok || !is_dns1123_subdomain(name) {
+        return Err(bad());
+    }
+    Ok(Target {
+        kind: kind.to_string(),
+        name: name.to_string(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn resolve_with(args: &[&str], env: &Env) -> Result<Config, UserError> {
+        let mut argv = vec!["kubectl-ai"];
+        argv.extend_from_slice(args);
+        Config::resolve(Cli::try_parse_argv(argv).expect("parses"), env)
+    }
+
+    fn resolve(args: &[&str]) -> Result<Config, UserError> {
+        resolve_with(args, &Env::default())
+    }
+
+    fn env(vars: &[(&str, &str)], tty: bool) -> Env {
+        Env {
+            vars: vars
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            stdin_is_tty: tty,
+            stdout_is_tty: tty,
+            stderr_is_tty: tty,
+        }
+    }
+
+    #[test]
+    fn sentence_words_are_joined() {
+        let c = resolve(&["scale", "web to", "3", "-n", "shop"]).unwrap();
+        assert_eq!(c.command, Command::Sentence("scale web to 3".into()));
+        assert_eq!(c.kube.args(), ["-n", "shop"]);
+    }
+
+    #[test]
+    fn forwarded_flags_in_order() {
+        let c = resolve(&[
+            "x",
+            "--context",
+            "prod",
+            "-n",
+            "shop",
+            "--kubeconfig",
+            "/k",
+            "--as",
+            "me",
+            "--request-timeout",
+            "5s",
+            "--cluster",
+            "c",
+            "--user",
+            "u",
+            "-A",
+        ])
+        .unwrap();
+        assert_eq!(
+            c.kube.args(),
+            [
+                "--kubeconfig",
+                "/k",
+                "--context",
+                "prod",
+                "--cluster",
+                "c",
+                "--user",
+                "u",
+                "--as",
+                "me",
+                "--request-timeout",
+                "5s",
+                "-n",
+                "shop"
+            ]
+        );
+        assert!(c.kube.all_namespaces);
+        assert_eq!(c.kube.scope_args(), ["--all-namespaces"]);
+        assert_eq!(
+            c.kube.with_namespace(Some("other")).namespace_args(),
+            ["-n", "other"]
+        );
+        assert!(!c.kube.connection_args().contains(&"-n".to_string()));
+    }
+
+    #[test]
+    fn no_request_is_usage() {
+        let err = resolve(&["-n", "shop"]).unwrap_err();
+        assert!(matches!(err, UserError::Usage(ref m) if m.contains("Examples")));
+        assert!(matches!(resolve(&[""]), Err(UserError::Usage(_))));
+    }
+
+    #[test]
+    fn plan_and_sentence_conflict() {
+        assert!(matches!(
+            resolve(&["--plan", "p.json", "scale"]),
+            Err(UserError::Usage(_))
+        ));
+        let c = resolve(&["--plan", "p.json"]).unwrap();
+        assert_eq!(c.command, Command::Plan("p.json".into()));
+    }
+
+    #[test]
+    fn bad_namespace_and_hyphen_values_are_usage() {
+        assert!(matches!(
+            resolve(&["x", "-n", "Shop"]),
+            Err(UserError::Usage(_))
+        ));
+        assert!(matches!(
+            resolve(&["x", "--context=--evil"]),
+            Err(UserError::Usage(_))
+        ));
+    }
+
+    #[test]
+    fn diagnose_target() {
+        let c = resolve(&["diagnose", "why", "--target", "deployment/web", "--fix"]).unwrap();
+        assert_eq!(
+            c.command,
+            Command::Diagnose {
+                question: Some("why".into()),
+                target: Some(Target {
+                    kind: "deployment".into(),
+                    name: "web".into()
+                }),
+                fix: true
+            }
+        );
+        assert!(matches!(
+            resolve(&["diagnose", "--target", "web"]),
+            Err(UserError::Usage(_))
+        ));
+    }
+
+    #[test]
+    fn color_decision() {
+        assert!(resolve_with(&["x"], &env(&[], true)).unwrap().color);
+        assert!(!resolve_with(&["x"], &env(&[], false)).unwrap().color);
+        assert!(
+            !resolve_with(&["x"], &env(&[("NO_COLOR", "1")], true))
+                .unwrap()
+                .color
+        );
+        assert!(
+            resolve_with(&["x", "--color=always"], &env(&[("NO_COLOR", "1")], false))
+                .unwrap()
+                .color
+        );
+        assert!(
+            !resolve_with(&["x", "--color", "never"], &env(&[], true))
+                .unwrap()
+                .color
+        );
+    }
+
+    #[test]
+    fn model_settings_and_timeout() {
+        let e = env(
+            &[
+                ("KUBECTL_AI_MODEL", "m-env"),
+                ("OPENAI_BASE_URL", "http://localhost:1/v1/"),
+                ("OPENAI_API_KEY", "sk-secret"),
+                ("KUBECTL_AI_TIMEOUT", "5"),
+            ],
+            false,
+        );
+        let c = resolve_with(&["x"], &e).unwrap();
+        assert_eq!(c.model.as_deref(), Some("m-env"));
+        assert_eq!(c.model_settings.base_url, "http://localhost:1/v1");
+        assert_eq!(c.kubectl_timeout, Duration::from_secs(5));
+        assert!(!format!("{c:?}").contains("sk-secret"));
+        let c = resolve_with(&["x", "--model", "m-flag"], &e).unwrap();
+        assert_eq!(c.model.as_deref(), Some("m-flag"));
+        let c = resolve(&["x"]).unwrap();
+        assert_eq!(c.kubectl_timeout, DEFAULT_KUBECTL_TIMEOUT);
+        assert_eq!(c.replica_ceiling, 1000);
+        assert!(matches!(
+            resolve_with(&["x"], &env(&[("KUBECTL_AI_TIMEOUT", "soon")], false)),
+            Err(UserError::Usage(_))
+        ));
+    }
+}
