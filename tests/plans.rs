@@ -389,3 +389,19 @@ fn invalid_plans_are_refused_naming_the_value() {
     assert!(stderr(&out).contains("exec"), "{}", stderr(&out));
     assert_eq!(env.live(&["deployment", "web"]).unwrap()["spec"]["replicas"], 2);
 }
+
+#[test]
+fn a_plan_may_create_a_namespace_and_then_objects_in_it() {
+    let env = TestEnv::healthy();
+    let out = env.run_plan(
+        &json!({"operations": [
+            {"op": "create_namespace", "name": "staging"},
+            {"op": "create_deployment", "name": "web", "namespace": "staging", "image": "nginx:1.27"}
+        ]}),
+        &["--yes", "--json"],
+    );
+    assert_success(&out);
+    let report = json_stdout(&out);
+    assert!(report["operations"][1]["preview_text"].as_str().unwrap().contains("not checked by the server"));
+    assert!(env.live(&["deployment", "web", "-n", "staging"]).is_some());
+}

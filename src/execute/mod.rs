@@ -138,7 +138,14 @@ pub async fn run(
             requests.push(None);
             continue;
         }
-        match preview_change(kubectl, op, settings, &now).await {
+        let pending_namespace = op
+            .namespace()
+            .filter(|ns| created_earlier(&plan.operations[..index], ns));
+        let previewed = match pending_namespace {
+            Some(ns) => preview_unchecked(op, settings, &now, ns),
+            None => preview_change(kubectl, op, settings, &now).await,
+        };
+        match previewed {
             Ok((change, previews, text)) => {
                 let report = &mut operations[index];
                 report.argv = masked_argv(&change.apply_argv());
@@ -654,6 +661,50 @@ async fn preview_change(
         }
     };
     Ok((change, previews, text))
+}
+
+/// True when an earlier operation of the plan creates this namespace.
+fn created_earlier(earlier: &[Operation], namespace: &str) -> bool {
+    earlier.iter().any(|op| match op {
+        Operation::CreateNamespace { name } => name == namespace,
+        Operation::Apply { objects, .. } => objects.iter().any(|o| {
+            o.get("kind").and_then(Value::as_str) == Some("Namespace")
+                && o.pointer("/metadata/name").and_then(Value::as_str) == Some(namespace)
+        }),
+        _ => false,
+    })
+}
+
+/// The preview of a create into a namespace an earlier operation creates: the
+/// server cannot dry-run it yet, so the object built here is shown, marked as unchecked.
+fn preview_unchecked(
+    op: &Operation,
+    settings: &Settings,
+    now: &str,
+    namespace: &str,
+) -> anyhow::Result<(ChangeRequest, Vec<ObjectPreview>, Option<String>)> {
+    let change = match request::build(op, &Prefetched::default(), &settings.limits, now)? {
+        Request::Change(change) if change.before == Before::Nothing || matches!(change.before, Before::Read { .. }) => change,
+        _ => {
+            return Err(UserError::Usage(format!(
+                "operation {} acts on an existing object in namespace {namespace}, which this plan only creates; split the plan in two",
+                op.verb()
+            ))
+            .into());
+        }
+    };
+    let objects = change
+        .stdin
+        .as_deref()
+        .map(serde_json::from_slice::<Value>)
+        .transpose()?
+        .map(preview::objects)
+        .unwrap_or_default();
+    let previews = objects.iter().map(|o| ObjectPreview::new(None, Some(o))).collect();
+    let note = format!(
+        "not checked by the server: namespace {namespace} does not exist until an earlier operation creates it"
+    );
+    Ok((change, previews, Some(note)))
 }
 
 /// The kubeconfig's current context as a tiny object, so switching contexts diffs like any change.

@@ -400,6 +400,46 @@ impl Operation {
         )
     }
 
+    /// The namespace the operation names itself, if any.
+    pub fn namespace(&self) -> Option<&str> {
+        match self {
+            Operation::Get { namespace, .. }
+            | Operation::Describe { namespace, .. }
+            | Operation::Logs { namespace, .. }
+            | Operation::Events { namespace, .. }
+            | Operation::Top { namespace, .. }
+            | Operation::RolloutStatus { namespace, .. }
+            | Operation::RolloutHistory { namespace, .. }
+            | Operation::Endpoints { namespace, .. }
+            | Operation::CreateDeployment { namespace, .. }
+            | Operation::RunPod { namespace, .. }
+            | Operation::Apply { namespace, .. }
+            | Operation::Scale { namespace, .. }
+            | Operation::Autoscale { namespace, .. }
+            | Operation::SetImage { namespace, .. }
+            | Operation::SetEnv { namespace, .. }
+            | Operation::SetResources { namespace, .. }
+            | Operation::RolloutRestart { namespace, .. }
+            | Operation::RolloutUndo { namespace, .. }
+            | Operation::Expose { namespace, .. }
+            | Operation::Label(MetadataEdit { namespace, .. })
+            | Operation::Annotate(MetadataEdit { namespace, .. })
+            | Operation::Delete { namespace, .. }
+            | Operation::CreateConfigMap { namespace, .. }
+            | Operation::CreateSecret { namespace, .. }
+            | Operation::Patch { namespace, .. } => namespace.as_deref(),
+            Operation::Contexts { .. }
+            | Operation::ApiResources { .. }
+            | Operation::Explain { .. }
+            | Operation::CreateNamespace { .. }
+            | Operation::Cordon { .. }
+            | Operation::Uncordon { .. }
+            | Operation::Drain { .. }
+            | Operation::Taint { .. }
+            | Operation::UseContext { .. } => None,
+        }
+    }
+
     /// The `op` tag of this operation, as it appears in plan files.
     pub fn verb(&self) -> &'static str {
         match self {
