@@ -275,8 +275,13 @@ impl Kubectl {
     async fn capture(&self, argv: Vec<String>, stdin: Option<Vec<u8>>) -> anyhow::Result<Captured> {
         let command = display_command(&argv);
         tracing::debug!(%command, "running kubectl");
-        let mut child = self
-            .command(&argv)
+        let mut command_line = self.command(&argv);
+        // A captured call runs in its own process group, so a Ctrl-C at the
+        // terminal reaches only us: the call in flight (an apply) finishes and
+        // is reported instead of dying half-way.
+        #[cfg(unix)]
+        command_line.process_group(0);
+        let mut child = command_line
             .stdin(if stdin.is_some() {
                 Stdio::piped()
             } else {
