@@ -270,5 +270,5 @@ fn packaging_writes_a_manifest_with_the_real_sha256() {
     let listing = String::from_utf8(listing.stdout).unwrap();
     let mut names: Vec<&str> = listing.lines().collect();
     names.sort();
-    assert_eq!(names, ["LICENSE", "kubectl-ai"]);
+    assert_eq!(names, ["LICENSE", "kubectl-ai", "kubectl_complete-ai"]);
 }
