@@ -304,6 +304,17 @@ impl Config {
         Config::resolve(cli, &Env::from_process())
     }
 
+    /// Parse and resolve an argv (`argv[0]` is the program) against an empty
+    /// environment with no terminals: a convenient `Config` for tests.
+    pub fn from_argv<I, T>(argv: I) -> anyhow::Result<Config>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<std::ffi::OsString>,
+    {
+        let cli = Cli::try_parse_argv(argv).map_err(|e| UserError::Usage(e.to_string()))?;
+        Ok(Config::resolve(cli, &Env::default())?)
+    }
+
     /// Resolve the parsed command line against a captured environment.
     pub fn resolve(cli: Cli, env: &Env) -> Result<Config, UserError> {
         let Cli {
@@ -377,6 +388,13 @@ impl Config {
             },
             None => DEFAULT_KUBECTL_TIMEOUT,
         };
+        // Never kill kubectl before its own --request-timeout could fire.
+        let kubectl_timeout = match kube.request_timeout.as_deref().and_then(parse_duration) {
+            Some(request) if request + Duration::from_secs(5) > kubectl_timeout => {
+                request + Duration::from_secs(5)
+            }
+            _ => kubectl_timeout,
+        };
 
         // Issue 5: the config file layer slots in below each env lookup.
         let model = opts
@@ -430,6 +448,23 @@ impl Config {
     pub fn can_prompt(&self) -> bool {
         self.stdin_is_tty && self.stderr_is_tty
     }
+}
+
+/// kubectl's simple durations: `30`, `30s`, `5m`, `1h` (`0` = none).
+fn parse_duration(raw: &str) -> Option<Duration> {
+    let raw = raw.trim();
+    let (digits, unit) = match raw.find(|c: char| !c.is_ascii_digit()) {
+        Some(i) => raw.split_at(i),
+        None => (raw, "s"),
+    };
+    let n: u64 = digits.parse().ok()?;
+    let secs = match unit {
+        "s" => n,
+        "m" => n.checked_mul(60)?,
+        "h" => n.checked_mul(3600)?,
+        _ => return None,
+    };
+    (secs > 0).then(|| Duration::from_secs(secs))
 }
 
 fn usage(msg: impl Into<String>) -> UserError {
@@ -687,5 +722,21 @@ mod tests {
             resolve_with(&["x"], &env(&[("KUBECTL_AI_TIMEOUT", "soon")], false)),
             Err(UserError::Usage(_))
         ));
+        let c = resolve(&["x", "--request-timeout", "2m"]).unwrap();
+        assert_eq!(c.kubectl_timeout, Duration::from_secs(125));
+        let c = resolve(&["x", "--request-timeout", "10s"]).unwrap();
+        assert_eq!(c.kubectl_timeout, DEFAULT_KUBECTL_TIMEOUT);
+    }
+
+    #[test]
+    fn from_argv_for_tests() {
+        let c = Config::from_argv(["kubectl-ai", "scale", "web", "-n", "shop"]).unwrap();
+        assert_eq!(c.command, Command::Sentence("scale web".into()));
+        assert!(!c.color && !c.can_prompt());
+        let err = Config::from_argv(["kubectl-ai", "--bogus"]).unwrap_err();
+        assert_eq!(
+            crate::exit::ExitCode::for_error(&err),
+            crate::exit::ExitCode::Usage
+        );
     }
 }
