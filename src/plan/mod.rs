@@ -8,6 +8,7 @@
 //! (`--plan`, `--save-plan`) and, made strict, the model's structured-output schema.
 
 pub mod kinds;
+pub mod schema;
 pub mod validate;
 
 use serde::{Deserialize, Serialize};
