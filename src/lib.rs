@@ -1,2 +1,3 @@
 pub mod llm;
 pub mod plan;
+pub mod understand;
