@@ -383,26 +383,66 @@ pub fn operation_names() -> impl Iterator<Item = &'static str> {
     OPS.iter().map(|s| s.op)
 }
 
-/// One line per operation, `op: field! field…` (`!` marks a field the operation
-/// needs; every other listed field is optional), for the system prompt.
-pub fn vocabulary_lines() -> String {
-    let mut out = String::new();
-    for spec in OPS {
-        out.push_str(spec.op);
-        out.push(':');
-        for arg in spec.args {
-            out.push(' ');
-            out.push_str(arg.model);
-            if arg.required {
-                out.push('!');
-            }
-        }
-        out.push('\n');
-    }
-    out
+/// Every argument field of the model form (besides `op`), in schema order.
+pub fn field_names() -> impl Iterator<Item = &'static str> {
+    FIELDS.iter().map(|(name, _)| *name)
 }
 
-/// The strict-compatible schema of one model-form operation.
+/// A model-form operation as a strict model writes it: `op`, the given fields, and
+/// every other field null. For tests and examples.
+pub fn model_operation(op: &str, fields: Value) -> Value {
+    let mut object = Map::new();
+    object.insert("op".into(), json!(op));
+    for name in field_names() {
+        object.insert(
+            name.into(),
+            fields.get(name).cloned().unwrap_or(Value::Null),
+        );
+    }
+    Value::Object(object)
+}
+
+/// One line per group of operations taking the same fields, `op|op: field! field…`
+/// (`!` marks a field the operation needs; every other listed field is optional),
+/// for the system prompt.
+pub fn vocabulary_lines() -> String {
+    let args_text = |spec: &OpSpec| {
+        spec.args
+            .iter()
+            .map(|arg| {
+                if arg.required {
+                    format!(" {}!", arg.model)
+                } else {
+                    format!(" {}", arg.model)
+                }
+            })
+            .collect::<String>()
+    };
+    let mut lines: Vec<(Vec<&str>, String)> = Vec::new();
+    for spec in OPS {
+        let args = args_text(spec);
+        match lines.iter_mut().find(|(_, a)| *a == args) {
+            Some((ops, _)) => ops.push(spec.op),
+            None => lines.push((vec![spec.op], args)),
+        }
+    }
+    lines
+        .iter()
+        .map(|(ops, args)| format!("{}:{args}\n", ops.join("|")))
+        .collect()
+}
+
+/// The `$defs` the operation schema refers to (nullable scalars, by short names to
+/// keep the request small); they must sit at the root of the schema that embeds it.
+pub fn definitions() -> Map<String, Value> {
+    let mut defs = Map::new();
+    defs.insert("s".into(), json!({"type": ["string", "null"]}));
+    defs.insert("i".into(), json!({"type": ["integer", "null"]}));
+    defs.insert("b".into(), json!({"type": ["boolean", "null"]}));
+    defs
+}
+
+/// The strict-compatible schema of one model-form operation (see [`definitions`]).
 pub fn operation_schema() -> Value {
     let names: Vec<&str> = operation_names().collect();
     let mut properties = vec![("op".to_string(), json!({"type": "string", "enum": names}))];
@@ -419,7 +459,7 @@ pub fn plan_schema() -> Value {
             "operations".into(),
             json!({"type": "array", "items": operation_schema()}),
         )],
-        None,
+        Some(definitions()),
     )
 }
 
@@ -455,9 +495,9 @@ fn pair_schema(a: &str, b: &str) -> Value {
 
 fn type_schema(ty: Ty) -> Value {
     match ty {
-        Str => json!({"type": ["string", "null"]}),
-        Int => json!({"type": ["integer", "null"]}),
-        Bool => json!({"type": ["boolean", "null"]}),
+        Str => json!({"$ref": "#/$defs/s"}),
+        Int => json!({"$ref": "#/$defs/i"}),
+        Bool => json!({"$ref": "#/$defs/b"}),
         Strs => json!({"type": ["array", "null"], "items": {"type": "string"}}),
         Pairs => json!({"type": ["array", "null"], "items": pair_schema("key", "value")}),
         Columns => json!({"type": ["array", "null"], "items": pair_schema("header", "path")}),
@@ -1028,6 +1068,13 @@ mod tests {
             lines.contains("scale: kind name! namespace change replicas!\n"),
             "{lines}"
         );
-        assert!(lines.contains("cordon: name!\n"), "{lines}");
+        assert!(
+            lines.contains("cordon|uncordon|use_context: name!\n"),
+            "{lines}"
+        );
+        assert!(
+            lines.contains("rollout_status|rollout_restart: kind name! namespace\n"),
+            "{lines}"
+        );
     }
 }

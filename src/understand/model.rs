@@ -90,7 +90,7 @@ pub fn answer_schema() -> Value {
                 json!({"type": "array", "items": schema::operation_schema()}),
             ),
         ],
-        None,
+        Some(schema::definitions()),
     )
 }
 

@@ -12,7 +12,7 @@ use crate::plan::validate::object_name;
 /// At most this many names are sent (workloads first, then services).
 pub const MAX_NAMES: usize = 50;
 /// And at most this many bytes of them, whatever their length.
-pub const MAX_NAME_BYTES: usize = 1_000;
+pub const MAX_NAME_BYTES: usize = 800;
 
 /// What the model is told about where it is working.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -154,7 +154,7 @@ mod tests {
 
     #[test]
     fn names_are_bounded_and_plain() {
-        let many = (0..200).map(|i| format!("deployment/app-{i}"));
+        let many = (0..200).map(|i| format!("deployment/a{i}"));
         let ctx = ModelContext::new(None, "default").with_names(many, ["svc".to_string()]);
         assert_eq!(ctx.workloads.len(), MAX_NAMES);
         assert!(ctx.services.is_empty());
