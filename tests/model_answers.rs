@@ -37,7 +37,10 @@ fn answer_error(err: &anyhow::Error) -> &AnswerError {
 async fn a_plan_comes_back_with_model_usage_and_request_id() {
     let fake = FakeModel::start().unwrap();
     fake.push(Reply::Content(scale_web_to(3)));
-    let outcome = ask(&fake, "scale web to 3").await.unwrap();
+    // The spinner is asked for; with stderr not a terminal it draws nothing.
+    let mut s = settings(&fake);
+    s.show_progress = true;
+    let outcome = ask_with(&s, "scale web to 3").await.unwrap();
     let ModelOutcome::Plan {
         plan,
         model,

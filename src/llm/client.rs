@@ -124,14 +124,18 @@ impl ChatClient {
                 url: String::new(),
                 detail: format!("{e:#}"),
             })?;
-        let http = reqwest::Client::builder()
+        let mut builder = reqwest::Client::builder()
             .connect_timeout(settings.connect_timeout)
-            .user_agent(concat!("kubectl-ai/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| LlmError::Connect {
-                url: url.to_string(),
-                detail: format!("cannot set up HTTPS: {e}"),
-            })?;
+            .user_agent(concat!("kubectl-ai/", env!("CARGO_PKG_VERSION")));
+        // HTTPS_PROXY / HTTP_PROXY / NO_PROXY apply (reqwest reads them), except to a
+        // server on this machine (Ollama, llama.cpp…), which a proxy cannot reach.
+        if is_loopback(&url) {
+            builder = builder.no_proxy();
+        }
+        let http = builder.build().map_err(|e| LlmError::Connect {
+            url: url.to_string(),
+            detail: format!("cannot set up HTTPS: {e}"),
+        })?;
         Ok(ChatClient {
             http,
             settings: settings.clone(),
@@ -539,6 +543,17 @@ fn retry_after(headers: &HeaderMap) -> Option<Duration> {
         .map(Duration::from_secs_f64)
 }
 
+fn is_loopback(url: &reqwest::Url) -> bool {
+    let Some(host) = url.host_str() else {
+        return false;
+    };
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
 fn request_id(headers: &HeaderMap) -> Option<String> {
     ["x-request-id", "apim-request-id", "x-ms-request-id"]
         .iter()
@@ -663,6 +678,23 @@ mod tests {
             ))
             .is_ok()
         );
+    }
+
+    #[test]
+    fn local_servers_bypass_proxies() {
+        for (url, local) in [
+            ("http://localhost:11434/v1", true),
+            ("http://127.0.0.1:8080/v1", true),
+            ("http://[::1]:1234/v1", true),
+            ("https://api.openai.com/v1", false),
+            ("http://10.0.0.5:8000/v1", false),
+        ] {
+            assert_eq!(
+                is_loopback(&reqwest::Url::parse(url).unwrap()),
+                local,
+                "{url}"
+            );
+        }
     }
 
     #[test]
