@@ -15,6 +15,8 @@ pub mod execute;
 pub mod exit;
 pub mod flow;
 pub mod kubectl;
+pub mod llm;
 pub mod output;
 pub mod plan;
 pub mod preview;
+pub mod understand;

@@ -9,6 +9,7 @@
 
 pub mod equivalent;
 pub mod kinds;
+pub mod schema;
 pub mod summary;
 pub mod validate;
 

@@ -1,0 +1,705 @@
+//! One chat-completions call, with the retries and the error mapping it needs.
+//!
+//! The client sends `POST …/chat/completions` with the right URL and auth header
+//! for the provider, retries what can succeed on a second try (429 rate limits,
+//! 408/409, 5xx, a connection dropped mid-answer) at most `max_retries` times with
+//! capped, jittered exponential backoff — or exactly the wait the server asks for
+//! in `retry-after-ms` / `retry-after` — all inside one overall deadline, and
+//! turns everything else into an [`LlmError`] that says what to do. Message text is
+//! masked for credentials once more just before it leaves ([`redact::mask`]).
+
+use std::time::{Duration, Instant};
+
+use reqwest::header::{HeaderMap, HeaderValue};
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use super::error::LlmError;
+use super::redact;
+use super::settings::{Endpoint, KeySource, ModelSettings, Secret};
+
+/// One chat message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Message {
+    pub role: &'static str,
+    pub content: String,
+}
+
+impl Message {
+    pub fn system(content: impl Into<String>) -> Message {
+        Message {
+            role: "system",
+            content: content.into(),
+        }
+    }
+    pub fn user(content: impl Into<String>) -> Message {
+        Message {
+            role: "user",
+            content: content.into(),
+        }
+    }
+    pub fn assistant(content: impl Into<String>) -> Message {
+        Message {
+            role: "assistant",
+            content: content.into(),
+        }
+    }
+}
+
+/// Tokens counted by the server.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Usage {
+    pub prompt_tokens: u64,
+    pub completion_tokens: u64,
+}
+
+impl std::ops::AddAssign for Usage {
+    fn add_assign(&mut self, other: Usage) {
+        self.prompt_tokens += other.prompt_tokens;
+        self.completion_tokens += other.completion_tokens;
+    }
+}
+
+/// The first choice of a successful answer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Completion {
+    pub content: Option<String>,
+    /// Set when the model declined (OpenAI); compatible servers may never send it.
+    pub refusal: Option<String>,
+    pub finish_reason: Option<String>,
+    /// The model that answered, as the server names it.
+    pub model: String,
+    pub usage: Usage,
+    pub request_id: Option<String>,
+}
+
+/// A client bound to one endpoint, model and key.
+pub struct ChatClient {
+    http: reqwest::Client,
+    settings: ModelSettings,
+    url: reqwest::Url,
+    key: Option<Secret>,
+}
+
+impl std::fmt::Debug for ChatClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ChatClient")
+            .field("url", &self.url.as_str())
+            .field("model", &self.settings.model)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ChatClient {
+    /// Checks that a model is configured, reads the key (running `api_key_command`
+    /// if that is where it lives) and builds the HTTP client.
+    pub fn new(settings: &ModelSettings) -> Result<ChatClient, LlmError> {
+        let key = settings.api_key.resolve().map_err(LlmError::KeyCommand)?;
+        if key.is_none() {
+            match &settings.endpoint {
+                Endpoint::Azure { .. } => {
+                    return Err(LlmError::MissingKey {
+                        endpoint: "Azure OpenAI".into(),
+                        var: "AZURE_OPENAI_API_KEY",
+                    });
+                }
+                endpoint if endpoint.is_openai_api() => {
+                    return Err(if settings.endpoint_configured {
+                        LlmError::MissingKey {
+                            endpoint: "OpenAI".into(),
+                            var: "OPENAI_API_KEY",
+                        }
+                    } else {
+                        LlmError::NotConfigured
+                    });
+                }
+                // Local servers (Ollama, llama.cpp, …) usually need no key.
+                _ => {}
+            }
+        }
+        let url = settings
+            .endpoint
+            .chat_url()
+            .map_err(|e| LlmError::Connect {
+                url: String::new(),
+                detail: format!("{e:#}"),
+            })?;
+        let mut builder = reqwest::Client::builder()
+            .connect_timeout(settings.connect_timeout)
+            .user_agent(concat!("kubectl-ai/", env!("CARGO_PKG_VERSION")));
+        // HTTPS_PROXY / HTTP_PROXY / NO_PROXY apply (reqwest reads them), except to a
+        // server on this machine (Ollama, llama.cpp…), which a proxy cannot reach.
+        if is_loopback(&url) {
+            builder = builder.no_proxy();
+        }
+        let http = builder.build().map_err(|e| LlmError::Connect {
+            url: url.to_string(),
+            detail: format!("cannot set up HTTPS: {e}"),
+        })?;
+        Ok(ChatClient {
+            http,
+            settings: settings.clone(),
+            url,
+            key,
+        })
+    }
+
+    pub fn url(&self) -> &reqwest::Url {
+        &self.url
+    }
+
+    pub fn model(&self) -> &str {
+        &self.settings.model
+    }
+
+    /// The request body: the messages (masked once more), a strict JSON-schema
+    /// response format, temperature 0 where the model takes it, bounded output.
+    pub fn body(&self, messages: &[Message], schema_name: &str, schema: &Value) -> Value {
+        let messages: Vec<Value> = messages
+            .iter()
+            .map(|m| json!({"role": m.role, "content": redact::mask(&m.content)}))
+            .collect();
+        let mut body = json!({
+            "model": self.settings.model,
+            "messages": messages,
+            "response_format": {
+                "type": "json_schema",
+                "json_schema": {"name": schema_name, "strict": true, "schema": schema},
+            },
+            "max_completion_tokens": self.settings.max_completion_tokens,
+        });
+        if let Some(t) = self.settings.temperature {
+            body["temperature"] = json!(t);
+        }
+        // Older compatible servers (llama.cpp, LM Studio) only know `max_tokens`;
+        // OpenAI's reasoning models refuse it, so it is sent only elsewhere.
+        if !self.settings.endpoint.is_openai_api() && !self.settings.endpoint.is_azure() {
+            body["max_tokens"] = json!(self.settings.max_completion_tokens);
+        }
+        body
+    }
+
+    /// Sends one request, retrying what may succeed later.
+    pub async fn send(&self, mut body: Value) -> Result<Completion, LlmError> {
+        let started = Instant::now();
+        let deadline = started + self.settings.timeout;
+        let mut retries = 0u32;
+        let mut dropped_temperature = false;
+        loop {
+            let remaining = deadline.saturating_duration_since(Instant::now());
+            if remaining.is_zero() {
+                return Err(self.timeout(false));
+            }
+            let failure = match self.attempt(&body, remaining).await {
+                Ok(completion) => return Ok(completion),
+                Err(failure) => failure,
+            };
+            let (error, retry_after) = match failure {
+                Failure::Final(error) => {
+                    // A model that takes no temperature: ask again without it, once.
+                    if let LlmError::BadRequest { param, message, .. } = &error
+                        && !dropped_temperature
+                        && body.get("temperature").is_some()
+                        && (param.as_deref() == Some("temperature")
+                            || message.contains("temperature"))
+                    {
+                        tracing::info!("the model takes no temperature; asking again without it");
+                        dropped_temperature = true;
+                        body.as_object_mut().map(|o| o.remove("temperature"));
+                        continue;
+                    }
+                    return Err(error);
+                }
+                Failure::Retryable { error, retry_after } => (error, retry_after),
+            };
+            if retries >= self.settings.max_retries {
+                return Err(error.with_retries(retries, retry_after));
+            }
+            if let Some(after) = retry_after
+                && after > self.settings.retry_after_cap
+            {
+                return Err(error.with_retries(retries, retry_after));
+            }
+            let wait = retry_after.unwrap_or_else(|| self.backoff(retries));
+            if Instant::now() + wait >= deadline {
+                return Err(error.with_retries(retries, retry_after));
+            }
+            retries += 1;
+            tracing::info!(
+                "model request failed ({error}); retry {retries} of {} in {} ms",
+                self.settings.max_retries,
+                wait.as_millis()
+            );
+            tokio::time::sleep(wait).await;
+        }
+    }
+
+    /// Exponential backoff from `backoff_base`, capped, with "equal jitter": half
+    /// the delay fixed, half random, so concurrent clients spread out.
+    fn backoff(&self, retry: u32) -> Duration {
+        let exp = self
+            .settings
+            .backoff_base
+            .saturating_mul(2u32.saturating_pow(retry))
+            .min(self.settings.backoff_cap);
+        let half = exp / 2;
+        half + half.mul_f64(random_unit())
+    }
+
+    fn timeout(&self, connect: bool) -> LlmError {
+        LlmError::Timeout {
+            url: self.url.to_string(),
+            after: if connect {
+                self.settings.connect_timeout
+            } else {
+                self.settings.timeout
+            },
+            connect,
+        }
+    }
+
+    async fn attempt(&self, body: &Value, remaining: Duration) -> Result<Completion, Failure> {
+        let mut request = self
+            .http
+            .post(self.url.clone())
+            .timeout(remaining)
+            .json(body);
+        if let Some(key) = &self.key {
+            request = if self.settings.endpoint.is_azure() {
+                request.header("api-key", key.expose())
+            } else {
+                request.bearer_auth(key.expose())
+            };
+        }
+        let response = match request.send().await {
+            Ok(response) => response,
+            Err(e) => return Err(self.transport_failure(&e)),
+        };
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let request_id = request_id(&headers);
+        if let Some(id) = &request_id {
+            tracing::info!(request_id = %id, status, "model answered");
+        }
+        let text = match response.text().await {
+            Ok(text) => text,
+            Err(e) => return Err(self.transport_failure(&e)),
+        };
+        if status == 200 {
+            return self
+                .parse_completion(&text, request_id)
+                .map_err(Failure::Final);
+        }
+        Err(self.status_failure(status, &headers, &text, request_id))
+    }
+
+    fn transport_failure(&self, e: &reqwest::Error) -> Failure {
+        let url = self.url.to_string();
+        if e.is_timeout() {
+            return Failure::Final(self.timeout(e.is_connect()));
+        }
+        if e.is_connect() {
+            return Failure::Final(LlmError::Connect {
+                url,
+                detail: root_cause(e),
+            });
+        }
+        // A connection closed mid-answer: the server may be restarting.
+        Failure::Retryable {
+            error: LlmError::Transport {
+                url,
+                detail: root_cause(e),
+                retries: 0,
+            },
+            retry_after: None,
+        }
+    }
+
+    fn status_failure(
+        &self,
+        status: u16,
+        headers: &HeaderMap,
+        text: &str,
+        request_id: Option<String>,
+    ) -> Failure {
+        let detail = ErrorDetail::parse(text);
+        let message = detail.message.clone();
+        let key_source = match &self.settings.api_key {
+            KeySource::None if self.settings.endpoint.is_azure() => "AZURE_OPENAI_API_KEY".into(),
+            KeySource::None => "OPENAI_API_KEY (not set)".into(),
+            source => source.describe(),
+        };
+        let retry_after = retry_after(headers);
+        let error = match status {
+            401 => LlmError::Unauthorized {
+                key_source,
+                message,
+            },
+            403 => LlmError::Forbidden {
+                key_source,
+                model: self.settings.model.clone(),
+                message,
+            },
+            404 if detail.is_model_not_found(&self.settings.model) => LlmError::ModelNotFound {
+                model: self.settings.model.clone(),
+                url: self.url.to_string(),
+                message,
+                azure_hint: if self.settings.endpoint.is_azure() {
+                    " (on Azure, the deployment name: AZURE_OPENAI_DEPLOYMENT)"
+                } else {
+                    ""
+                },
+            },
+            404 => LlmError::UrlNotFound {
+                url: self.url.to_string(),
+                message,
+            },
+            429 if detail.is_quota() => LlmError::Quota { message },
+            429 => {
+                return Failure::Retryable {
+                    error: LlmError::RateLimited {
+                        message,
+                        retries: 0,
+                        retry_after,
+                    },
+                    retry_after,
+                };
+            }
+            408 | 409 | 500..=599 => {
+                return Failure::Retryable {
+                    error: LlmError::Server {
+                        status,
+                        message,
+                        retries: 0,
+                        request_id,
+                    },
+                    retry_after,
+                };
+            }
+            _ => LlmError::BadRequest {
+                status,
+                message,
+                code: detail.code,
+                param: detail.param,
+            },
+        };
+        Failure::Final(error)
+    }
+
+    fn parse_completion(
+        &self,
+        text: &str,
+        request_id: Option<String>,
+    ) -> Result<Completion, LlmError> {
+        let malformed = |detail: String| LlmError::Malformed {
+            url: self.url.to_string(),
+            detail,
+            request_id: request_id.clone(),
+        };
+        let body: Value = serde_json::from_str(text)
+            .map_err(|e| malformed(format!("not JSON: {e}; it starts with {}", excerpt(text))))?;
+        let choice = body
+            .get("choices")
+            .and_then(|c| c.get(0))
+            .ok_or_else(|| malformed(format!("no choices in {}", excerpt(text))))?;
+        let message = choice
+            .get("message")
+            .ok_or_else(|| malformed("the choice has no message".into()))?;
+        let string = |v: Option<&Value>| v.and_then(Value::as_str).map(str::to_string);
+        let usage = body.get("usage");
+        let count = |name: &str| {
+            usage
+                .and_then(|u| u.get(name))
+                .and_then(Value::as_u64)
+                .unwrap_or(0)
+        };
+        Ok(Completion {
+            content: string(message.get("content")),
+            refusal: string(message.get("refusal")).filter(|r| !r.trim().is_empty()),
+            finish_reason: string(choice.get("finish_reason")),
+            model: string(body.get("model")).unwrap_or_else(|| self.settings.model.clone()),
+            usage: Usage {
+                prompt_tokens: count("prompt_tokens"),
+                completion_tokens: count("completion_tokens"),
+            },
+            request_id,
+        })
+    }
+}
+
+enum Failure {
+    Final(LlmError),
+    Retryable {
+        error: LlmError,
+        retry_after: Option<Duration>,
+    },
+}
+
+impl LlmError {
+    fn with_retries(self, n: u32, after: Option<Duration>) -> LlmError {
+        match self {
+            LlmError::RateLimited { message, .. } => LlmError::RateLimited {
+                message,
+                retries: n,
+                retry_after: after,
+            },
+            LlmError::Server {
+                status,
+                message,
+                request_id,
+                ..
+            } => LlmError::Server {
+                status,
+                message,
+                retries: n,
+                request_id,
+            },
+            LlmError::Transport { url, detail, .. } => LlmError::Transport {
+                url,
+                detail,
+                retries: n,
+            },
+            other => other,
+        }
+    }
+}
+
+/// The parts of an error body, whatever the server's dialect: OpenAI's
+/// `{"error":{"message","type","param","code"}}`, Azure's `{"error":{"code","message"}}`,
+/// Ollama's `{"error":"text"}`, or plain text.
+#[derive(Debug, Default)]
+struct ErrorDetail {
+    message: String,
+    kind: Option<String>,
+    code: Option<String>,
+    param: Option<String>,
+}
+
+impl ErrorDetail {
+    fn parse(text: &str) -> ErrorDetail {
+        let value: Option<Value> = serde_json::from_str(text).ok();
+        let error = value.as_ref().and_then(|v| v.get("error"));
+        let field = |name: &str| {
+            error
+                .and_then(|e| e.get(name))
+                .and_then(Value::as_str)
+                .map(str::to_string)
+        };
+        let message = match error {
+            Some(Value::String(s)) => Some(s.clone()),
+            Some(_) => field("message"),
+            None => value
+                .as_ref()
+                .and_then(|v| v.get("message").or_else(|| v.get("detail")))
+                .and_then(Value::as_str)
+                .map(str::to_string),
+        }
+        .unwrap_or_else(|| {
+            if text.trim().is_empty() {
+                "(no details)".into()
+            } else {
+                excerpt(text)
+            }
+        });
+        ErrorDetail {
+            message: sanitize(&message),
+            kind: field("type"),
+            code: field("code"),
+            param: field("param"),
+        }
+    }
+
+    fn is_quota(&self) -> bool {
+        self.code.as_deref() == Some("insufficient_quota")
+            || self.kind.as_deref() == Some("insufficient_quota")
+    }
+
+    fn is_model_not_found(&self, model: &str) -> bool {
+        matches!(
+            self.code.as_deref(),
+            Some("model_not_found" | "DeploymentNotFound")
+        ) || self.message.contains(model)
+            || self.message.to_ascii_lowercase().contains("model")
+    }
+}
+
+/// The wait a server asks for: `retry-after-ms` (OpenAI, Azure), else `retry-after`
+/// in seconds.
+fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let header = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v: &HeaderValue| v.to_str().ok())
+    };
+    if let Some(ms) = header("retry-after-ms").and_then(|v| v.trim().parse::<f64>().ok())
+        && ms.is_finite()
+        && ms >= 0.0
+    {
+        return Some(Duration::from_secs_f64(ms / 1000.0));
+    }
+    header("retry-after")
+        .and_then(|v| v.trim().parse::<f64>().ok())
+        .filter(|s| s.is_finite() && *s >= 0.0)
+        .map(Duration::from_secs_f64)
+}
+
+fn is_loopback(url: &reqwest::Url) -> bool {
+    let Some(host) = url.host_str() else {
+        return false;
+    };
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+fn request_id(headers: &HeaderMap) -> Option<String> {
+    ["x-request-id", "apim-request-id", "x-ms-request-id"]
+        .iter()
+        .find_map(|name| headers.get(*name).and_then(|v| v.to_str().ok()))
+        .map(sanitize)
+}
+
+fn root_cause(e: &reqwest::Error) -> String {
+    let mut source: &dyn std::error::Error = e;
+    while let Some(next) = source.source() {
+        source = next;
+    }
+    sanitize(&source.to_string())
+}
+
+/// Text from a server, made safe to print: no control characters (so no terminal
+/// escape sequences), bounded length.
+pub fn sanitize(text: &str) -> String {
+    let clean: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    let clean = clean.trim();
+    if clean.chars().count() > 400 {
+        let cut: String = clean.chars().take(400).collect();
+        format!("{cut}…")
+    } else {
+        clean.to_string()
+    }
+}
+
+fn excerpt(text: &str) -> String {
+    let cut: String = text.chars().take(120).collect();
+    format!("{:?}", sanitize(&cut))
+}
+
+/// A number in [0, 1) from the standard library's randomly seeded hasher; good
+/// enough for jitter, and no dependency.
+fn random_unit() -> f64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write_u128(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0),
+    );
+    (hasher.finish() >> 11) as f64 / (1u64 << 53) as f64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_bodies_of_every_dialect_are_read() {
+        let openai = ErrorDetail::parse(
+            r#"{"error":{"message":"You exceeded your current quota","type":"insufficient_quota","param":null,"code":"insufficient_quota"}}"#,
+        );
+        assert!(openai.is_quota());
+        let azure = ErrorDetail::parse(
+            r#"{"error":{"code":"DeploymentNotFound","message":"The API deployment for this resource does not exist."}}"#,
+        );
+        assert!(azure.is_model_not_found("x"));
+        let ollama =
+            ErrorDetail::parse(r#"{"error":"model \"llama9\" not found, try pulling it first"}"#);
+        assert!(ollama.is_model_not_found("llama9"));
+        let invalid_url = ErrorDetail::parse(
+            r#"{"error":{"message":"Invalid URL (POST /v2/chat/completions)","type":"invalid_request_error","param":null,"code":null}}"#,
+        );
+        assert!(!invalid_url.is_model_not_found("gpt-4.1-mini"));
+        let text = ErrorDetail::parse("<html>\x1b[31mBad gateway</html>");
+        assert!(!text.message.contains('\x1b'), "{}", text.message);
+        assert_eq!(ErrorDetail::parse("").message, "(no details)");
+    }
+
+    #[test]
+    fn retry_after_prefers_milliseconds() {
+        let mut headers = HeaderMap::new();
+        headers.insert("retry-after", HeaderValue::from_static("2"));
+        assert_eq!(retry_after(&headers), Some(Duration::from_secs(2)));
+        headers.insert("retry-after-ms", HeaderValue::from_static("150"));
+        assert_eq!(retry_after(&headers), Some(Duration::from_millis(150)));
+        assert_eq!(retry_after(&HeaderMap::new()), None);
+    }
+
+    #[test]
+    fn backoff_doubles_with_jitter_and_a_cap() {
+        let mut settings = ModelSettings::for_base_url("http://127.0.0.1:9/v1", "m");
+        settings.backoff_base = Duration::from_millis(100);
+        settings.backoff_cap = Duration::from_millis(300);
+        let client = ChatClient::new(&settings).unwrap();
+        for _ in 0..20 {
+            let first = client.backoff(0);
+            assert!((Duration::from_millis(50)..=Duration::from_millis(100)).contains(&first));
+            let second = client.backoff(1);
+            assert!((Duration::from_millis(100)..=Duration::from_millis(200)).contains(&second));
+            let capped = client.backoff(10);
+            assert!(capped <= Duration::from_millis(300));
+        }
+        let u = random_unit();
+        assert!((0.0..1.0).contains(&u));
+    }
+
+    #[test]
+    fn a_default_setup_without_a_key_is_not_configured() {
+        let mut settings =
+            ModelSettings::for_base_url(super::super::settings::DEFAULT_BASE_URL, "m");
+        settings.endpoint_configured = false;
+        assert!(matches!(
+            ChatClient::new(&settings),
+            Err(LlmError::NotConfigured)
+        ));
+        settings.endpoint_configured = true;
+        let err = ChatClient::new(&settings).unwrap_err().to_string();
+        assert!(err.contains("set OPENAI_API_KEY"), "{err}");
+        // A local server needs no key.
+        assert!(
+            ChatClient::new(&ModelSettings::for_base_url(
+                "http://localhost:11434/v1",
+                "llama3.1"
+            ))
+            .is_ok()
+        );
+    }
+
+    #[test]
+    fn local_servers_bypass_proxies() {
+        for (url, local) in [
+            ("http://localhost:11434/v1", true),
+            ("http://127.0.0.1:8080/v1", true),
+            ("http://[::1]:1234/v1", true),
+            ("https://api.openai.com/v1", false),
+            ("http://10.0.0.5:8000/v1", false),
+        ] {
+            assert_eq!(
+                is_loopback(&reqwest::Url::parse(url).unwrap()),
+                local,
+                "{url}"
+            );
+        }
+    }
+
+    #[test]
+    fn sanitize_strips_escapes_and_bounds_length() {
+        assert_eq!(sanitize("a\x1b[2Jb\n"), "a [2Jb");
+        assert!(sanitize(&"x".repeat(1000)).chars().count() <= 401);
+    }
+}

@@ -1,0 +1,170 @@
+//! Every way a model call fails, each worded as what happened and what to do.
+//!
+//! Callers branch on the kind (nothing is retried above this layer; the CLI may
+//! choose an exit code), and a person reads the `Display` text, so every message
+//! names the thing to change: the variable holding the key, the model name, the URL.
+
+use std::time::Duration;
+
+/// What to say about running without a model.
+pub const OFFLINE_HINT: &str = "`kubectl ai --offline` handles common requests without a model";
+
+#[derive(Debug, thiserror::Error)]
+pub enum LlmError {
+    #[error(
+        "no model is configured. Set OPENAI_API_KEY to use OpenAI, OPENAI_BASE_URL to use an OpenAI-compatible server (Ollama: http://localhost:11434/v1), or AZURE_OPENAI_ENDPOINT and AZURE_OPENAI_API_KEY for Azure OpenAI; {OFFLINE_HINT}"
+    )]
+    NotConfigured,
+
+    #[error(
+        "{endpoint} needs an API key: set {var} (or api_key_command in the config file); {OFFLINE_HINT}"
+    )]
+    MissingKey { endpoint: String, var: &'static str },
+
+    #[error("the API key could not be read: {0:#}")]
+    KeyCommand(anyhow::Error),
+
+    #[error(
+        "the model server rejected the API key from {key_source} (401 Unauthorized): {message}. Check {key_source}"
+    )]
+    Unauthorized { key_source: String, message: String },
+
+    #[error(
+        "the model server refused the request (403 Forbidden): {message}. The key from {key_source} may lack access to model `{model}`, or the project or region may not be allowed"
+    )]
+    Forbidden {
+        key_source: String,
+        model: String,
+        message: String,
+    },
+
+    #[error(
+        "model `{model}` was not found at {url} (404): {message}. Choose another with --model, KUBECTL_AI_MODEL or `model` in the config file{azure_hint}"
+    )]
+    ModelNotFound {
+        model: String,
+        url: String,
+        message: String,
+        azure_hint: &'static str,
+    },
+
+    #[error(
+        "{url} does not exist (404): {message}. Check the base URL (OPENAI_BASE_URL, or AZURE_OPENAI_ENDPOINT for Azure); it usually ends in /v1"
+    )]
+    UrlNotFound { url: String, message: String },
+
+    #[error(
+        "the account has no quota left (429 insufficient_quota): {message}. This is a billing matter: check the plan and billing details of the account; retrying will not help; {OFFLINE_HINT}"
+    )]
+    Quota { message: String },
+
+    #[error("the model server is rate limiting requests (429) {}: {message}", retry_text(*.retries, *.retry_after))]
+    RateLimited {
+        message: String,
+        retries: u32,
+        retry_after: Option<Duration>,
+    },
+
+    #[error("the model server failed ({status}) {}: {message}{}", retry_text(*.retries, None), request_id_text(.request_id))]
+    Server {
+        status: u16,
+        message: String,
+        retries: u32,
+        request_id: Option<String>,
+    },
+
+    #[error("the model server refused the request ({status}): {message}")]
+    BadRequest {
+        status: u16,
+        message: String,
+        code: Option<String>,
+        param: Option<String>,
+    },
+
+    #[error("no answer from {url} within {}; raise {} in the config file or try again", secs(*.after), if *.connect { "connect_timeout_secs" } else { "timeout_secs (or KUBECTL_AI_MODEL_TIMEOUT)" })]
+    Timeout {
+        url: String,
+        after: Duration,
+        connect: bool,
+    },
+
+    #[error(
+        "cannot connect to the model server at {url}: {detail}. Is it running, and is the URL right (OPENAI_BASE_URL / AZURE_OPENAI_ENDPOINT)? A proxy is used when HTTPS_PROXY is set"
+    )]
+    Connect { url: String, detail: String },
+
+    #[error("the connection to {url} failed {}: {detail}", retry_text(*.retries, None))]
+    Transport {
+        url: String,
+        detail: String,
+        retries: u32,
+    },
+
+    #[error("the model server's answer could not be read ({detail}){}; is {url} an OpenAI-compatible chat-completions endpoint?", request_id_text(.request_id))]
+    Malformed {
+        url: String,
+        detail: String,
+        request_id: Option<String>,
+    },
+}
+
+fn retry_text(retries: u32, retry_after: Option<Duration>) -> String {
+    let mut text = match retries {
+        0 => "and was not retried".to_string(),
+        1 => "after 1 retry".to_string(),
+        n => format!("after {n} retries"),
+    };
+    if let Some(after) = retry_after {
+        text.push_str(&format!(
+            " (it asks to wait {}; try again then)",
+            secs(after)
+        ));
+    }
+    text
+}
+
+fn request_id_text(request_id: &Option<String>) -> String {
+    request_id
+        .as_deref()
+        .map(|id| format!(" (request id {id})"))
+        .unwrap_or_default()
+}
+
+fn secs(d: Duration) -> String {
+    let s = d.as_secs_f64();
+    if s < 1.0 {
+        format!("{} ms", d.as_millis())
+    } else if s.fract() == 0.0 {
+        format!("{s:.0} s")
+    } else {
+        format!("{s:.1} s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_say_what_to_do() {
+        let e = LlmError::RateLimited {
+            message: "slow down".into(),
+            retries: 2,
+            retry_after: Some(Duration::from_secs(30)),
+        };
+        assert_eq!(
+            e.to_string(),
+            "the model server is rate limiting requests (429) after 2 retries (it asks to wait 30 s; try again then): slow down"
+        );
+        let e = LlmError::Timeout {
+            url: "http://x/v1/chat/completions".into(),
+            after: Duration::from_millis(1500),
+            connect: false,
+        };
+        assert!(
+            e.to_string().contains("within 1.5 s; raise timeout_secs"),
+            "{e}"
+        );
+        assert!(LlmError::NotConfigured.to_string().contains("--offline"));
+    }
+}

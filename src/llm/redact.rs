@@ -1,0 +1,401 @@
+//! Nothing that looks like a credential leaves the machine in a model request.
+//!
+//! A sentence can carry a secret ("create secret db with password=hunter2", "set
+//! API_TOKEN=ghp_… on api"). Before the sentence is sent, every value that looks like
+//! a credential is replaced by a placeholder (`REDACTED_1`, …); the model works with
+//! the placeholder, and [`Redactor::restore`] puts the real value back into its
+//! answer, so the plan still does what was asked while the provider never sees the
+//! value. Text sent back to the model later (a validation error for the repair
+//! retry) goes through [`Redactor::redact_known`] so a restored value cannot leak
+//! that way either. False positives cost nothing but the model's view of a value.
+//!
+//! What counts as a credential: well-known key and token formats (OpenAI, GitHub,
+//! GitLab, Slack, AWS, Google keys, JWTs, PEM private keys); the value of a
+//! `key=value` / `key: value` whose key names a password, token, secret, API key,
+//! access key or credential; the word after "password" / "token" / "api key"; and
+//! long random-looking strings (24+ characters mixing upper case, lower case and
+//! digits — Kubernetes names are lower case, so they never match).
+
+use serde_json::Value;
+
+/// Replaces credential-looking values by placeholders and can put them back.
+#[derive(Debug, Default)]
+pub struct Redactor {
+    /// (placeholder, original), in order of appearance.
+    found: Vec<(String, String)>,
+}
+
+/// Words whose `=`/`:` value is a credential, matched inside the key (`DB_PASSWORD`).
+const SECRET_KEYS: &[&str] = &[
+    "password",
+    "passwd",
+    "pwd",
+    "passphrase",
+    "secret",
+    "token",
+    "apikey",
+    "api_key",
+    "api-key",
+    "access_key",
+    "access-key",
+    "accesskey",
+    "private_key",
+    "private-key",
+    "credential",
+    "auth",
+];
+
+/// Words after which the next word is the credential ("password hunter2").
+const SECRET_WORDS: &[&str] = &[
+    "password",
+    "passwd",
+    "passphrase",
+    "token",
+    "apikey",
+    "api-key",
+    "api_key",
+];
+
+/// Words between a [`SECRET_WORDS`] word and its value ("password is hunter2").
+const LINKS: &[&str] = &["is", "was", "=", ":", "of", "value"];
+
+/// Words after a [`SECRET_WORDS`] word that show no value follows ("the token for api").
+const NOT_A_VALUE: &[&str] = &[
+    "for", "in", "on", "from", "and", "the", "a", "an", "to", "with", "key", "field", "secret",
+    "env", "variable", "that", "which", "into", "at", "by",
+];
+
+/// Well-known credential prefixes and the least length after which they count.
+const PREFIXES: &[(&str, usize)] = &[
+    ("sk-", 20),
+    ("ghp_", 20),
+    ("gho_", 20),
+    ("ghs_", 20),
+    ("ghu_", 20),
+    ("ghr_", 20),
+    ("github_pat_", 20),
+    ("glpat-", 20),
+    ("xoxb-", 15),
+    ("xoxp-", 15),
+    ("xoxa-", 15),
+    ("xapp-", 15),
+    ("AKIA", 20),
+    ("ASIA", 20),
+    ("AIza", 30),
+    ("hf_", 30),
+    ("npm_", 30),
+];
+
+impl Redactor {
+    pub fn new() -> Redactor {
+        Redactor::default()
+    }
+
+    /// How many values were replaced.
+    pub fn count(&self) -> usize {
+        self.found.len()
+    }
+
+    /// Replaces every credential-looking value in `text` with a placeholder.
+    pub fn redact(&mut self, text: &str) -> String {
+        if let Some(start) = text.find("-----BEGIN") {
+            // A PEM block: everything from its start to its END line goes.
+            let end = text[start..]
+                .find("-----END")
+                .and_then(|e| {
+                    text[start + e + 8..]
+                        .find("-----")
+                        .map(|f| start + e + 8 + f + 5)
+                })
+                .unwrap_or(text.len());
+            let placeholder = self.placeholder(&text[start..end]);
+            let rest = self.redact(&text[end..]);
+            return format!("{}{placeholder}{rest}", self.redact(&text[..start]));
+        }
+        let mut out = String::with_capacity(text.len());
+        let mut expect_value = false;
+        for piece in split_keep_whitespace(text) {
+            if piece.trim().is_empty() {
+                out.push_str(piece);
+                continue;
+            }
+            let (lead, core, trail) = trim_punctuation(piece);
+            let lower = core.to_ascii_lowercase();
+            if expect_value && LINKS.contains(&lower.as_str()) {
+                out.push_str(piece);
+                continue;
+            }
+            if expect_value && !core.is_empty() && !NOT_A_VALUE.contains(&lower.as_str()) {
+                expect_value = false;
+                let placeholder = self.placeholder(core);
+                out.push_str(lead);
+                out.push_str(&placeholder);
+                out.push_str(trail);
+                continue;
+            }
+            expect_value = false;
+            let bare = lower.trim_end_matches([':', '=']);
+            if SECRET_WORDS.contains(&bare) {
+                expect_value = true;
+                out.push_str(piece);
+                continue;
+            }
+            out.push_str(lead);
+            out.push_str(&self.redact_word(core));
+            out.push_str(trail);
+        }
+        out
+    }
+
+    /// One word: the whole word if it is a credential, else the values of its
+    /// `key=value` parts whose key names a credential.
+    fn redact_word(&mut self, word: &str) -> String {
+        if !word.trim_end_matches('=').contains(['=', ':']) {
+            return if looks_like_credential(word) {
+                self.placeholder(word)
+            } else {
+                word.to_string()
+            };
+        }
+        // key=value pairs, possibly several (`a=b,password=c`) or nested
+        // (`--from-literal=password=c`).
+        let mut out = String::new();
+        let mut rest = word;
+        while let Some(i) = rest.find(['=', ':']) {
+            let key = &rest[..i];
+            let last_key = key
+                .rsplit(['=', ':', ',', ';', '&', '?'])
+                .next()
+                .unwrap_or(key)
+                .to_ascii_lowercase();
+            out.push_str(&rest[..=i]);
+            rest = &rest[i + 1..];
+            let end = rest.find([',', ';', '&']).unwrap_or(rest.len());
+            let value = &rest[..end];
+            let secret_key = SECRET_KEYS.iter().any(|k| last_key.contains(k));
+            if !value.is_empty()
+                && !value.starts_with("REDACTED_")
+                && (secret_key || looks_like_credential(value))
+            {
+                let placeholder = self.placeholder(value);
+                out.push_str(&placeholder);
+                rest = &rest[end..];
+            }
+        }
+        out.push_str(rest);
+        out
+    }
+
+    fn placeholder(&mut self, original: &str) -> String {
+        if let Some((p, _)) = self.found.iter().find(|(_, o)| o == original) {
+            return p.clone();
+        }
+        let placeholder = format!("REDACTED_{}", self.found.len() + 1);
+        self.found.push((placeholder.clone(), original.to_string()));
+        placeholder
+    }
+
+    /// Replaces the values found so far (wherever they appear) by their
+    /// placeholders, then redacts anything else credential-like: for text that may
+    /// contain restored values, such as a validation error sent back to the model.
+    pub fn redact_known(&mut self, text: &str) -> String {
+        let mut text = text.to_string();
+        // Longest first, so a value containing another is replaced whole.
+        let mut found = self.found.clone();
+        found.sort_by_key(|(_, o)| std::cmp::Reverse(o.len()));
+        for (placeholder, original) in &found {
+            text = text.replace(original.as_str(), placeholder);
+        }
+        self.redact(&text)
+    }
+
+    /// Puts the original values back into every string of a model's answer.
+    pub fn restore(&self, value: &mut Value) {
+        if self.found.is_empty() {
+            return;
+        }
+        match value {
+            Value::String(s) => {
+                // Highest number first, so REDACTED_1 does not eat into REDACTED_12.
+                for (placeholder, original) in self.found.iter().rev() {
+                    if s.contains(placeholder.as_str()) {
+                        *s = s.replace(placeholder.as_str(), original);
+                    }
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(|v| self.restore(v)),
+            Value::Object(map) => map.values_mut().for_each(|v| self.restore(v)),
+            _ => {}
+        }
+    }
+}
+
+/// Masks credential-looking values with `***` (for text that is only logged or sent
+/// and never needs restoring).
+pub fn mask(text: &str) -> String {
+    let mut redactor = Redactor::new();
+    let redacted = redactor.redact(text);
+    let mut out = redacted;
+    for i in (1..=redactor.count()).rev() {
+        out = out.replace(&format!("REDACTED_{i}"), "***");
+    }
+    out
+}
+
+/// True for a word that on its own looks like a credential.
+pub fn looks_like_credential(word: &str) -> bool {
+    if PREFIXES
+        .iter()
+        .any(|(prefix, min)| word.starts_with(prefix) && word.len() >= *min)
+    {
+        return true;
+    }
+    // A JWT: three base64url parts, the first starting with `eyJ` (`{"`).
+    if word.starts_with("eyJ") && word.matches('.').count() == 2 && word.len() >= 30 {
+        return true;
+    }
+    // Bearer-style or random material: long, one "word", mixed classes.
+    word.len() >= 24
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+/=_-.".contains(c))
+        && word.chars().any(|c| c.is_ascii_uppercase())
+        && word.chars().any(|c| c.is_ascii_lowercase())
+        && word.chars().any(|c| c.is_ascii_digit())
+}
+
+fn split_keep_whitespace(text: &str) -> Vec<&str> {
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    let mut in_space = None;
+    for (i, c) in text.char_indices() {
+        let space = c.is_whitespace();
+        if in_space.is_some_and(|s| s != space) {
+            pieces.push(&text[start..i]);
+            start = i;
+        }
+        in_space = Some(space);
+    }
+    if start < text.len() {
+        pieces.push(&text[start..]);
+    }
+    pieces
+}
+
+/// Splits leading and trailing quotes and sentence punctuation off a word.
+fn trim_punctuation(word: &str) -> (&str, &str, &str) {
+    let is_punct = |c: char| "\"'`()[]{}<>,;!?".contains(c) || c == '.';
+    let core_start = word.len() - word.trim_start_matches(is_punct).len();
+    let rest = &word[core_start..];
+    let core_len = rest.trim_end_matches(is_punct).len();
+    (&word[..core_start], &rest[..core_len], &rest[core_len..])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn redacted(text: &str) -> (String, Redactor) {
+        let mut r = Redactor::new();
+        (r.redact(text), r)
+    }
+
+    #[test]
+    fn ordinary_sentences_pass_unchanged() {
+        for text in [
+            "scale nginx to 3",
+            "create secret generic db-creds in namespace shop",
+            "show pods with label app=auth-service in kube-system",
+            "set image deployment/web web=nginx:1.25.3 and restart",
+            "what's wrong with api? it keeps crashing",
+            "delete pods -l tier=frontend,env!=prod",
+            "rotate the token for api in staging",
+            "apply image ghcr.io/acme/web@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+        ] {
+            let (out, r) = redacted(text);
+            assert_eq!(out, text);
+            assert_eq!(r.count(), 0, "{text}");
+        }
+    }
+
+    #[test]
+    fn credentials_are_replaced_and_restored() {
+        let (out, r) = redacted(
+            "create secret generic db --from-literal=password=hunter2 and set API_TOKEN=ghp_abcdefghijklmnopqrstuvwxyz0123 on api",
+        );
+        assert_eq!(
+            out,
+            "create secret generic db --from-literal=password=REDACTED_1 and set API_TOKEN=REDACTED_2 on api"
+        );
+        let mut answer = json!({"set": [{"key": "password", "value": "REDACTED_1"}], "env": "API_TOKEN=REDACTED_2"});
+        r.restore(&mut answer);
+        assert_eq!(answer["set"][0]["value"], "hunter2");
+        assert_eq!(
+            answer["env"],
+            "API_TOKEN=ghp_abcdefghijklmnopqrstuvwxyz0123"
+        );
+    }
+
+    #[test]
+    fn each_kind_of_credential_is_caught() {
+        for (text, secret) in [
+            (
+                "use key sk-proj-AbCdEf0123456789xyzXYZ please",
+                "sk-proj-AbCdEf0123456789xyzXYZ",
+            ),
+            ("the password is 'c0rrect horse'", "c0rrect"),
+            ("with password: s3cret!", "s3cret"),
+            ("token abc123 for the bot", "abc123"),
+            ("aws AKIAIOSFODNN7EXAMPLE", "AKIAIOSFODNN7EXAMPLE"),
+            (
+                "jwt eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJlLXZhbHVl",
+                "eyJhbGciOiJIUzI1NiJ9",
+            ),
+            ("secret=Zm9vYmFyYmF6", "Zm9vYmFyYmF6"),
+            ("DB_PASSWORD=p@ss,USER=bob", "p@ss"),
+            (
+                "random dGhpc0lzQVZlcnlMb25nU2VjcmV0MTIz value",
+                "dGhpc0lzQVZlcnlMb25nU2VjcmV0MTIz",
+            ),
+            (
+                "key -----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY----- done",
+                "MIIE",
+            ),
+        ] {
+            let (out, r) = redacted(text);
+            assert!(!out.contains(secret), "{text:?} -> {out:?}");
+            assert!(r.count() >= 1, "{text}");
+        }
+        let (out, _) = redacted(
+            "key -----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY----- done",
+        );
+        assert_eq!(out, "key REDACTED_1 done");
+    }
+
+    #[test]
+    fn known_values_are_redacted_again_in_later_text() {
+        let (_, mut r) = redacted("set env PASSWORD=hunter2 on web");
+        let error = r.redact_known("env value \"hunter2\" is not allowed");
+        assert_eq!(error, "env value \"REDACTED_1\" is not allowed");
+    }
+
+    #[test]
+    fn placeholders_restore_without_prefix_clashes() {
+        let mut r = Redactor::new();
+        for i in 0..12 {
+            r.placeholder(&format!("v{i}"));
+        }
+        let mut value = json!("REDACTED_12 REDACTED_1");
+        r.restore(&mut value);
+        assert_eq!(value, "v11 v0");
+    }
+
+    #[test]
+    fn mask_uses_stars() {
+        assert_eq!(
+            mask("OPENAI_API_KEY=sk-abcdefghijklmnopqrstu"),
+            "OPENAI_API_KEY=***"
+        );
+    }
+}

@@ -1,0 +1,436 @@
+//! Understanding a sentence by asking an OpenAI-compatible model for a typed plan.
+//!
+//! One sentence costs one call: a compact system prompt (what each operation means,
+//! the context, namespace and a bounded list of names) and the sentence, with
+//! credential-looking values replaced by placeholders, and a strict JSON Schema the
+//! answer must follow. The model never writes argv (invariant 2): it picks typed
+//! operations from the closed vocabulary of [`crate::plan`], or answers that it
+//! needs a clarification, that the request is out of scope, or that it is a health
+//! question for `diagnose`. The answer is checked in order — refusal, then
+//! `finish_reason` (cut off?), then parse, convert and validate — and a plan that
+//! fails gets exactly one repair request carrying the problem; a second failure is
+//! reported with the model's plan shown, and nothing runs.
+
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+use crate::llm::client::sanitize;
+use crate::llm::redact::Redactor;
+use crate::llm::{ChatClient, Completion, Message, ModelSettings, Usage};
+use crate::plan::Plan;
+use crate::plan::schema::{self, plan_from_model, strict_object, vocabulary_lines};
+use crate::plan::validate::{Limits, validate};
+
+pub use super::model_context::ModelContext;
+
+/// What the model made of a sentence.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ModelOutcome {
+    /// A validated plan.
+    Plan {
+        plan: Plan,
+        /// The model that answered, as the server names it.
+        model: String,
+        /// Tokens of all calls made for this sentence (two when a repair was needed).
+        usage: Usage,
+        /// The server's id of the last request, for support and `-v` logs.
+        request_id: Option<String>,
+    },
+    /// The model needs more detail; show the question and do nothing.
+    Clarify(String),
+    /// Nothing in the vocabulary does this; show why and do nothing.
+    OutOfScope(String),
+    /// A health or troubleshooting question: hand it to `diagnose` (`--fix` when `fix`).
+    Diagnose {
+        /// The person's sentence.
+        question: String,
+        /// The namespace the sentence names, if any (else the current one).
+        namespace: Option<String>,
+        fix: bool,
+    },
+}
+
+/// Why a model's answer could not be used. Nothing was run in any of these cases.
+#[derive(Debug, thiserror::Error)]
+pub enum AnswerError {
+    #[error("the model declined the request: {0}")]
+    Refused(String),
+    #[error(
+        "the model's answer was cut off at {max_tokens} tokens; ask for less at once, or raise max_completion_tokens in the config file"
+    )]
+    CutOff { max_tokens: u32 },
+    #[error("the model's answer was withheld by the provider's content filter")]
+    Filtered,
+    #[error("the model sent an empty answer")]
+    Empty,
+    #[error(
+        "the model's plan cannot be used, even after one repair: {problem}\nThe model proposed:\n{answer}\nNothing was run."
+    )]
+    Unusable { problem: String, answer: String },
+}
+
+/// The name of the schema in `response_format`.
+pub const SCHEMA_NAME: &str = "kubectl_ai_answer";
+
+/// The strict schema of the whole answer: the kind of answer, a message, the
+/// diagnose details and the operations (model form).
+pub fn answer_schema() -> Value {
+    strict_object(
+        vec![
+            (
+                "answer".into(),
+                json!({"type": "string", "enum": ["plan", "clarify", "out_of_scope", "diagnose"]}),
+            ),
+            ("message".into(), json!({"type": ["string", "null"]})),
+            ("namespace".into(), json!({"type": ["string", "null"]})),
+            ("fix".into(), json!({"type": ["boolean", "null"]})),
+            (
+                "operations".into(),
+                json!({"type": "array", "items": schema::operation_schema()}),
+            ),
+        ],
+        Some(schema::definitions()),
+    )
+}
+
+/// The system prompt: the vocabulary, the rules, and the context (names only).
+pub fn system_prompt(ctx: &ModelContext) -> String {
+    let mut p = String::with_capacity(3_000);
+    p.push_str(
+        "You are kubectl-ai. Turn one request about a Kubernetes cluster into JSON; code builds and runs the kubectl commands, after a preview and the person's consent. Never invent names.\n\
+answer:\n\
+- plan: operations, in order, from the list below.\n\
+- clarify: message = one short question, when a needed name or number is missing or ambiguous.\n\
+- out_of_scope: message = why, when no operation fits (exec, port-forward, installing software, not Kubernetes).\n\
+- diagnose: health or troubleshooting (\"are my pods healthy?\", \"why is api crashing?\"); fix = true when asked to fix something; namespace if one is named.\n\
+Operations (name! = needed; every field an operation does not list is null):\n",
+    );
+    p.push_str(&vocabulary_lines());
+    p.push_str(
+        "Notes: namespace null = the current one. kind as kubectl names it (deployment, statefulset, pod, service, node…); null = deployment. \
+scale change: to = exact count, by = add (negative removes), by_percent. \
+set = key/value pairs (env, labels, data). manifest = the objects as a JSON string. patch = a JSON object as a string. \
+get columns: header + JSON path. Copy REDACTED_n placeholders exactly. \
+A leading \"plan\" or \"diagnose\" word is the person's way to ask for that.\n",
+    );
+    p.push_str("Context: ");
+    if let Some(context) = &ctx.context {
+        p.push_str(&format!("kubectl context {}, ", quote(context)));
+    }
+    p.push_str(&format!("namespace {}.\n", quote(&ctx.namespace)));
+    if !ctx.workloads.is_empty() {
+        p.push_str("Workloads: ");
+        p.push_str(&ctx.workloads.join(", "));
+        p.push('\n');
+    }
+    if !ctx.services.is_empty() {
+        p.push_str("Services: ");
+        p.push_str(&ctx.services.join(", "));
+        p.push('\n');
+    }
+    p
+}
+
+fn quote(text: &str) -> String {
+    serde_json::to_string(text).unwrap_or_default()
+}
+
+/// Asks the model what `sentence` means. Errors from the server are
+/// [`crate::llm::LlmError`]s, unusable answers [`AnswerError`]s (both reachable with
+/// `downcast_ref`); in every error case nothing has been run.
+pub async fn understand_with_model(
+    sentence: &str,
+    ctx: &ModelContext,
+    settings: &ModelSettings,
+    limits: &Limits,
+) -> anyhow::Result<ModelOutcome> {
+    let client = ChatClient::new(settings)?;
+    let mut redactor = Redactor::new();
+    let redacted_sentence = redactor.redact(sentence.trim());
+    let mut redacted_ctx = ctx.clone();
+    redacted_ctx.context = ctx.context.as_deref().map(|c| redactor.redact(c));
+    let mut messages = vec![
+        Message::system(system_prompt(&redacted_ctx)),
+        Message::user(redacted_sentence),
+    ];
+    let schema = answer_schema();
+    let spinner = Spinner::start(settings.show_progress, &settings.model);
+    let mut usage = Usage::default();
+
+    let mut repaired = false;
+    let outcome = loop {
+        let completion = client
+            .send(client.body(&messages, SCHEMA_NAME, &schema))
+            .await?;
+        usage += completion.usage;
+        log_call(&completion, repaired);
+        let content = usable_content(&completion, settings)?;
+        match interpret(&content, sentence, &redactor, limits) {
+            Ok(Interpreted::Outcome(outcome)) => break outcome,
+            Ok(Interpreted::Plan(plan)) => {
+                break ModelOutcome::Plan {
+                    plan,
+                    model: completion.model.clone(),
+                    usage,
+                    request_id: completion.request_id.clone(),
+                };
+            }
+            Err(problem) if !repaired => {
+                tracing::info!("the model's answer cannot be used ({problem}); asking once more");
+                repaired = true;
+                spinner.set_message(&format!("asking {} to correct its plan…", settings.model));
+                messages.push(Message::assistant(content));
+                messages.push(Message::user(format!(
+                    "That answer cannot be used: {}. Answer again with corrected operations, or clarify.",
+                    redactor.redact_known(&problem)
+                )));
+            }
+            Err(problem) => {
+                return Err(AnswerError::Unusable {
+                    problem: sanitize(&redactor.redact_known(&problem)),
+                    answer: shown_answer(&content),
+                }
+                .into());
+            }
+        }
+    };
+    drop(spinner);
+    Ok(outcome)
+}
+
+fn log_call(completion: &Completion, repair: bool) {
+    tracing::info!(
+        model = %completion.model,
+        request_id = completion.request_id.as_deref().unwrap_or("-"),
+        prompt_tokens = completion.usage.prompt_tokens,
+        completion_tokens = completion.usage.completion_tokens,
+        repair,
+        "model call"
+    );
+}
+
+/// Refusal first, then `finish_reason`, then the content itself.
+fn usable_content(
+    completion: &Completion,
+    settings: &ModelSettings,
+) -> Result<String, AnswerError> {
+    if let Some(refusal) = &completion.refusal {
+        return Err(AnswerError::Refused(sanitize(refusal)));
+    }
+    match completion.finish_reason.as_deref() {
+        Some("length") => {
+            return Err(AnswerError::CutOff {
+                max_tokens: settings.max_completion_tokens,
+            });
+        }
+        Some("content_filter") => return Err(AnswerError::Filtered),
+        _ => {}
+    }
+    match &completion.content {
+        Some(content) if !content.trim().is_empty() => Ok(content.clone()),
+        _ => Err(AnswerError::Empty),
+    }
+}
+
+enum Interpreted {
+    Plan(Plan),
+    Outcome(ModelOutcome),
+}
+
+/// Parses, converts and validates an answer; the error is the problem in words fit
+/// for the repair request.
+fn interpret(
+    content: &str,
+    sentence: &str,
+    redactor: &Redactor,
+    limits: &Limits,
+) -> Result<Interpreted, String> {
+    let mut answer: Value = serde_json::from_str(strip_fences(content))
+        .map_err(|e| format!("the answer is not valid JSON ({e})"))?;
+    if !answer.is_object() {
+        return Err("the answer must be a JSON object".into());
+    }
+    redactor.restore(&mut answer);
+    let text = |name: &str| {
+        answer
+            .get(name)
+            .and_then(Value::as_str)
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(sanitize)
+    };
+    // Lax servers may leave `answer` out; operations then mean a plan.
+    let kind = answer
+        .get("answer")
+        .and_then(Value::as_str)
+        .unwrap_or("plan");
+    match kind {
+        "clarify" => Ok(Interpreted::Outcome(ModelOutcome::Clarify(
+            text("message")
+                .unwrap_or_else(|| "Which objects do you mean? Please add names.".into()),
+        ))),
+        "out_of_scope" => Ok(Interpreted::Outcome(ModelOutcome::OutOfScope(
+            text("message").unwrap_or_else(|| "kubectl-ai cannot do that.".into()),
+        ))),
+        "diagnose" => Ok(Interpreted::Outcome(ModelOutcome::Diagnose {
+            question: sentence.trim().to_string(),
+            namespace: text("namespace"),
+            fix: answer.get("fix").and_then(Value::as_bool).unwrap_or(false),
+        })),
+        "plan" => {
+            let operations = answer.get("operations").cloned().unwrap_or(json!([]));
+            let plan = plan_from_model(&operations)?;
+            validate(&plan, limits).map_err(|e| e.to_string())?;
+            Ok(Interpreted::Plan(plan))
+        }
+        other => Err(format!(
+            "`answer` must be plan, clarify, out_of_scope or diagnose, not {other:?}"
+        )),
+    }
+}
+
+/// Some compatible servers wrap JSON in a Markdown fence despite the schema.
+fn strip_fences(content: &str) -> &str {
+    let trimmed = content.trim();
+    let Some(inner) = trimmed.strip_prefix("```") else {
+        return trimmed;
+    };
+    let inner = inner.strip_prefix("json").unwrap_or(inner);
+    inner.strip_suffix("```").unwrap_or(inner).trim()
+}
+
+/// The model's answer as shown to a person: pretty JSON if it is JSON, sanitized
+/// and bounded either way. Placeholders stay as they are, so no secret is printed.
+fn shown_answer(content: &str) -> String {
+    let pretty = serde_json::from_str::<Value>(strip_fences(content))
+        .ok()
+        .and_then(|v| serde_json::to_string_pretty(v.get("operations").unwrap_or(&v)).ok())
+        .unwrap_or_else(|| content.to_string());
+    pretty
+        .lines()
+        .take(60)
+        .map(|line| {
+            line.chars()
+                .map(|c| if c.is_control() { ' ' } else { c })
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// An indicatif spinner on stderr while the model thinks; absent unless asked for
+/// (the caller asks only on a TTY without `--json`).
+struct Spinner(Option<indicatif::ProgressBar>);
+
+impl Spinner {
+    fn start(show: bool, model: &str) -> Spinner {
+        if !show {
+            return Spinner(None);
+        }
+        let bar =
+            indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{spinner} {msg}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+        );
+        bar.set_message(format!("asking {}…", sanitize(model)));
+        bar.enable_steady_tick(Duration::from_millis(100));
+        Spinner(Some(bar))
+    }
+
+    fn set_message(&self, message: &str) {
+        if let Some(bar) = &self.0 {
+            bar.set_message(message.to_string());
+        }
+    }
+}
+
+impl Drop for Spinner {
+    fn drop(&mut self) {
+        if let Some(bar) = self.0.take() {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::schema::check_strict;
+
+    #[test]
+    fn the_answer_schema_is_strict() {
+        check_strict(&answer_schema()).unwrap();
+    }
+
+    #[test]
+    fn the_prompt_carries_names_only() {
+        let ctx = ModelContext::new(Some("kind-dev".into()), "shop")
+            .with_names(["deployment/web".into()], ["web".into()]);
+        let p = system_prompt(&ctx);
+        assert!(
+            p.contains("kubectl context \"kind-dev\", namespace \"shop\"."),
+            "{p}"
+        );
+        assert!(
+            p.contains("Workloads: deployment/web\nServices: web\n"),
+            "{p}"
+        );
+        assert!(
+            p.contains("scale: kind name! namespace change replicas!\n"),
+            "{p}"
+        );
+    }
+
+    #[test]
+    fn fences_are_tolerated() {
+        assert_eq!(strip_fences("```json\n{\"a\":1}\n```"), "{\"a\":1}");
+        assert_eq!(strip_fences(" {\"a\":1} "), "{\"a\":1}");
+    }
+
+    #[test]
+    fn answers_are_interpreted() {
+        let r = Redactor::new();
+        let limits = Limits::default();
+        let out = interpret(
+            r#"{"answer":"diagnose","message":null,"namespace":"debug","fix":true,"operations":[]}"#,
+            "fix the deployment app in debug",
+            &r,
+            &limits,
+        );
+        assert!(matches!(
+            out,
+            Ok(Interpreted::Outcome(ModelOutcome::Diagnose { fix: true, namespace: Some(ref n), .. })) if n == "debug"
+        ));
+        let out = interpret(
+            r#"{"answer":"clarify","message":"Which \u001b[31mone?"}"#,
+            "",
+            &r,
+            &limits,
+        );
+        match out {
+            Ok(Interpreted::Outcome(ModelOutcome::Clarify(q))) => assert_eq!(q, "Which  [31mone?"),
+            _ => panic!(),
+        }
+        let err = interpret(r#"{"answer":"plan","operations":[]}"#, "", &r, &limits)
+            .err()
+            .unwrap();
+        assert!(err.contains("empty"), "{err}");
+        let err = interpret("not json", "", &r, &limits).err().unwrap();
+        assert!(err.contains("not valid JSON"), "{err}");
+        let err = interpret(r#"{"answer":"shell"}"#, "", &r, &limits)
+            .err()
+            .unwrap();
+        assert!(err.contains("not \"shell\""), "{err}");
+    }
+
+    #[test]
+    fn the_shown_answer_is_the_operations() {
+        let shown = shown_answer(r#"{"answer":"plan","operations":[{"op":"scale"}]}"#);
+        assert!(
+            shown.starts_with("[\n  {\n    \"op\": \"scale\""),
+            "{shown}"
+        );
+    }
+}
