@@ -24,8 +24,6 @@ use crate::exit::UserError;
 pub const DEFAULT_REPLICA_CEILING: u32 = 1000;
 /// Default time one kubectl call may take before it is killed.
 pub const DEFAULT_KUBECTL_TIMEOUT: Duration = Duration::from_secs(60);
-/// Default OpenAI-compatible endpoint.
-pub const DEFAULT_BASE_URL: &str = "https://api.openai.com/v1";
 
 /// The environment variables this program reads, all in one place.
 pub mod vars {
@@ -52,6 +50,14 @@ pub mod vars {
         LOG,
         OPENAI_BASE_URL,
         OPENAI_API_KEY,
+        "OPENAI_API_VERSION",
+        "AZURE_OPENAI_ENDPOINT",
+        "AZURE_OPENAI_API_KEY",
+        "AZURE_OPENAI_DEPLOYMENT",
+        "AZURE_OPENAI_API_VERSION",
+        "KUBECTL_AI_MODEL_TIMEOUT",
+        "KUBECTL_AI_MODEL_CONNECT_TIMEOUT",
+        crate::llm::settings::CONFIG_ENV,
         "TERM",
     ];
 }
@@ -175,38 +181,6 @@ impl KubeFlags {
     }
 }
 
-/// An API key: kept out of `Debug` output and logs.
-#[derive(Clone, PartialEq, Eq)]
-pub struct ApiKey(String);
-
-impl ApiKey {
-    /// Wrap a key.
-    pub fn new(key: impl Into<String>) -> Self {
-        ApiKey(key.into())
-    }
-    /// The key itself, for the Authorization header only.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for ApiKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("ApiKey(***)")
-    }
-}
-
-/// Where the model lives. Issue 5 extends this (config file, more settings).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ModelSettings {
-    /// `--model` > `KUBECTL_AI_MODEL` > none (the client picks its default).
-    pub model: Option<String>,
-    /// `OPENAI_BASE_URL` > [`DEFAULT_BASE_URL`].
-    pub base_url: String,
-    /// `OPENAI_API_KEY`; without one only the offline rules can be used.
-    pub api_key: Option<ApiKey>,
-}
-
 /// Everything the program needs to know, resolved once.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -224,10 +198,14 @@ pub struct Config {
     pub json: bool,
     /// `--offline`: never contact a model.
     pub offline: bool,
-    /// The model name asked for (same as `model_settings.model`).
+    /// `--model`, else `KUBECTL_AI_MODEL`: the model name asked for.
     pub model: Option<String>,
-    /// Model endpoint settings.
-    pub model_settings: ModelSettings,
+    /// `--model` was given: sentences go to the model even when the rules understand them.
+    pub model_forced: bool,
+    /// Model endpoint, key source, timeouts and retries (flags > env > config file > defaults).
+    pub model_settings: crate::llm::ModelSettings,
+    /// Things the config file resolution wants the person to hear (printed on stderr).
+    pub warnings: Vec<String>,
     /// `--plan FILE` (also in `command`).
     pub plan_file: Option<PathBuf>,
     /// `--save-plan FILE`.
@@ -396,20 +374,16 @@ impl Config {
             _ => kubectl_timeout,
         };
 
-        // Issue 5: the config file layer slots in below each env lookup.
         let model = opts
             .model
             .clone()
             .or_else(|| env.get(vars::MODEL).map(str::to_string));
-        let model_settings = ModelSettings {
-            model: model.clone(),
-            base_url: env
-                .get(vars::OPENAI_BASE_URL)
-                .unwrap_or(DEFAULT_BASE_URL)
-                .trim_end_matches('/')
-                .to_string(),
-            api_key: env.get(vars::OPENAI_API_KEY).map(ApiKey::new),
-        };
+        let lookup = |name: &str| env.get(name).map(str::to_string);
+        let resolved = crate::llm::Settings::resolve(opts.model.as_deref(), &lookup)
+            .map_err(|e| usage(format!("{e:#}")))?;
+        let replica_ceiling = u32::try_from(resolved.limits.replica_ceiling).unwrap_or(DEFAULT_REPLICA_CEILING);
+        let mut model_settings = resolved.model;
+        model_settings.show_progress = env.stderr_is_tty && !opts.json;
 
         let no_color = env.get(vars::NO_COLOR).is_some() || env.get("TERM") == Some("dumb");
         let decide = |is_tty: bool| match opts.color {
@@ -427,7 +401,9 @@ impl Config {
             json: opts.json,
             offline: opts.offline,
             model,
+            model_forced: opts.model.is_some(),
             model_settings,
+            warnings: resolved.warnings,
             plan_file: opts.plan,
             save_plan: opts.save_plan,
             verbosity: opts.verbose,
@@ -437,7 +413,7 @@ impl Config {
             stdin_is_tty: env.stdin_is_tty,
             stdout_is_tty: env.stdout_is_tty,
             stderr_is_tty: env.stderr_is_tty,
-            replica_ceiling: DEFAULT_REPLICA_CEILING,
+            replica_ceiling,
             kubectl_timeout,
             kubectl_path: env.get(vars::KUBECTL_PATH).map(PathBuf::from),
             log_filter: env.get(vars::LOG).map(str::to_string),
@@ -710,7 +686,10 @@ mod tests {
         );
         let c = resolve_with(&["x"], &e).unwrap();
         assert_eq!(c.model.as_deref(), Some("m-env"));
-        assert_eq!(c.model_settings.base_url, "http://localhost:1/v1");
+        assert_eq!(
+            c.model_settings.endpoint.chat_url().unwrap().as_str(),
+            "http://localhost:1/v1/chat/completions"
+        );
         assert_eq!(c.kubectl_timeout, Duration::from_secs(5));
         assert!(!format!("{c:?}").contains("sk-secret"));
         let c = resolve_with(&["x", "--model", "m-flag"], &e).unwrap();
