@@ -1,0 +1,3 @@
+//! Sentence to Plan: the offline rules, and (elsewhere) the model.
+
+pub mod rules;
