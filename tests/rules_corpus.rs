@@ -142,11 +142,17 @@ fn check(path: &Path) -> (usize, Vec<String>) {
             ("MODEL", Understood::NeedsModel) => {}
             ("MODEL", other) => failures.push(fail(format!("expected MODEL, got {other:?}"))),
             ("INVALID", Understood::Invalid(message)) => {
+                // Some word that is not plain lowercase English must be quoted back:
+                // "-1", "../../etc/passwd", "-rf", "Web", or the value of "--tail=-5".
                 let named = sentence
                     .split_whitespace()
                     .map(|w| w.trim_end_matches([';', ',', '?', '.']))
-                    .filter(|w| !w.is_empty() && !w.chars().all(char::is_alphabetic))
-                    .any(|w| message.contains(w));
+                    .filter(|w| !w.is_empty() && !w.chars().all(|c| c.is_ascii_lowercase()))
+                    .any(|w| {
+                        message.contains(w)
+                            || w.split_once('=')
+                                .is_some_and(|(_, v)| !v.is_empty() && message.contains(v))
+                    });
                 if !named {
                     failures.push(fail(format!(
                         "INVALID message does not name the bad value: {message:?}"
@@ -155,23 +161,30 @@ fn check(path: &Path) -> (usize, Vec<String>) {
             }
             ("INVALID", other) => failures.push(fail(format!("expected INVALID, got {other:?}"))),
             (command, Understood::Plan(plan)) => {
-                let expected_args: Vec<String> = command
-                    .split_whitespace()
-                    .skip_while(|w| *w == "kubectl")
-                    .map(String::from)
+                // Several operations are written "kubectl a && kubectl b".
+                let want: Vec<Canonical> = command
+                    .split(" && ")
+                    .map(|one| {
+                        let args: Vec<String> = one
+                            .split_whitespace()
+                            .skip_while(|w| *w == "kubectl")
+                            .map(String::from)
+                            .collect();
+                        canonical(&args)
+                    })
                     .collect();
-                let want = canonical(&expected_args);
-                let got_lines: Vec<Canonical> = plan
+                let got: Vec<Canonical> = plan
                     .operations
                     .iter()
                     .map(|op| canonical(&equivalent_args(op)))
                     .collect();
-                if got_lines.len() != 1 || got_lines[0] != want {
-                    let got_text: Vec<String> = got_lines.iter().map(describe).collect();
+                if got != want {
+                    let show =
+                        |c: &[Canonical]| c.iter().map(describe).collect::<Vec<_>>().join(" && ");
                     failures.push(fail(format!(
                         "want: {}\n    got:  {}",
-                        describe(&want),
-                        got_text.join(" ;; ")
+                        show(&want),
+                        show(&got)
                     )));
                 }
             }

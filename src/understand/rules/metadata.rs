@@ -19,7 +19,7 @@ pub(super) fn remove(s: &mut Slots) -> Option<Vec<Operation>> {
     }
     if s.has(topic::REPLICAS) || s.count.is_some() {
         super::scale::to_as_target(s);
-        return super::scale::scale(s, -1).filter(|ops| {
+        return super::scale::scale_with(s, -1, true).filter(|ops| {
             ops.iter().all(|op| {
                 matches!(
                     op,
@@ -86,7 +86,7 @@ pub(super) fn add(s: &mut Slots) -> Option<Vec<Operation>> {
         if s.count.is_none() && s.by_num.is_none() {
             return None;
         }
-        return super::scale::scale(s, 1).filter(|ops| {
+        return super::scale::scale_with(s, 1, true).filter(|ops| {
             ops.iter().all(|op| {
                 matches!(
                     op,

@@ -265,7 +265,14 @@ fn verb(toks: &[lex::Tok]) -> Option<(Verb, usize)> {
     let topic_first = rest.first().is_some_and(|t| {
         matches!(
             t.low.as_str(),
-            "logs" | "log" | "events" | "contexts" | "context" | "endpoints" | "warnings"
+            "logs"
+                | "log"
+                | "events"
+                | "contexts"
+                | "context"
+                | "endpoints"
+                | "warnings"
+                | "rollout"
         )
     });
     (topic_first || words::kind(rest).is_some()).then_some((Verb::Get, 0))

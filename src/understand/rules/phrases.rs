@@ -424,6 +424,9 @@ impl<'a> Parser<'a> {
     // ---- which: pod phases, nodes, labels --------------------------------------
 
     fn state(&mut self) -> bool {
+        if matches!(self.verb, Verb::Create | Verb::Deploy | Verb::Run) {
+            return false;
+        }
         // "that are", "which is", "who have": relative pronoun plus auxiliary.
         if self.is(0, &["that", "which", "who", "whose"])
             && self.is(1, &["are", "is", "have", "has", "were", "aren't"])
@@ -581,6 +584,24 @@ impl<'a> Parser<'a> {
             && self.is(1, &["version", "revision", "release", "one"])
         {
             self.s.topics |= topic::PREVIOUS_VERSION;
+            return self.eat(2);
+        }
+        if self.verb == Verb::Undo
+            && self.is(0, &["last", "latest", "previous", "recent"])
+            && self.is(
+                1,
+                &[
+                    "rollout",
+                    "update",
+                    "change",
+                    "release",
+                    "deploy",
+                    "deployment",
+                ],
+            )
+            && !self.is(2, &["called", "named"])
+        {
+            self.s.topics |= topic::ROLLOUT;
             return self.eat(2);
         }
         if self.is(0, &["previous", "prior"]) {
@@ -894,6 +915,9 @@ impl<'a> Parser<'a> {
     // ---- what about: topic words ---------------------------------------------
 
     fn topics(&mut self) -> bool {
+        if kind(self.rest(0)).is_some_and(|(_, _, used)| used > 1) {
+            return false;
+        }
         let w = self.low(0).to_string();
         let bit = match w.as_str() {
             "logs" | "log" => topic::LOGS,
@@ -980,7 +1004,17 @@ impl<'a> Parser<'a> {
                 self.eat(2)
             }
             "image" | "images" => {
-                if let Some(t) = self.value_at(1).filter(|t| image_like(t)) {
+                let kind_slash = self.tok(1).is_some_and(|t| {
+                    t.low.split_once('/').is_some_and(|(k, _)| {
+                        kind(&[Tok {
+                            raw: k.into(),
+                            low: k.into(),
+                            quoted: false,
+                        }])
+                        .is_some()
+                    })
+                });
+                if let Some(t) = self.value_at(1).filter(|t| image_like(t) && !kind_slash) {
                     let v = t.raw.clone();
                     return self.s.image.replace(v).is_none() && self.eat(2);
                 }
@@ -1062,12 +1096,15 @@ impl<'a> Parser<'a> {
             }
             "up" | "out" if matches!(self.verb, Verb::Scale | Verb::Set) => {
                 self.s.up = true;
-                self.eat(1)
+                self.i += 1;
+                true
             }
             "down" if matches!(self.verb, Verb::Scale | Verb::Set) => {
                 self.s.down = true;
-                self.eat(1)
+                self.i += 1;
+                true
             }
+            "resources" | "resource" if self.verb == Verb::Set => self.eat(1),
             "data" | "literal" | "literals" | "entries" | "values" | "keys"
                 if matches!(self.verb, Verb::Create | Verb::Add) =>
             {
@@ -1179,6 +1216,18 @@ impl<'a> Parser<'a> {
             let tail = usize::from(self.is(k, &["service", "type"]));
             return self.s.service_type.replace(ty).is_none() && self.eat(k + tail);
         }
+        // "running nginx:1.27", "using nginx": the image of what is created.
+        if self.is(0, &["running", "using", "with", "from"])
+            && matches!(self.verb, Verb::Create | Verb::Deploy | Verb::Run)
+            && self.s.image.is_none()
+            && let Some(t) = self
+                .tok(1)
+                .filter(|t| name_like(t) && !self.is(2, &["image", "container", "label"]))
+        {
+            let v = t.raw.clone();
+            self.s.image = Some(v);
+            return self.eat(2);
+        }
         // "as web" for deploy/run: the name to give.
         if self.is(0, &["as"]) && matches!(self.verb, Verb::Deploy | Verb::Run) {
             let k = 1 + self.articles(1);
@@ -1260,7 +1309,15 @@ impl<'a> Parser<'a> {
         self.last_name = false;
         self.name_ok = false;
         // "pod web-1": the name right after the kind.
-        if let Some(n) = self.tok(0).filter(|n| name_like(n)) {
+        let generated = |n: &Tok| {
+            n.quoted
+                || n.low
+                    .contains(|c: char| c.is_ascii_digit() || c == '-' || c == '.')
+        };
+        if let Some(n) = self
+            .tok(0)
+            .filter(|n| name_like(n) && (!plural || generated(n)))
+        {
             let followed_by_role = self.is(
                 1,
                 &[
@@ -1342,8 +1399,21 @@ impl<'a> Parser<'a> {
     /// A bare name, where one may stand.
     fn bare(&mut self) -> bool {
         let Some(t) = self.tok(0) else { return false };
-        if !name_like(t) {
+        let role_next = self.is(1, &["container", "label", "annotation"]);
+        let placeable = name_like(t) || (role_next && self.value_at(0).is_some());
+        if !placeable {
             return false;
+        }
+        // "web image to nginx:1.27": whose image, not which.
+        if self.is(1, &["image"]) && self.is(2, &["to", "="]) && self.name_ok {
+            self.s.objs.push(Obj {
+                kind: None,
+                plural: false,
+                names: vec![t.raw.clone()],
+                before: false,
+            });
+            self.s.topics |= topic::IMAGE;
+            return self.eat(2);
         }
         // "tier-": a key to remove, as kubectl writes it.
         if !t.quoted && t.low.len() > 1 && t.low.ends_with('-') {
@@ -1429,6 +1499,8 @@ impl<'a> Parser<'a> {
             &["right", "now"],
             &["in", "it"],
             &["there"],
+            &["happened"],
+            &["occurred"],
             &["available"],
             &["configured"],
             &["defined"],

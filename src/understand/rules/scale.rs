@@ -6,14 +6,14 @@ use crate::plan::{Operation, ReplicaChange};
 use super::slots::{Obj, Slots, topic};
 
 /// The replica change a sentence asks for; `sign` is -1 for "decrease/reduce".
-fn change(s: &mut Slots, sign: i64) -> Option<ReplicaChange> {
+fn change(s: &mut Slots, sign: i64, relative: bool) -> Option<ReplicaChange> {
     let up = std::mem::take(&mut s.up);
     let down = std::mem::take(&mut s.down);
     if up && down {
         return None;
     }
     let dir = if down { -sign.abs() } else { sign };
-    let relative = up || down || sign < 0;
+    let relative = relative || up || down || sign < 0;
     if let Some(n) = s.to_num.take() {
         return Some(ReplicaChange::To(n));
     }
@@ -51,8 +51,13 @@ pub(super) fn to_as_target(s: &mut Slots) {
 
 /// "scale nginx to 3", "scale web up by 2", "scale the api deployment in shop down to 0".
 pub(super) fn scale(s: &mut Slots, sign: i64) -> Option<Vec<Operation>> {
+    scale_with(s, sign, false)
+}
+
+/// Scale where a bare count is a change ("add 2 replicas") when `relative`.
+pub(super) fn scale_with(s: &mut Slots, sign: i64, relative: bool) -> Option<Vec<Operation>> {
     s.take_topic(topic::REPLICAS);
-    let replicas = change(s, sign)?;
+    let replicas = change(s, sign, relative)?;
     let (kind, names) = s.take_many("deployment")?;
     let namespace = s.take_namespace()?;
     Some(
