@@ -1,2 +1,5 @@
+//! Sentence to Plan: the offline rules first, the model for everything else.
+
 pub mod model;
 pub mod model_context;
+pub mod rules;

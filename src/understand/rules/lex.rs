@@ -1,0 +1,302 @@
+//! From a typed sentence to clean tokens: shell syntax refused, quotes grouped,
+//! contractions expanded, punctuation and politeness removed.
+//!
+//! Every later stage sees a list of [`Tok`]s whose `low` form is matched against the
+//! grammar and whose `raw` form keeps the spelling a value was typed with (env keys,
+//! service types, images). Nothing here decides meaning.
+
+/// One word of the sentence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Tok {
+    /// As typed, quotes and trailing punctuation removed.
+    pub raw: String,
+    /// Lowercased `raw`, for matching the grammar.
+    pub low: String,
+    /// Was written inside quotes: always a value, never a grammar word.
+    pub quoted: bool,
+}
+
+impl Tok {
+    fn new(raw: &str, quoted: bool) -> Tok {
+        Tok {
+            raw: raw.to_string(),
+            low: raw.to_lowercase(),
+            quoted,
+        }
+    }
+}
+
+/// Returns the part of the sentence that looks like shell syntax (a second command,
+/// a pipe, a redirection, a substitution), from the first such character on.
+pub(crate) fn shell_syntax(sentence: &str) -> Option<&str> {
+    let bytes = sentence.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        let next = bytes.get(i + 1).copied();
+        let bad = match b {
+            b';' | b'|' | b'`' | b'>' | b'<' | b'\n' | b'\r' => true,
+            // A lone "&" between spaces reads as "and"; "&&", "cmd &" do not.
+            b'&' => !(i > 0 && bytes[i - 1] == b' ' && next == Some(b' ')),
+            b'$' => matches!(next, Some(b'(') | Some(b'{')),
+            _ => false,
+        };
+        if bad {
+            return Some(sentence[i..].trim());
+        }
+    }
+    None
+}
+
+/// Splits a sentence into tokens: whitespace separates words except inside quotes;
+/// a comma is its own token; contractions are expanded; trailing sentence
+/// punctuation and possessive `'s` are removed.
+pub(crate) fn tokenize(sentence: &str) -> Vec<Tok> {
+    let mut out = Vec::new();
+    let mut word = String::new();
+    let mut quoted = false;
+    let mut quote: Option<char> = None;
+    let mut chars = sentence.chars().peekable();
+    while let Some(c) = chars.next() {
+        let c = match c {
+            '\u{2018}' | '\u{2019}' => '\'',
+            '\u{201c}' | '\u{201d}' => '"',
+            other => other,
+        };
+        if let Some(q) = quote {
+            if c == q {
+                quote = None;
+            } else {
+                word.push(c);
+            }
+            continue;
+        }
+        let starts_value = word.is_empty() || word.ends_with('=');
+        if (c == '"' || (c == '\'' && starts_value)) && !word.ends_with(char::is_alphanumeric) {
+            quote = Some(c);
+            quoted = true;
+            continue;
+        }
+        if c.is_whitespace() {
+            flush(&mut out, &mut word, &mut quoted);
+        } else if c == ',' && chars.peek().is_none_or(|n| n.is_whitespace()) {
+            flush(&mut out, &mut word, &mut quoted);
+            out.push(Tok::new(",", false));
+        } else {
+            word.push(c);
+        }
+    }
+    flush(&mut out, &mut word, &mut quoted);
+    out
+}
+
+fn flush(out: &mut Vec<Tok>, word: &mut String, quoted: &mut bool) {
+    if *quoted {
+        out.push(Tok::new(word, true));
+    } else {
+        let trimmed = word
+            .trim_end_matches(['.', '?', '!', ':', ','])
+            .trim_start_matches(['"', '\'', '(']);
+        let trimmed = trimmed
+            .strip_suffix(')')
+            .filter(|t| !t.contains('('))
+            .unwrap_or(trimmed);
+        if !trimmed.is_empty() {
+            push_word(out, trimmed);
+        } else if word.starts_with('-') || word.chars().any(char::is_alphanumeric) {
+            out.push(Tok::new(word, false));
+        }
+    }
+    word.clear();
+    *quoted = false;
+}
+
+fn push_word(out: &mut Vec<Tok>, word: &str) {
+    let low = word.to_lowercase();
+    let expansion: &[&str] = match low.as_str() {
+        "what's" | "whats" => &["what", "is"],
+        "that's" => &["that", "is"],
+        "it's" => &["it", "is"],
+        "there's" => &["there", "is"],
+        "here's" => &["here", "is"],
+        "who's" => &["who", "is"],
+        "isn't" | "isnt" => &["is", "not"],
+        "aren't" | "arent" => &["are", "not"],
+        "don't" | "dont" => &["do", "not"],
+        "doesn't" | "doesnt" => &["does", "not"],
+        "can't" | "cant" | "cannot" => &["can", "not"],
+        "won't" => &["will", "not"],
+        "i'm" | "im" => &["i", "am"],
+        "i'd" => &["i", "would"],
+        "i've" => &["i", "have"],
+        "we're" => &["we", "are"],
+        "let's" | "lets" => &["let", "us"],
+        "wanna" => &["want", "to"],
+        _ => &[],
+    };
+    if !expansion.is_empty() {
+        out.extend(expansion.iter().map(|w| Tok::new(w, false)));
+        return;
+    }
+    let word = word
+        .strip_suffix("'s")
+        .or_else(|| word.strip_suffix("s'").map(|_| &word[..word.len() - 1]))
+        .filter(|w| !w.is_empty())
+        .unwrap_or(word);
+    out.push(Tok::new(word, false));
+}
+
+/// Words of politeness and hedging that carry no meaning for the plan.
+const LEADING: &[&[&str]] = &[
+    &["kubectl", "ai"],
+    &["kubectl"],
+    &["please"],
+    &["pls"],
+    &["plz"],
+    &["kindly"],
+    &["hey"],
+    &["hi"],
+    &["hello"],
+    &["ok"],
+    &["okay"],
+    &["alright"],
+    &["so"],
+    &["now"],
+    &["then"],
+    &["also"],
+    &["just"],
+    &["quickly"],
+    &["go", "ahead", "and"],
+    &["can", "you"],
+    &["could", "you"],
+    &["would", "you"],
+    &["will", "you"],
+    &["can", "u"],
+    &["could", "u"],
+    &["would", "you", "mind"],
+    &["i", "want", "you", "to"],
+    &["i", "would", "like", "you", "to"],
+    &["i", "need", "you", "to"],
+    &["i", "want", "to"],
+    &["i", "need", "to"],
+    &["i", "would", "like", "to"],
+    &["i", "would", "like"],
+    &["i", "want"],
+    &["i", "need"],
+    &["we", "need", "to"],
+    &["we", "want", "to"],
+    &["help", "me"],
+    &["let", "us"],
+    &["try", "to"],
+    &["can", "i"],
+    &["could", "i"],
+    &["may", "i"],
+    &["let", "me"],
+    &["do", "a"],
+    &["perform", "a"],
+    &["trigger", "a"],
+];
+
+const TRAILING: &[&[&str]] = &[
+    &["please"],
+    &["pls"],
+    &["plz"],
+    &["thanks"],
+    &["thx"],
+    &["thank", "you"],
+    &["for", "me"],
+    &["right", "now"],
+    &["now"],
+    &["asap"],
+    &["real", "quick"],
+    &["quickly"],
+    &[","],
+];
+
+const ANYWHERE: &[&str] = &["please", "pls", "plz", "kindly", "quickly"];
+
+fn starts_with(toks: &[Tok], words: &[&str]) -> bool {
+    toks.len() >= words.len()
+        && toks
+            .iter()
+            .zip(words)
+            .all(|(t, w)| !t.quoted && t.low == *w)
+}
+
+fn ends_with(toks: &[Tok], words: &[&str]) -> bool {
+    toks.len() >= words.len() && starts_with(&toks[toks.len() - words.len()..], words)
+}
+
+/// Removes politeness and hedging: "could you please …", "… for me, thanks".
+pub(crate) fn strip_fillers(toks: &mut Vec<Tok>) {
+    toks.retain(|t| t.quoted || !ANYWHERE.contains(&t.low.as_str()));
+    loop {
+        let before = toks.len();
+        if let Some(words) = LEADING.iter().find(|w| starts_with(toks, w)) {
+            toks.drain(..words.len());
+        }
+        if let Some(words) = TRAILING.iter().find(|w| ends_with(toks, w)) {
+            toks.truncate(toks.len() - words.len());
+        }
+        while toks.first().is_some_and(|t| t.low == ",") {
+            toks.remove(0);
+        }
+        if toks.len() == before {
+            break;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lows(s: &str) -> Vec<String> {
+        let mut t = tokenize(s);
+        strip_fillers(&mut t);
+        t.into_iter().map(|t| t.low).collect()
+    }
+
+    #[test]
+    fn shell_syntax_is_found_and_quoted() {
+        assert_eq!(shell_syntax("get pods; rm -rf /"), Some("; rm -rf /"));
+        assert_eq!(shell_syntax("get pods | grep x"), Some("| grep x"));
+        assert_eq!(shell_syntax("get pods && reboot"), Some("&& reboot"));
+        assert_eq!(shell_syntax("echo $(id)"), Some("$(id)"));
+        assert_eq!(shell_syntax("get pods > /tmp/x"), Some("> /tmp/x"));
+        assert_eq!(shell_syntax("pods & services"), None);
+        assert_eq!(shell_syntax("pods that are status.phase!=Running"), None);
+    }
+
+    #[test]
+    fn punctuation_quotes_and_contractions() {
+        assert_eq!(
+            lows("What's the current context?"),
+            ["what", "is", "the", "current", "context"]
+        );
+        assert_eq!(lows("restart web's pods."), ["restart", "web", "pods"]);
+        assert_eq!(
+            lows("get pods, services and nodes"),
+            ["get", "pods", ",", "services", "and", "nodes"]
+        );
+        let t = tokenize("set env MSG=\"hello world\" on web");
+        assert_eq!(t[2].raw, "MSG=hello world");
+        assert_eq!(tokenize("describe pod 'web-1'")[2].raw, "web-1");
+        assert!(tokenize("describe pod 'web-1'")[2].quoted);
+    }
+
+    #[test]
+    fn politeness_is_removed() {
+        assert_eq!(
+            lows("Could you please scale web to 3 for me, thanks"),
+            ["scale", "web", "to", "3"]
+        );
+        assert_eq!(
+            lows("can you show me the pods"),
+            ["show", "me", "the", "pods"]
+        );
+        assert_eq!(lows("I want to restart api please"), ["restart", "api"]);
+        assert_eq!(
+            lows("kubectl get pods -n shop"),
+            ["get", "pods", "-n", "shop"]
+        );
+    }
+}

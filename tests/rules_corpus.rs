@@ -1,0 +1,246 @@
+//! Every line of the public request corpus (a copy of `../shared/eval/requests.tsv`
+//! in `tests/fixtures/`) and of our own held-out phrasings must be understood by the
+//! offline rules exactly as written: same kubectl meaning, `MODEL` falls through,
+//! `INVALID` is refused naming the bad value. Failures are all listed at once.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use kubectl_ai::plan::equivalent::equivalent_args;
+use kubectl_ai::plan::kinds;
+use kubectl_ai::understand::rules::{Understood, understand};
+
+/// Flags that take a value (in either `--flag value` or `--flag=value` form).
+const VALUE_FLAGS: &[&str] = &[
+    "-n",
+    "--namespace",
+    "-l",
+    "--selector",
+    "-o",
+    "--output",
+    "-c",
+    "--container",
+    "--tail",
+    "--since",
+    "--field-selector",
+    "--sort-by",
+    "--replicas",
+    "--image",
+    "--port",
+    "--target-port",
+    "--type",
+    "--to-revision",
+    "--revision",
+    "--min",
+    "--max",
+    "--cpu-percent",
+    "--name",
+    "--from-literal",
+    "--limits",
+    "--requests",
+];
+
+fn flag_name(f: &str) -> &str {
+    match f {
+        "-n" => "--namespace",
+        "-l" => "--selector",
+        "-o" => "--output",
+        "-c" => "--container",
+        "-A" => "--all-namespaces",
+        "-p" => "--previous",
+        other => other,
+    }
+}
+
+/// A command reduced to its meaning: positional words (kinds as their plural
+/// resource, `kind/name` split) in order, and flags as a set.
+#[derive(Debug, PartialEq, Eq)]
+struct Canonical {
+    words: Vec<String>,
+    flags: BTreeSet<(String, String)>,
+}
+
+fn canonical(args: &[String]) -> Canonical {
+    let mut words = Vec::new();
+    let mut flags = BTreeSet::new();
+    let mut i = 0;
+    while i < args.len() {
+        let a = &args[i];
+        i += 1;
+        if a.starts_with('-') && a.len() > 1 {
+            let (name, value) = match a.split_once('=') {
+                Some((n, v)) => (n.to_string(), Some(v.to_string())),
+                None => (a.clone(), None),
+            };
+            let value = match value {
+                Some(v) => v,
+                None if VALUE_FLAGS.contains(&name.as_str()) && i < args.len() => {
+                    i += 1;
+                    args[i - 1].clone()
+                }
+                None => String::new(),
+            };
+            flags.insert((flag_name(&name).to_string(), value));
+            continue;
+        }
+        let resource = |w: &str| {
+            if w.contains(['=', ':', '*']) {
+                return None;
+            }
+            kinds::lookup(w).map(|k| k.resource.to_string())
+        };
+        if let Some((k, n)) = a.split_once('/')
+            && let Some(r) = resource(k)
+        {
+            words.push(r);
+            words.push(n.to_string());
+            continue;
+        }
+        if a.contains(',') && a.split(',').all(|p| resource(p).is_some()) {
+            let parts: Vec<String> = a.split(',').filter_map(resource).collect();
+            words.push(parts.join(","));
+            continue;
+        }
+        words.push(resource(a).unwrap_or_else(|| a.clone()));
+    }
+    Canonical { words, flags }
+}
+
+fn describe(c: &Canonical) -> String {
+    let flags: Vec<String> = c
+        .flags
+        .iter()
+        .map(|(k, v)| {
+            if v.is_empty() {
+                k.clone()
+            } else {
+                format!("{k}={v}")
+            }
+        })
+        .collect();
+    format!("{} {}", c.words.join(" "), flags.join(" "))
+}
+
+/// Checks every line of a corpus file; returns the failures, one readable block each.
+fn check(path: &Path) -> (usize, Vec<String>) {
+    let text =
+        std::fs::read_to_string(path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
+    let mut failures = Vec::new();
+    let mut total = 0;
+    for (lineno, line) in text.lines().enumerate() {
+        if line.trim().is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let Some((sentence, expected)) = line.split_once('\t') else {
+            failures.push(format!("line {}: no tab: {line:?}", lineno + 1));
+            continue;
+        };
+        total += 1;
+        let got = understand(sentence);
+        let fail = |why: String| format!("line {}: {sentence:?}\n    {why}", lineno + 1);
+        match (expected.trim(), &got) {
+            ("MODEL", Understood::NeedsModel) => {}
+            ("MODEL", other) => failures.push(fail(format!("expected MODEL, got {other:?}"))),
+            ("INVALID", Understood::Invalid(message)) => {
+                // Some word that is not plain lowercase English must be quoted back:
+                // "-1", "../../etc/passwd", "-rf", "Web", or the value of "--tail=-5".
+                let named = sentence
+                    .split_whitespace()
+                    .map(|w| w.trim_end_matches([';', ',', '?', '.']))
+                    .filter(|w| !w.is_empty() && !w.chars().all(|c| c.is_ascii_lowercase()))
+                    .any(|w| {
+                        message.contains(w)
+                            || w.split_once('=')
+                                .is_some_and(|(_, v)| !v.is_empty() && message.contains(v))
+                    });
+                if !named {
+                    failures.push(fail(format!(
+                        "INVALID message does not name the bad value: {message:?}"
+                    )));
+                }
+            }
+            ("INVALID", other) => failures.push(fail(format!("expected INVALID, got {other:?}"))),
+            (command, Understood::Plan(plan)) => {
+                // Several operations are written "kubectl a && kubectl b".
+                let want: Vec<Canonical> = command
+                    .split(" && ")
+                    .map(|one| {
+                        let args: Vec<String> = one
+                            .split_whitespace()
+                            .skip_while(|w| *w == "kubectl")
+                            .map(String::from)
+                            .collect();
+                        canonical(&args)
+                    })
+                    .collect();
+                let got: Vec<Canonical> = plan
+                    .operations
+                    .iter()
+                    .map(|op| canonical(&equivalent_args(op)))
+                    .collect();
+                if got != want {
+                    let show =
+                        |c: &[Canonical]| c.iter().map(describe).collect::<Vec<_>>().join(" && ");
+                    failures.push(fail(format!(
+                        "want: {}\n    got:  {}",
+                        show(&want),
+                        show(&got)
+                    )));
+                }
+            }
+            (command, other) => {
+                failures.push(fail(format!("want: {command}\n    got:  {other:?}")))
+            }
+        }
+    }
+    (total, failures)
+}
+
+fn assert_corpus(file: &str) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(file);
+    let (total, failures) = check(&path);
+    assert!(total > 0, "{file} has no lines");
+    assert!(
+        failures.is_empty(),
+        "{} of {total} lines of {file} fail:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn public_corpus_passes() {
+    assert_corpus("requests.tsv");
+}
+
+#[test]
+fn held_out_phrasings_pass() {
+    assert_corpus("heldout.tsv");
+}
+
+/// The fixture is a copy; when the shared original is present, the copy must match it.
+#[test]
+fn corpus_copy_matches_shared_original() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let shared = root.join("../shared/eval/requests.tsv");
+    if let Ok(original) = std::fs::read_to_string(shared) {
+        let copy = std::fs::read_to_string(root.join("tests/fixtures/requests.tsv")).unwrap();
+        assert_eq!(
+            copy, original,
+            "refresh tests/fixtures/requests.tsv from ../shared/eval"
+        );
+    }
+}
+
+#[test]
+fn canonical_forms_ignore_spelling() {
+    let c = |s: &str| canonical(&s.split_whitespace().map(String::from).collect::<Vec<_>>());
+    assert_eq!(
+        c("scale deploy/web --replicas 3"),
+        c("scale deployment web --replicas=3")
+    );
+    assert_eq!(c("get po -n x -l a=b"), c("get pods -l a=b --namespace=x"));
+    assert_ne!(c("get pods -n x"), c("get pods -n y"));
+}
