@@ -39,11 +39,8 @@ pub fn kubectl(config: &Config) -> anyhow::Result<Kubectl> {
 }
 
 /// `kubectl ai <sentence>`: understand, preview, confirm, apply.
-pub async fn sentence(_config: &Config, sentence: &str) -> anyhow::Result<ExitCode> {
-    anyhow::bail!(
-        "not yet implemented: understanding sentences such as {sentence:?} arrives with \
-         the offline rules and the plan engine; nothing was changed"
-    )
+pub async fn sentence(config: &Config, sentence: &str) -> anyhow::Result<ExitCode> {
+    crate::flow::run_sentence(config, sentence).await
 }
 
 /// `kubectl ai --plan FILE`: run a saved plan.

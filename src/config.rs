@@ -381,7 +381,8 @@ impl Config {
         let lookup = |name: &str| env.get(name).map(str::to_string);
         let resolved = crate::llm::Settings::resolve(opts.model.as_deref(), &lookup)
             .map_err(|e| usage(format!("{e:#}")))?;
-        let replica_ceiling = u32::try_from(resolved.limits.replica_ceiling).unwrap_or(DEFAULT_REPLICA_CEILING);
+        let replica_ceiling =
+            u32::try_from(resolved.limits.replica_ceiling).unwrap_or(DEFAULT_REPLICA_CEILING);
         let mut model_settings = resolved.model;
         model_settings.show_progress = env.stderr_is_tty && !opts.json;
 

@@ -15,7 +15,7 @@ use crate::config::Config;
 use crate::execute::{self, Interrupt, Origin, Settings};
 use crate::exit::{ExitCode, UserError};
 use crate::kubectl::Kubectl;
-use crate::output::{Report, Source, sanitize};
+use crate::output::{Report, Source, Usage, sanitize};
 use crate::plan::validate::{Limits, validate};
 use crate::plan::{Operation, Plan};
 
@@ -60,7 +60,8 @@ pub async fn run_plan(config: &Config, mut plan: Plan, origin: Origin) -> anyhow
     validate(&plan, &settings.limits).map_err(|e| UserError::Usage(e.message))?;
     if let Some(path) = &config.save_plan {
         let json = serde_json::to_string_pretty(&plan)? + "\n";
-        std::fs::write(path, json).with_context(|| format!("could not write the plan to {}", path.display()))?;
+        std::fs::write(path, json)
+            .with_context(|| format!("could not write the plan to {}", path.display()))?;
         if !config.json && !config.quiet {
             eprintln!("plan saved to {}", path.display());
         }
@@ -130,4 +131,134 @@ fn print_report(config: &Config, report: &Report, explained: bool) -> anyhow::Re
     }
     out.flush()?;
     Ok(())
+}
+
+/// Everyday requests the offline rules answer, shown when a sentence needs a model.
+const OFFLINE_EXAMPLES: &str = "  kubectl ai get pods in shop\n  kubectl ai scale web to 3\n  kubectl ai restart deployment api\n  kubectl ai logs of api-5c4 --previous\n  kubectl ai diagnose";
+
+/// `kubectl ai <sentence>`: the rules when they understand the whole sentence
+/// (unless `--model` forces the model), else the model (unless `--offline`);
+/// health questions and requests to fix something go to diagnose.
+pub async fn run_sentence(config: &Config, sentence: &str) -> anyhow::Result<ExitCode> {
+    use crate::understand::rules::{self, Understood};
+
+    let origin = |source: Source, usage: Option<Usage>| Origin {
+        request: Some(sentence.to_string()),
+        source,
+        usage,
+    };
+    if !config.model_forced {
+        match rules::understand(sentence) {
+            Understood::Plan(plan) => {
+                return run_plan(config, plan, origin(Source::Rules, None)).await;
+            }
+            Understood::Invalid(message) => return Err(UserError::Usage(message).into()),
+            Understood::NeedsModel => {}
+        }
+        if rules::is_health_question(sentence) && (config.offline || !config.explain) {
+            let fix = asks_for_a_fix(sentence);
+            return crate::app::diagnose(config, Some(sentence), None, fix).await;
+        }
+    }
+    if config.offline {
+        return Err(UserError::Usage(format!(
+            "{sentence:?} needs a model to understand, and --offline never contacts one; \
+             drop --offline (and set OPENAI_API_KEY or OPENAI_BASE_URL), or ask in a form the \
+             offline rules know, such as:\n{OFFLINE_EXAMPLES}"
+        ))
+        .into());
+    }
+    let context = model_context(config).await;
+    let settings = settings(config);
+    let outcome = crate::understand::model::understand_with_model(
+        sentence,
+        &context,
+        &config.model_settings,
+        &settings.limits,
+    )
+    .await?;
+    use crate::understand::model::ModelOutcome;
+    match outcome {
+        ModelOutcome::Plan {
+            plan,
+            model,
+            usage,
+            request_id,
+        } => {
+            tracing::info!(?request_id, prompt_tokens = usage.prompt_tokens, completion_tokens = usage.completion_tokens, "model answered");
+            run_plan(config, plan, origin(Source::Model { model }, Some(usage))).await
+        }
+        ModelOutcome::Clarify(question) => Err(UserError::Usage(format!(
+            "the model needs more detail before it can plan anything: {}\nnothing was changed; ask again with the detail",
+            sanitize(&question)
+        ))
+        .into()),
+        ModelOutcome::OutOfScope(reason) => Err(UserError::Usage(format!(
+            "this is not something kubectl ai can do: {}\nnothing was changed",
+            sanitize(&reason)
+        ))
+        .into()),
+        ModelOutcome::Diagnose { question, namespace, fix } => {
+            let mut scoped = config.clone();
+            if let Some(namespace) = namespace {
+                scoped.kube.namespace = Some(namespace);
+            }
+            crate::app::diagnose(&scoped, Some(&question), None, fix).await
+        }
+    }
+}
+
+/// "fix the deployment app in debug", "repair …": diagnose and offer its fixes.
+fn asks_for_a_fix(sentence: &str) -> bool {
+    let first = sentence
+        .split_whitespace()
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    matches!(first.as_str(), "fix" | "repair" | "heal")
+}
+
+/// What the model is told about where it works: context, namespace and names only.
+/// `--explain` contacts no cluster, so it sends no names.
+async fn model_context(config: &Config) -> crate::understand::model_context::ModelContext {
+    use crate::understand::model_context::{ModelContext, parse_names};
+    let fallback = || {
+        ModelContext::new(
+            config.kube.context.clone(),
+            config
+                .kube
+                .namespace
+                .clone()
+                .unwrap_or_else(|| "default".into()),
+        )
+    };
+    if config.explain {
+        return fallback();
+    }
+    let Ok(kubectl) = Kubectl::locate(config) else {
+        return fallback();
+    };
+    let current = execute::current_context(&kubectl).await;
+    let namespace = config
+        .kube
+        .namespace
+        .clone()
+        .or_else(|| current.as_ref().and_then(|c| c.namespace.clone()))
+        .unwrap_or_else(|| "default".into());
+    let context = ModelContext::new(
+        current
+            .map(|c| c.name)
+            .or_else(|| config.kube.context.clone()),
+        namespace,
+    );
+    match kubectl.run_checked(&context.names_args(), None).await {
+        Ok(captured) => {
+            let (workloads, services) = parse_names(&captured.stdout_str());
+            context.with_names(workloads, services)
+        }
+        Err(e) => {
+            tracing::warn!("could not list names for the model: {e:#}");
+            context
+        }
+    }
 }

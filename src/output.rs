@@ -8,6 +8,7 @@
 
 use serde::Serialize;
 
+pub use crate::llm::Usage;
 use crate::plan::Operation;
 use crate::preview::{ObjectPreview, colorize};
 
@@ -39,12 +40,6 @@ pub enum Source {
     Model { model: String },
     PlanFile { path: String },
     Diagnose,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct Usage {
-    pub prompt_tokens: u64,
-    pub completion_tokens: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -9,7 +9,11 @@ use serde_json::json;
 /// Runs `kubectl-ai --plan FILE` under a pseudo-terminal, typing `keys`.
 fn at_terminal(env: &TestEnv, plan: &serde_json::Value, keys: &str) -> std::process::Output {
     let path = env.plan_file(plan);
-    let command = format!("{} --plan {} --color never", bin().display(), path.display());
+    let command = format!(
+        "{} --plan {} --color never",
+        bin().display(),
+        path.display()
+    );
     env.env
         .command("script")
         .args(["-qefc", &command, "/dev/null"])
@@ -32,8 +36,14 @@ fn yes_at_the_prompt_applies() {
     let text = stdout(&out);
     assert_eq!(out.status.code(), Some(0), "{text}");
     assert!(text.contains("Apply 1 change to context sandbox"), "{text}");
-    assert!(text.contains("applied: scale deployment/web to 4 replicas"), "{text}");
-    assert_eq!(env.live(&["deployment", "web"]).unwrap()["spec"]["replicas"], 4);
+    assert!(
+        text.contains("applied: scale deployment/web to 4 replicas"),
+        "{text}"
+    );
+    assert_eq!(
+        env.live(&["deployment", "web"]).unwrap()["spec"]["replicas"],
+        4
+    );
 }
 
 #[test]
@@ -41,7 +51,10 @@ fn enter_at_the_prompt_means_no() {
     let env = TestEnv::healthy();
     let out = at_terminal(&env, &scale_web(4), "\n");
     assert_eq!(out.status.code(), Some(3), "{}", stdout(&out));
-    assert_eq!(env.live(&["deployment", "web"]).unwrap()["spec"]["replicas"], 2);
+    assert_eq!(
+        env.live(&["deployment", "web"]).unwrap()["spec"]["replicas"],
+        2
+    );
 }
 
 #[test]
@@ -49,6 +62,13 @@ fn no_at_the_prompt_changes_nothing() {
     let env = TestEnv::healthy();
     let out = at_terminal(&env, &scale_web(4), "n\n");
     assert_eq!(out.status.code(), Some(3), "{}", stdout(&out));
-    assert!(stdout(&out).contains("nothing was changed"), "{}", stdout(&out));
-    assert_eq!(env.live(&["deployment", "web"]).unwrap()["spec"]["replicas"], 2);
+    assert!(
+        stdout(&out).contains("nothing was changed"),
+        "{}",
+        stdout(&out)
+    );
+    assert_eq!(
+        env.live(&["deployment", "web"]).unwrap()["spec"]["replicas"],
+        2
+    );
 }

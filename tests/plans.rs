@@ -28,7 +28,8 @@ fn assert_preview_is_result(env: &TestEnv, report: &Value) {
             let live = env.live(&args);
             match preview["after"].as_object() {
                 Some(_) => {
-                    let live = live.unwrap_or_else(|| panic!("{object} should exist after the apply"));
+                    let live =
+                        live.unwrap_or_else(|| panic!("{object} should exist after the apply"));
                     assert_eq!(
                         kubectl_ai::preview::normalize(&live),
                         preview["after"],
@@ -59,10 +60,18 @@ fn apply_and_check(env: &TestEnv, op: Value) -> Value {
 #[test]
 fn scale_to_a_count() {
     let env = TestEnv::healthy();
-    let report = apply_and_check(&env, json!({"op": "scale", "name": "web", "namespace": "shop", "replicas": {"to": 5}}));
+    let report = apply_and_check(
+        &env,
+        json!({"op": "scale", "name": "web", "namespace": "shop", "replicas": {"to": 5}}),
+    );
     let op = only_op(&report);
     assert_eq!(op["status"], "applied");
-    assert!(op["equivalent_command"].as_str().unwrap().starts_with("kubectl scale deployment/web -n shop --replicas=5"));
+    assert!(
+        op["equivalent_command"]
+            .as_str()
+            .unwrap()
+            .starts_with("kubectl scale deployment/web -n shop --replicas=5")
+    );
     assert_eq!(op["argv"][0], "patch");
     let diff = op["preview"][0]["diff"].as_str().unwrap();
     assert!(diff.contains("-  replicas: 2\n+  replicas: 5"), "{diff}");
@@ -75,16 +84,31 @@ fn scale_to_a_count() {
 #[test]
 fn scale_by_a_relative_amount_counts_from_the_live_object() {
     let env = TestEnv::healthy();
-    apply_and_check(&env, json!({"op": "scale", "name": "web", "replicas": {"by": 2}}));
-    assert_eq!(env.live(&["deployment", "web"]).unwrap()["spec"]["replicas"], 4);
-    apply_and_check(&env, json!({"op": "scale", "name": "web", "replicas": {"by_percent": -50}}));
-    assert_eq!(env.live(&["deployment", "web"]).unwrap()["spec"]["replicas"], 2);
+    apply_and_check(
+        &env,
+        json!({"op": "scale", "name": "web", "replicas": {"by": 2}}),
+    );
+    assert_eq!(
+        env.live(&["deployment", "web"]).unwrap()["spec"]["replicas"],
+        4
+    );
+    apply_and_check(
+        &env,
+        json!({"op": "scale", "name": "web", "replicas": {"by_percent": -50}}),
+    );
+    assert_eq!(
+        env.live(&["deployment", "web"]).unwrap()["spec"]["replicas"],
+        2
+    );
 }
 
 #[test]
 fn a_change_that_changes_nothing_says_so_and_does_not_ask() {
     let env = TestEnv::healthy();
-    let out = env.run_plan(&plan(json!({"op": "scale", "name": "web", "replicas": {"to": 2}})), &[]);
+    let out = env.run_plan(
+        &plan(json!({"op": "scale", "name": "web", "replicas": {"to": 2}})),
+        &[],
+    );
     assert_success(&out);
     assert!(stdout(&out).contains("no change"), "{}", stdout(&out));
 }
@@ -92,14 +116,30 @@ fn a_change_that_changes_nothing_says_so_and_does_not_ask() {
 #[test]
 fn set_image_env_and_resources() {
     let env = TestEnv::healthy();
-    let report = apply_and_check(&env, json!({"op": "set_image", "name": "web", "image": "nginx:1.27"}));
-    assert!(only_op(&report)["preview"][0]["diff"].as_str().unwrap().contains("+        image: nginx:1.27"));
-    apply_and_check(&env, json!({"op": "set_env", "name": "web", "set": [{"key": "LOG_LEVEL", "value": "debug"}]}));
+    let report = apply_and_check(
+        &env,
+        json!({"op": "set_image", "name": "web", "image": "nginx:1.27"}),
+    );
+    assert!(
+        only_op(&report)["preview"][0]["diff"]
+            .as_str()
+            .unwrap()
+            .contains("+        image: nginx:1.27")
+    );
+    apply_and_check(
+        &env,
+        json!({"op": "set_env", "name": "web", "set": [{"key": "LOG_LEVEL", "value": "debug"}]}),
+    );
     let report = apply_and_check(
         &env,
         json!({"op": "set_resources", "name": "web", "limits": {"memory": "512Mi"}, "requests": {"cpu": "250m"}}),
     );
-    assert!(only_op(&report)["preview"][0]["diff"].as_str().unwrap().contains("memory: 512Mi"));
+    assert!(
+        only_op(&report)["preview"][0]["diff"]
+            .as_str()
+            .unwrap()
+            .contains("memory: 512Mi")
+    );
     let live = env.live(&["deployment", "web"]).unwrap();
     let container = &live["spec"]["template"]["spec"]["containers"][0];
     assert_eq!(container["image"], "nginx:1.27");
@@ -122,8 +162,16 @@ fn credential_env_values_are_masked_everywhere() {
 fn rollout_restart_and_undo() {
     let env = TestEnv::healthy();
     let report = apply_and_check(&env, json!({"op": "rollout_restart", "name": "web"}));
-    assert!(only_op(&report)["preview"][0]["diff"].as_str().unwrap().contains("kubectl.kubernetes.io/restartedAt"));
-    apply_and_check(&env, json!({"op": "set_image", "name": "web", "image": "nginx:1.27"}));
+    assert!(
+        only_op(&report)["preview"][0]["diff"]
+            .as_str()
+            .unwrap()
+            .contains("kubectl.kubernetes.io/restartedAt")
+    );
+    apply_and_check(
+        &env,
+        json!({"op": "set_image", "name": "web", "image": "nginx:1.27"}),
+    );
     apply_and_check(&env, json!({"op": "rollout_undo", "name": "web"}));
     let live = env.live(&["deployment", "web"]).unwrap();
     assert!(live["spec"]["template"]["spec"]["containers"][0]["image"] != "nginx:1.27");
@@ -137,16 +185,30 @@ fn creates_diff_against_nothing() {
         json!({"op": "create_deployment", "name": "api2", "image": "nginx:1.25", "replicas": 3, "port": 80}),
     );
     let op = only_op(&report);
-    assert_eq!(op["equivalent_command"], "kubectl create deployment api2 --image=nginx:1.25 --replicas=3 --port=80");
-    assert!(op["preview"][0]["diff"].as_str().unwrap().starts_with("--- /dev/null"));
+    assert_eq!(
+        op["equivalent_command"],
+        "kubectl create deployment api2 --image=nginx:1.25 --replicas=3 --port=80"
+    );
+    assert!(
+        op["preview"][0]["diff"]
+            .as_str()
+            .unwrap()
+            .starts_with("--- /dev/null")
+    );
     assert!(env.live(&["deployment", "api2"]).is_some());
-    apply_and_check(&env, json!({"op": "run_pod", "name": "one-off", "image": "busybox:1.36"}));
+    apply_and_check(
+        &env,
+        json!({"op": "run_pod", "name": "one-off", "image": "busybox:1.36"}),
+    );
     apply_and_check(&env, json!({"op": "create_namespace", "name": "staging"}));
     apply_and_check(
         &env,
         json!({"op": "create_config_map", "name": "app-config", "data": [{"key": "color", "value": "blue"}]}),
     );
-    assert_eq!(env.live(&["configmap", "app-config"]).unwrap()["data"]["color"], "blue");
+    assert_eq!(
+        env.live(&["configmap", "app-config"]).unwrap()["data"]["color"],
+        "blue"
+    );
 }
 
 #[test]
@@ -157,7 +219,10 @@ fn secrets_are_created_but_never_shown() {
         json!({"op": "create_secret", "name": "db", "data": [{"key": "password", "value": "hunter2"}]}),
     );
     let text = report.to_string();
-    assert!(!text.contains("hunter2") && !text.contains("aHVudGVyMg"), "{text}");
+    assert!(
+        !text.contains("hunter2") && !text.contains("aHVudGVyMg"),
+        "{text}"
+    );
     let live = env.live(&["secret", "db"]).unwrap();
     assert_eq!(live["data"]["password"], "aHVudGVyMg==");
 }
@@ -169,8 +234,16 @@ fn expose_and_autoscale() {
         &env,
         json!({"op": "expose", "name": "web", "port": 8080, "target_port": 80, "service_name": "web-public", "service_type": "NodePort"}),
     );
-    assert!(only_op(&report)["preview"][0]["diff"].as_str().unwrap().contains("+  type: NodePort"));
-    apply_and_check(&env, json!({"op": "autoscale", "name": "web", "min": 2, "max": 10, "cpu_percent": 70}));
+    assert!(
+        only_op(&report)["preview"][0]["diff"]
+            .as_str()
+            .unwrap()
+            .contains("+  type: NodePort")
+    );
+    apply_and_check(
+        &env,
+        json!({"op": "autoscale", "name": "web", "min": 2, "max": 10, "cpu_percent": 70}),
+    );
     let hpa = env.live(&["hpa", "web"]).unwrap();
     assert_eq!(hpa["spec"]["maxReplicas"], 10);
 }
@@ -182,9 +255,19 @@ fn label_and_annotate_by_name_and_selector() {
         &env,
         json!({"op": "label", "kind": "deployment", "name": "web", "set": [{"key": "tier", "value": "frontend"}]}),
     );
-    assert_eq!(env.live(&["deployment", "web"]).unwrap()["metadata"]["labels"]["tier"], "frontend");
-    apply_and_check(&env, json!({"op": "label", "kind": "deployment", "name": "web", "remove": ["tier"]}));
-    assert!(env.live(&["deployment", "web"]).unwrap()["metadata"]["labels"].get("tier").is_none());
+    assert_eq!(
+        env.live(&["deployment", "web"]).unwrap()["metadata"]["labels"]["tier"],
+        "frontend"
+    );
+    apply_and_check(
+        &env,
+        json!({"op": "label", "kind": "deployment", "name": "web", "remove": ["tier"]}),
+    );
+    assert!(
+        env.live(&["deployment", "web"]).unwrap()["metadata"]["labels"]
+            .get("tier")
+            .is_none()
+    );
     let report = apply_and_check(
         &env,
         json!({"op": "annotate", "kind": "pods", "selector": "app=web", "set": [{"key": "owner", "value": "team-a"}]}),
@@ -195,9 +278,20 @@ fn label_and_annotate_by_name_and_selector() {
 #[test]
 fn delete_by_name_and_by_selector() {
     let env = TestEnv::healthy();
-    let report = apply_and_check(&env, json!({"op": "delete", "kind": "service", "name": "web"}));
-    assert!(only_op(&report)["preview"][0]["diff"].as_str().unwrap().contains("+++ /dev/null"));
-    let report = apply_and_check(&env, json!({"op": "delete", "kind": "pods", "selector": "app=api"}));
+    let report = apply_and_check(
+        &env,
+        json!({"op": "delete", "kind": "service", "name": "web"}),
+    );
+    assert!(
+        only_op(&report)["preview"][0]["diff"]
+            .as_str()
+            .unwrap()
+            .contains("+++ /dev/null")
+    );
+    let report = apply_and_check(
+        &env,
+        json!({"op": "delete", "kind": "pods", "selector": "app=api"}),
+    );
     assert_eq!(only_op(&report)["preview"].as_array().unwrap().len(), 2);
 }
 
@@ -205,16 +299,31 @@ fn delete_by_name_and_by_selector() {
 fn nodes_cordon_uncordon_taint_drain() {
     let env = TestEnv::healthy();
     apply_and_check(&env, json!({"op": "cordon", "node": "worker-1"}));
-    assert_eq!(env.live(&["node", "worker-1"]).unwrap()["spec"]["unschedulable"], true);
+    assert_eq!(
+        env.live(&["node", "worker-1"]).unwrap()["spec"]["unschedulable"],
+        true
+    );
     apply_and_check(&env, json!({"op": "uncordon", "node": "worker-1"}));
-    assert!(env.live(&["node", "worker-1"]).unwrap()["spec"].get("unschedulable").is_none());
+    assert!(
+        env.live(&["node", "worker-1"]).unwrap()["spec"]
+            .get("unschedulable")
+            .is_none()
+    );
     apply_and_check(
         &env,
         json!({"op": "taint", "node": "worker-1", "key": "dedicated", "value": "gpu", "effect": "NoSchedule"}),
     );
-    assert_eq!(env.live(&["node", "worker-1"]).unwrap()["spec"]["taints"][0]["key"], "dedicated");
+    assert_eq!(
+        env.live(&["node", "worker-1"]).unwrap()["spec"]["taints"][0]["key"],
+        "dedicated"
+    );
     let report = apply_and_check(&env, json!({"op": "drain", "node": "worker-2"}));
-    assert!(only_op(&report)["preview_text"].as_str().unwrap().contains("server dry run"));
+    assert!(
+        only_op(&report)["preview_text"]
+            .as_str()
+            .unwrap()
+            .contains("server dry run")
+    );
 }
 
 #[test]
@@ -236,19 +345,39 @@ fn patch_and_apply_manifest() {
 fn use_context_switches_the_kubeconfig() {
     let env = TestEnv::healthy();
     let report = apply_and_check(&env, json!({"op": "use_context", "context": "staging"}));
-    assert!(only_op(&report)["preview"][0]["diff"].as_str().unwrap().contains("+current-context: staging"));
-    let out = env.kubectl().args(["config", "current-context"]).output().unwrap();
+    assert!(
+        only_op(&report)["preview"][0]["diff"]
+            .as_str()
+            .unwrap()
+            .contains("+current-context: staging")
+    );
+    let out = env
+        .kubectl()
+        .args(["config", "current-context"])
+        .output()
+        .unwrap();
     assert_eq!(stdout(&out).trim(), "staging");
 }
 
 #[test]
 fn reads_pass_kubectl_output_through() {
     let env = TestEnv::healthy();
-    let out = env.run_plan(&plan(json!({"op": "get", "kinds": ["pods"], "namespace": "shop"})), &[]);
+    let out = env.run_plan(
+        &plan(json!({"op": "get", "kinds": ["pods"], "namespace": "shop"})),
+        &[],
+    );
     assert_success(&out);
-    let direct = env.kubectl().args(["get", "pods", "-n", "shop"]).output().unwrap();
+    let direct = env
+        .kubectl()
+        .args(["get", "pods", "-n", "shop"])
+        .output()
+        .unwrap();
     // AGE may tick between the two runs; compare names and statuses.
-    let first_column = |s: String| s.lines().map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" ")).collect::<Vec<_>>();
+    let first_column = |s: String| {
+        s.lines()
+            .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+            .collect::<Vec<_>>()
+    };
     assert_eq!(first_column(stdout(&out)), first_column(stdout(&direct)));
     for op in [
         json!({"op": "describe", "kind": "deployment", "name": "web"}),
@@ -265,25 +394,47 @@ fn reads_pass_kubectl_output_through() {
         let out = env.run_plan(&plan(op.clone()), &["--json"]);
         assert_success(&out);
         let report = json_stdout(&out);
-        assert_eq!(report["operations"][0]["status"], "read", "{op}: {report:#}");
-        assert!(!report["operations"][0]["stdout"].as_str().unwrap().is_empty(), "{op}: {report:#}");
+        assert_eq!(
+            report["operations"][0]["status"], "read",
+            "{op}: {report:#}"
+        );
+        assert!(
+            !report["operations"][0]["stdout"]
+                .as_str()
+                .unwrap()
+                .is_empty(),
+            "{op}: {report:#}"
+        );
     }
 }
 
 #[test]
 fn no_terminal_and_no_yes_changes_nothing_and_exits_3() {
     let env = TestEnv::healthy();
-    let out = env.run_plan(&plan(json!({"op": "scale", "name": "web", "replicas": {"to": 4}})), &[]);
+    let out = env.run_plan(
+        &plan(json!({"op": "scale", "name": "web", "replicas": {"to": 4}})),
+        &[],
+    );
     assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
     assert!(stderr(&out).contains("--yes"), "{}", stderr(&out));
-    assert!(stdout(&out).contains("+  replicas: 4"), "the preview is still shown: {}", stdout(&out));
-    assert_eq!(env.live(&["deployment", "web"]).unwrap()["spec"]["replicas"], 2);
+    assert!(
+        stdout(&out).contains("+  replicas: 4"),
+        "the preview is still shown: {}",
+        stdout(&out)
+    );
+    assert_eq!(
+        env.live(&["deployment", "web"]).unwrap()["spec"]["replicas"],
+        2
+    );
 }
 
 #[test]
 fn dry_run_previews_and_never_applies() {
     let env = TestEnv::healthy();
-    let out = env.run_plan(&plan(json!({"op": "delete", "kind": "deployment", "name": "web"})), &["--dry-run", "--yes", "--json"]);
+    let out = env.run_plan(
+        &plan(json!({"op": "delete", "kind": "deployment", "name": "web"})),
+        &["--dry-run", "--yes", "--json"],
+    );
     assert_success(&out);
     let report = json_stdout(&out);
     assert_eq!(report["status"], "previewed");
@@ -294,10 +445,16 @@ fn dry_run_previews_and_never_applies() {
 #[test]
 fn not_found_targets_suggest_close_names_and_exit_2() {
     let env = TestEnv::healthy();
-    let out = env.run_plan(&plan(json!({"op": "scale", "name": "wbe", "replicas": {"to": 3}})), &["--yes"]);
+    let out = env.run_plan(
+        &plan(json!({"op": "scale", "name": "wbe", "replicas": {"to": 3}})),
+        &["--yes"],
+    );
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     let err = stderr(&out);
-    assert!(err.contains("deployment wbe not found") && err.contains("did you mean web?"), "{err}");
+    assert!(
+        err.contains("deployment wbe not found") && err.contains("did you mean web?"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -315,9 +472,20 @@ fn a_failed_apply_reports_what_was_applied_and_what_was_not_attempted() {
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let report = json_stdout(&out);
     assert_eq!(report["status"], "failed");
-    let statuses: Vec<&str> = report["operations"].as_array().unwrap().iter().map(|o| o["status"].as_str().unwrap()).collect();
+    let statuses: Vec<&str> = report["operations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["status"].as_str().unwrap())
+        .collect();
     assert_eq!(statuses, ["applied", "failed", "not-attempted"]);
-    assert!(report["operations"][1]["stderr"].as_str().unwrap().contains("not found"), "{report:#}");
+    assert!(
+        report["operations"][1]["stderr"]
+            .as_str()
+            .unwrap()
+            .contains("not found"),
+        "{report:#}"
+    );
     assert!(env.live(&["namespace", "never"]).is_none());
 }
 
@@ -336,16 +504,32 @@ fn a_refused_preview_changes_nothing() {
     assert_eq!(out.status.code(), Some(1));
     let report = json_stdout(&out);
     assert_eq!(report["status"], "failed");
-    let statuses: Vec<&str> = report["operations"].as_array().unwrap().iter().map(|o| o["status"].as_str().unwrap()).collect();
+    let statuses: Vec<&str> = report["operations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["status"].as_str().unwrap())
+        .collect();
     assert_eq!(statuses, ["not-attempted", "failed", "not-attempted"]);
-    assert!(report["operations"][1]["stderr"].as_str().unwrap().contains("forbidden"), "{report:#}");
-    assert_eq!(env.live(&["deployment", "web"]).unwrap()["spec"]["replicas"], 2);
+    assert!(
+        report["operations"][1]["stderr"]
+            .as_str()
+            .unwrap()
+            .contains("forbidden"),
+        "{report:#}"
+    );
+    assert_eq!(
+        env.live(&["deployment", "web"]).unwrap()["spec"]["replicas"],
+        2
+    );
 }
 
 #[test]
 fn explain_never_contacts_the_cluster() {
     let env = TestEnv::healthy();
-    let path = env.plan_file(&plan(json!({"op": "scale", "name": "web", "replicas": {"to": 3}})));
+    let path = env.plan_file(&plan(
+        json!({"op": "scale", "name": "web", "replicas": {"to": 3}}),
+    ));
     let out = env
         .plugin()
         .env("KUBECONFIG", "/nonexistent/kubeconfig")
@@ -357,14 +541,19 @@ fn explain_never_contacts_the_cluster() {
     let report = json_stdout(&out);
     assert_eq!(report["status"], "explained");
     assert_eq!(report["operations"][0]["status"], "planned");
-    assert_eq!(report["operations"][0]["equivalent_command"], "kubectl scale deployment/web --replicas=3");
+    assert_eq!(
+        report["operations"][0]["equivalent_command"],
+        "kubectl scale deployment/web --replicas=3"
+    );
 }
 
 #[test]
 fn save_plan_then_run_it() {
     let env = TestEnv::healthy();
     let saved = env.home().join("saved.json");
-    let path = env.plan_file(&plan(json!({"op": "scale", "name": "web", "replicas": {"to": 3}})));
+    let path = env.plan_file(&plan(
+        json!({"op": "scale", "name": "web", "replicas": {"to": 3}}),
+    ));
     let out = env
         .plugin()
         .args(["--explain", "--plan"])
@@ -381,13 +570,19 @@ fn save_plan_then_run_it() {
 #[test]
 fn invalid_plans_are_refused_naming_the_value() {
     let env = TestEnv::healthy();
-    let out = env.run_plan(&plan(json!({"op": "scale", "name": "web", "replicas": {"to": -1}})), &["--yes"]);
+    let out = env.run_plan(
+        &plan(json!({"op": "scale", "name": "web", "replicas": {"to": -1}})),
+        &["--yes"],
+    );
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("-1"), "{}", stderr(&out));
     let out = env.run_plan(&plan(json!({"op": "exec", "command": "sh"})), &["--yes"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("exec"), "{}", stderr(&out));
-    assert_eq!(env.live(&["deployment", "web"]).unwrap()["spec"]["replicas"], 2);
+    assert_eq!(
+        env.live(&["deployment", "web"]).unwrap()["spec"]["replicas"],
+        2
+    );
 }
 
 #[test]
@@ -402,6 +597,11 @@ fn a_plan_may_create_a_namespace_and_then_objects_in_it() {
     );
     assert_success(&out);
     let report = json_stdout(&out);
-    assert!(report["operations"][1]["preview_text"].as_str().unwrap().contains("not checked by the server"));
+    assert!(
+        report["operations"][1]["preview_text"]
+            .as_str()
+            .unwrap()
+            .contains("not checked by the server")
+    );
     assert!(env.live(&["deployment", "web", "-n", "staging"]).is_some());
 }

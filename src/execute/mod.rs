@@ -171,7 +171,10 @@ pub async fn run(
                 let user_error = if error.downcast_ref::<UserError>().is_some() {
                     error
                 } else {
-                    error.context(format!("the preview of operation {} failed, so nothing was changed", index + 1))
+                    error.context(format!(
+                        "the preview of operation {} failed, so nothing was changed",
+                        index + 1
+                    ))
                 };
                 return Ok(Outcome {
                     report: report(origin, settings, context, "failed", operations),
@@ -223,7 +226,9 @@ pub async fn run(
                 mark(&mut operations, Status::NotAttempted, Status::Declined);
                 return Ok(Outcome {
                     report: report(origin, settings, context, "declined", operations),
-                    error: Some(anyhow::Error::new(UserError::Declined("nothing was changed".into()))),
+                    error: Some(anyhow::Error::new(UserError::Declined(
+                        "nothing was changed".into(),
+                    ))),
                 });
             }
             crate::confirm::Answer::NoTerminal => {
@@ -421,7 +426,7 @@ pub struct KubeContext {
 }
 
 /// Reads the effective context and namespace (flags included) from kubectl itself.
-async fn current_context(kubectl: &Kubectl) -> Option<KubeContext> {
+pub async fn current_context(kubectl: &Kubectl) -> Option<KubeContext> {
     let args: Vec<String> = ["config", "view", "--minify", "-o", "json"]
         .map(String::from)
         .into();
@@ -479,7 +484,8 @@ fn operation_report(op: &Operation, settings: &Settings) -> OperationReport {
 
 /// True when an argv says its own namespace (or all of them), which then beats `-n` from the command line.
 fn names_namespace(argv: &[String]) -> bool {
-    argv.iter().any(|a| matches!(a.as_str(), "-n" | "-A" | "--all-namespaces"))
+    argv.iter()
+        .any(|a| matches!(a.as_str(), "-n" | "-A" | "--all-namespaces"))
 }
 
 /// The runner for an argv: without the command line's `-n` when the argv names its own.
@@ -574,7 +580,9 @@ async fn preview_change(
     let before = async {
         match &change.before {
             Before::Read { argv, stdin } => {
-                let captured = scoped(kubectl, argv).run_checked(argv, stdin.clone()).await?;
+                let captured = scoped(kubectl, argv)
+                    .run_checked(argv, stdin.clone())
+                    .await?;
                 Ok(Some(parse_json_or_empty(&captured.stdout)?))
             }
             Before::CurrentContext => {
@@ -684,7 +692,11 @@ fn preview_unchecked(
     namespace: &str,
 ) -> anyhow::Result<(ChangeRequest, Vec<ObjectPreview>, Option<String>)> {
     let change = match request::build(op, &Prefetched::default(), &settings.limits, now)? {
-        Request::Change(change) if change.before == Before::Nothing || matches!(change.before, Before::Read { .. }) => change,
+        Request::Change(change)
+            if change.before == Before::Nothing || matches!(change.before, Before::Read { .. }) =>
+        {
+            change
+        }
         _ => {
             return Err(UserError::Usage(format!(
                 "operation {} acts on an existing object in namespace {namespace}, which this plan only creates; split the plan in two",
@@ -700,7 +712,10 @@ fn preview_unchecked(
         .transpose()?
         .map(preview::objects)
         .unwrap_or_default();
-    let previews = objects.iter().map(|o| ObjectPreview::new(None, Some(o))).collect();
+    let previews = objects
+        .iter()
+        .map(|o| ObjectPreview::new(None, Some(o)))
+        .collect();
     let note = format!(
         "not checked by the server: namespace {namespace} does not exist until an earlier operation creates it"
     );

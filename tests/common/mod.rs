@@ -128,7 +128,10 @@ impl TestEnv {
     pub fn plan_file(&self, plan: &serde_json::Value) -> PathBuf {
         use std::sync::atomic::{AtomicU64, Ordering};
         static COUNTER: AtomicU64 = AtomicU64::new(0);
-        let path = self.home().join(format!("plan-{}.json", COUNTER.fetch_add(1, Ordering::SeqCst)));
+        let path = self.home().join(format!(
+            "plan-{}.json",
+            COUNTER.fetch_add(1, Ordering::SeqCst)
+        ));
         std::fs::write(&path, serde_json::to_vec_pretty(plan).unwrap()).unwrap();
         path
     }
@@ -136,7 +139,12 @@ impl TestEnv {
     /// Runs a plan with the given extra flags.
     pub fn run_plan(&self, plan: &serde_json::Value, flags: &[&str]) -> std::process::Output {
         let path = self.plan_file(plan);
-        self.plugin().arg("--plan").arg(&path).args(flags).output().expect("plugin runs")
+        self.plugin()
+            .arg("--plan")
+            .arg(&path)
+            .args(flags)
+            .output()
+            .expect("plugin runs")
     }
 
     /// `--plan FILE --yes --json`, asserting success; the parsed report.
@@ -148,8 +156,16 @@ impl TestEnv {
 
     /// The live object (or list) as kubectl sees it, or None when absent.
     pub fn live(&self, args: &[&str]) -> Option<serde_json::Value> {
-        let out = self.kubectl().arg("get").args(args).args(["-o", "json"]).output().unwrap();
-        out.status.success().then(|| serde_json::from_slice(&out.stdout).unwrap())
+        let out = self
+            .kubectl()
+            .arg("get")
+            .args(args)
+            .args(["-o", "json"])
+            .output()
+            .unwrap();
+        out.status
+            .success()
+            .then(|| serde_json::from_slice(&out.stdout).unwrap())
     }
 }
 
