@@ -90,16 +90,71 @@ impl Collected {
     /// Builds the collection from kubectl's JSON output (the three main calls).
     pub fn from_json(namespaced: &[u8], events: &[u8], cluster: &[u8]) -> Result<Collected> {
         let mut c = Collected::default();
-        c.add_objects(parse::<List>(namespaced).context("reading the namespace objects")?);
-        c.add_objects(parse::<List>(cluster).context("reading nodes and storage classes")?);
+        c.add_json(namespaced)
+            .context("reading the namespace objects")?;
+        c.add_json(cluster)
+            .context("reading nodes and storage classes")?;
         c.storage_classes_read = true;
         c.events = parse::<EventList>(events).context("reading events")?.items;
         Ok(c)
     }
 
+    /// Parses a `kubectl get -o json` list straight into the per-kind lists (no
+    /// intermediate list of every object).
+    pub fn add_json(&mut self, bytes: &[u8]) -> Result<()> {
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Ok(());
+        }
+        let before = self.lengths();
+        let mut de = serde_json::Deserializer::from_slice(bytes);
+        let streamed = serde::de::DeserializeSeed::deserialize(ListSeed(self), &mut de)
+            .and_then(|()| de.end());
+        if streamed.is_err() {
+            // The slow, tolerant path (nulls dropped); forget what the fast one filed.
+            self.truncate(&before);
+            self.add_objects(parse::<List>(bytes)?);
+        }
+        Ok(())
+    }
+
+    fn buckets(&mut self) -> [&mut Vec<Object>; 14] {
+        [
+            &mut self.pods,
+            &mut self.deployments,
+            &mut self.replicasets,
+            &mut self.statefulsets,
+            &mut self.daemonsets,
+            &mut self.jobs,
+            &mut self.cronjobs,
+            &mut self.services,
+            &mut self.endpoints,
+            &mut self.pvcs,
+            &mut self.hpas,
+            &mut self.ingresses,
+            &mut self.nodes,
+            &mut self.storage_classes,
+        ]
+    }
+
+    fn lengths(&mut self) -> Vec<usize> {
+        self.buckets().iter().map(|b| b.len()).collect()
+    }
+
+    fn truncate(&mut self, lengths: &[usize]) {
+        for (bucket, len) in self.buckets().into_iter().zip(lengths) {
+            bucket.truncate(*len);
+        }
+    }
+
     /// Files each object under its kind; unknown kinds are ignored.
     pub fn add_objects(&mut self, list: List) {
         for obj in list.items {
+            self.file(obj);
+        }
+    }
+
+    fn file(&mut self, obj: Object) {
+        {
             let bucket = match obj.kind.as_str() {
                 "Pod" => &mut self.pods,
                 "Deployment" => &mut self.deployments,
@@ -115,7 +170,7 @@ impl Collected {
                 "Ingress" => &mut self.ingresses,
                 "Node" => &mut self.nodes,
                 "StorageClass" => &mut self.storage_classes,
-                _ => continue,
+                _ => return,
             };
             bucket.push(obj);
         }
@@ -146,6 +201,56 @@ impl Collected {
             .iter()
             .filter(|l| l.namespace == namespace && l.pod == pod && l.container == container)
             .collect()
+    }
+}
+
+/// Streams `{"items": [...]}` into a [`Collected`], object by object.
+struct ListSeed<'c>(&'c mut Collected);
+
+impl<'de> serde::de::DeserializeSeed<'de> for ListSeed<'_> {
+    type Value = ();
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for ListSeed<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a list of Kubernetes objects")
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let c = self.0;
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            if key == "items" {
+                map.next_value_seed(ItemsSeed(&mut *c))?;
+            } else {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+struct ItemsSeed<'c>(&'c mut Collected);
+
+impl<'de> serde::de::DeserializeSeed<'de> for ItemsSeed<'_> {
+    type Value = ();
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for ItemsSeed<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("an array of objects")
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while let Some(obj) = seq.next_element::<Object>()? {
+            self.0.file(obj);
+        }
+        Ok(())
     }
 }
 
@@ -217,7 +322,9 @@ pub async fn collect(
         .read(&args(&["get", &all, "-o", "json"], &scope))
         .await
     {
-        Ok(out) => c.add_objects(parse(&out).context("reading the objects kubectl listed")?),
+        Ok(out) => c
+            .add_json(&out)
+            .context("reading the objects kubectl listed")?,
         Err(first) => {
             let mut read_any = false;
             let mut last_error = first;
@@ -227,7 +334,8 @@ pub async fn collect(
                     .await
                 {
                     Ok(out) => {
-                        c.add_objects(parse(&out).with_context(|| format!("reading {kind}"))?);
+                        c.add_json(&out)
+                            .with_context(|| format!("reading {kind}"))?;
                         read_any = true;
                     }
                     Err(e) => {
@@ -258,7 +366,8 @@ pub async fn collect(
     let cluster = ["get", "nodes,storageclasses", "-o", "json"].map(String::from);
     match reader.read(&cluster).await {
         Ok(out) => {
-            c.add_objects(parse(&out).context("reading nodes and storage classes")?);
+            c.add_json(&out)
+                .context("reading nodes and storage classes")?;
             c.storage_classes_read = true;
         }
         Err(_) => match reader
@@ -266,7 +375,7 @@ pub async fn collect(
             .await
         {
             Ok(out) => {
-                c.add_objects(parse(&out).context("reading nodes")?);
+                c.add_json(&out).context("reading nodes")?;
                 c.notes.push("storage classes could not be read".into());
             }
             Err(e) => c

@@ -26,8 +26,10 @@ pub struct List {
 pub struct Object {
     pub kind: String,
     pub metadata: Meta,
-    pub spec: Spec,
-    pub status: Status,
+    // Boxed: most of the union is empty for any one kind, and the per-kind lists
+    // stay small while they grow.
+    pub spec: Box<Spec>,
+    pub status: Box<Status>,
     /// Endpoints keep their addresses at the top level.
     pub subsets: Vec<Subset>,
 }
@@ -69,9 +71,50 @@ pub struct Meta {
     pub creation_timestamp: Option<String>,
     pub deletion_timestamp: Option<String>,
     pub labels: BTreeMap<String, String>,
+    /// Only the annotations diagnose reads ([`KEPT_ANNOTATIONS`]); others (such as
+    /// `last-applied-configuration`, a whole object) are skipped while parsing.
+    #[serde(deserialize_with = "kept_annotations")]
     pub annotations: BTreeMap<String, String>,
     pub owner_references: Vec<OwnerRef>,
     pub generation: i64,
+}
+
+/// The annotations the analyzers use.
+pub const KEPT_ANNOTATIONS: &[&str] = &[
+    "deployment.kubernetes.io/revision",
+    "storageclass.kubernetes.io/is-default-class",
+];
+
+fn kept_annotations<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<String, String>, D::Error> {
+    struct Keep;
+    impl<'de> serde::de::Visitor<'de> for Keep {
+        type Value = BTreeMap<String, String>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a map of annotations")
+        }
+        fn visit_unit<E>(self) -> Result<Self::Value, E> {
+            Ok(BTreeMap::new())
+        }
+        fn visit_none<E>(self) -> Result<Self::Value, E> {
+            Ok(BTreeMap::new())
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> Result<Self::Value, A::Error> {
+            let mut out = BTreeMap::new();
+            while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                if KEPT_ANNOTATIONS.contains(&key.as_ref()) {
+                    let value: Option<String> = map.next_value()?;
+                    out.insert(key.into_owned(), value.unwrap_or_default());
+                } else {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+            Ok(out)
+        }
+    }
+    d.deserialize_any(Keep)
 }
 
 #[derive(Debug, Default, Clone, Deserialize)]
@@ -186,25 +229,43 @@ pub struct ContainerPort {
 #[derive(Debug, Default, Clone, Deserialize)]
 #[serde(default)]
 pub struct ResourceRequirements {
-    pub limits: BTreeMap<String, serde_json::Value>,
-    pub requests: BTreeMap<String, serde_json::Value>,
+    pub limits: ResourceList,
+    pub requests: ResourceList,
+}
+
+/// CPU and memory quantities, as written (`"500m"`, `"128Mi"`, or a bare number).
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(default)]
+pub struct ResourceList {
+    #[serde(deserialize_with = "quantity")]
+    pub cpu: Option<String>,
+    #[serde(deserialize_with = "quantity")]
+    pub memory: Option<String>,
+}
+
+fn quantity<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Ok(match Option::<serde_json::Value>::deserialize(d)? {
+        Some(serde_json::Value::String(s)) => Some(s),
+        Some(serde_json::Value::Number(n)) => Some(n.to_string()),
+        _ => None,
+    })
 }
 
 impl ResourceRequirements {
     pub fn limit(&self, resource: &str) -> Option<String> {
-        quantity_text(self.limits.get(resource)?)
+        match resource {
+            "cpu" => self.limits.cpu.clone(),
+            "memory" => self.limits.memory.clone(),
+            _ => None,
+        }
     }
 
     pub fn request(&self, resource: &str) -> Option<String> {
-        quantity_text(self.requests.get(resource)?)
-    }
-}
-
-fn quantity_text(v: &serde_json::Value) -> Option<String> {
-    match v {
-        serde_json::Value::String(s) => Some(s.clone()),
-        serde_json::Value::Number(n) => Some(n.to_string()),
-        _ => None,
+        match resource {
+            "cpu" => self.requests.cpu.clone(),
+            "memory" => self.requests.memory.clone(),
+            _ => None,
+        }
     }
 }
 
@@ -359,8 +420,8 @@ pub struct StateDetail {
 #[derive(Debug, Default, Clone, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct Subset {
-    pub addresses: Vec<serde_json::Value>,
-    pub not_ready_addresses: Vec<serde_json::Value>,
+    pub addresses: Vec<serde::de::IgnoredAny>,
+    pub not_ready_addresses: Vec<serde::de::IgnoredAny>,
 }
 
 /// A list of core/v1 events.
@@ -373,7 +434,7 @@ pub struct EventList {
 #[derive(Debug, Default, Clone, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct Event {
-    pub metadata: Meta,
+    pub metadata: EventMeta,
     pub involved_object: InvolvedObject,
     pub reason: String,
     pub message: String,
@@ -410,6 +471,14 @@ impl Event {
             .or(self.event_time.as_deref())
             .or(self.metadata.creation_timestamp.as_deref())
     }
+}
+
+/// The two metadata fields of an event that matter.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct EventMeta {
+    pub namespace: String,
+    pub creation_timestamp: Option<String>,
 }
 
 #[derive(Debug, Default, Clone, Deserialize)]
