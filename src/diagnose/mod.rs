@@ -283,3 +283,176 @@ pub fn analyze(collected: &Collected) -> Vec<Finding> {
     });
     findings
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{Value, json};
+
+    use super::*;
+
+    const NOW: &str = "2024-05-01T12:00:00Z";
+
+    fn collected(objects: Value, events: Value, cluster: Value) -> Collected {
+        let list = |items: Value| serde_json::to_vec(&json!({"items": items})).unwrap();
+        let mut c = Collected::from_json(&list(objects), &list(events), &list(cluster)).unwrap();
+        c.now = objects::parse_time(NOW).unwrap();
+        c
+    }
+
+    fn checks(findings: &[Finding]) -> Vec<&'static str> {
+        findings.iter().map(|f| f.check).collect()
+    }
+
+    fn meta(name: &str) -> Value {
+        json!({"name": name, "namespace": "shop", "uid": name, "creationTimestamp": "2024-05-01T10:00:00Z"})
+    }
+
+    #[test]
+    fn nodes_under_pressure_and_cordoned() {
+        let c = collected(
+            json!([]),
+            json!([]),
+            json!([{"kind": "Node", "metadata": {"name": "n1"}, "spec": {"unschedulable": true},
+                    "status": {"conditions": [{"type": "Ready", "status": "True"},
+                                              {"type": "DiskPressure", "status": "True", "reason": "KubeletHasDiskPressure", "message": "disk 95% full"}]}}]),
+        );
+        let f = analyze(&c);
+        assert_eq!(checks(&f), ["node.pressure", "node.cordoned"]);
+        assert_eq!(f[0].object.namespace, None);
+        let fix = f[1].fix.as_ref().unwrap();
+        assert_eq!(
+            fix.plan,
+            Plan::single(crate::plan::Operation::Uncordon { node: "n1".into() })
+        );
+        // Cordoned alone is information, not a problem.
+        let d = Diagnosis {
+            namespace: None,
+            all_namespaces: true,
+            findings: vec![f[1].clone()],
+            checked: vec![],
+            notes: vec![],
+            explanation: None,
+        };
+        assert_eq!(d.exit_code(), 0);
+    }
+
+    #[test]
+    fn hpa_pinned_at_max_offers_a_higher_max() {
+        let c = collected(
+            json!([{"kind": "Deployment", "metadata": meta("web"), "spec": {"replicas": 5},
+                    "status": {"availableReplicas": 5}},
+                   {"kind": "HorizontalPodAutoscaler", "metadata": meta("web"),
+                    "spec": {"scaleTargetRef": {"kind": "Deployment", "name": "web"}, "maxReplicas": 5},
+                    "status": {"currentReplicas": 5, "desiredReplicas": 9, "conditions": [
+                        {"type": "ScalingLimited", "status": "True", "reason": "TooManyReplicas", "message": "the desired replica count is more than the maximum replica count"}]}},
+                   {"kind": "HorizontalPodAutoscaler", "metadata": meta("ghost"),
+                    "spec": {"scaleTargetRef": {"kind": "Deployment", "name": "gone"}, "maxReplicas": 3}}]),
+            json!([]),
+            json!([]),
+        );
+        let f = analyze(&c);
+        assert_eq!(checks(&f), ["hpa.target_missing", "hpa.at_max"]);
+        let plan = serde_json::to_value(&f[1].fix.as_ref().unwrap().plan).unwrap();
+        assert_eq!(
+            plan["operations"][0]["patch"],
+            json!({"spec": {"maxReplicas": 10}})
+        );
+    }
+
+    #[test]
+    fn services_with_unexposed_target_ports() {
+        let pod = json!({"kind": "Pod", "metadata": {"name": "api-1", "namespace": "shop", "labels": {"app": "api"}},
+            "spec": {"containers": [{"name": "api", "ports": [{"containerPort": 8080}]}]},
+            "status": {"phase": "Running", "conditions": [{"type": "Ready", "status": "True"}],
+                       "containerStatuses": [{"name": "api", "ready": true, "state": {"running": {}}}]}});
+        let c = collected(
+            json!([pod, {"kind": "Service", "metadata": meta("api"),
+                         "spec": {"selector": {"app": "api"}, "ports": [{"port": 80, "targetPort": 9000}]}},
+                   {"kind": "Endpoints", "metadata": meta("api"), "subsets": [{"addresses": [{"ip": "10.0.0.1"}]}]}]),
+            json!([]),
+            json!([]),
+        );
+        let f = analyze(&c);
+        assert_eq!(checks(&f), ["service.target_port"]);
+        assert!(f[0].problem.contains("targetPort 9000"), "{}", f[0].problem);
+        assert!(f[0].evidence[0].contains("8080"));
+    }
+
+    #[test]
+    fn evicted_pods_and_failed_creates_and_daemonsets() {
+        let c = collected(
+            json!([
+                {"kind": "Pod", "metadata": meta("batch-1"),
+                 "status": {"phase": "Failed", "reason": "Evicted", "message": "The node was low on resource: memory."}},
+                {"kind": "Deployment", "metadata": meta("api"), "spec": {"replicas": 2}, "status": {"availableReplicas": 0}},
+                {"kind": "ReplicaSet", "metadata": {"name": "api-1", "namespace": "shop",
+                    "ownerReferences": [{"kind": "Deployment", "name": "api", "controller": true}]},
+                 "spec": {"replicas": 2}, "status": {"replicas": 0}},
+                {"kind": "DaemonSet", "metadata": meta("agent"), "status": {"desiredNumberScheduled": 3, "numberAvailable": 1}}
+            ]),
+            json!([{"involvedObject": {"kind": "ReplicaSet", "name": "api-1", "namespace": "shop"}, "type": "Warning",
+                    "reason": "FailedCreate", "message": "pods \"api-1-x\" is forbidden: exceeded quota: compute, requested: cpu=2, used: cpu=8, limited: cpu=8",
+                    "lastTimestamp": "2024-05-01T11:59:00Z", "count": 9}]),
+            json!([]),
+        );
+        let f = analyze(&c);
+        assert_eq!(
+            checks(&f),
+            [
+                "replicaset.failed_create",
+                "daemonset.unavailable",
+                "pod.evicted"
+            ]
+        );
+        assert_eq!(f[0].object.name, "api", "filed under the deployment");
+        assert!(f[0].cause.contains("ResourceQuota"));
+        assert!(
+            f[0].evidence
+                .iter()
+                .any(|e| e.contains("0/2 replicas available")),
+            "{:?}",
+            f[0].evidence
+        );
+        assert!(f[2].cause.contains("memory"));
+    }
+
+    #[test]
+    fn unexplained_warning_events_are_grouped() {
+        let ev = |pod: &str, when: &str| {
+            json!({"involvedObject": {"kind": "Pod", "name": pod, "namespace": "shop"}, "type": "Warning",
+                   "reason": "FailedMount", "message": "MountVolume.SetUp failed for volume \"certs\": secret \"tls\" not found",
+                   "lastTimestamp": when, "count": 4})
+        };
+        let running = |name: &str| {
+            json!({"kind": "Pod", "metadata": meta(name), "status": {"phase": "Running",
+                   "containerStatuses": [{"name": "c", "ready": true, "state": {"running": {}}}]}})
+        };
+        let c = collected(
+            json!([running("a"), running("b")]),
+            json!([ev("a", "2024-05-01T11:58:00Z"), ev("b", "2024-05-01T11:57:00Z"),
+                   ev("old", "2024-04-01T00:00:00Z"),
+                   {"involvedObject": {"kind": "Pod", "name": "a", "namespace": "shop"}, "type": "Normal", "reason": "Pulled"}]),
+            json!([]),
+        );
+        let f = analyze(&c);
+        assert_eq!(checks(&f), ["event.warning"]);
+        assert_eq!(f[0].severity, Severity::Warning);
+        assert_eq!(f[0].problem, "8 Warning events FailedMount on 2 pods");
+        assert_eq!(f[0].evidence.len(), 2, "{:?}", f[0].evidence);
+    }
+
+    #[test]
+    fn pvc_provisioning_failures_are_quoted() {
+        let c = collected(
+            json!([{"kind": "PersistentVolumeClaim", "metadata": meta("data"),
+                    "spec": {"storageClassName": "standard"}, "status": {"phase": "Pending"}}]),
+            json!([{"involvedObject": {"kind": "PersistentVolumeClaim", "name": "data", "namespace": "shop"},
+                    "type": "Warning", "reason": "ProvisioningFailed", "message": "failed to provision volume: quota exceeded",
+                    "lastTimestamp": "2024-05-01T11:59:00Z", "count": 3}]),
+            json!([{"kind": "StorageClass", "metadata": {"name": "standard"}}]),
+        );
+        let f = analyze(&c);
+        assert_eq!(checks(&f), ["pvc.provisioning_failed"]);
+        assert!(f[0].evidence[0].contains("quota exceeded"));
+    }
+}
