@@ -52,7 +52,23 @@ pub fn read_plan(path: &Path) -> anyhow::Result<Plan> {
 }
 
 /// Validates, saves, explains or runs a plan, prints the report, and picks the exit code.
-pub async fn run_plan(config: &Config, mut plan: Plan, origin: Origin) -> anyhow::Result<ExitCode> {
+pub async fn run_plan(config: &Config, plan: Plan, origin: Origin) -> anyhow::Result<ExitCode> {
+    let explained = config.explain;
+    let (report, error) = execute_plan(config, plan, origin).await?;
+    print_report(config, &report, explained)?;
+    match error {
+        None => Ok(ExitCode::Success),
+        Some(error) => Err(error),
+    }
+}
+
+/// Runs a plan to its report without printing the report (human progress is
+/// printed as it happens); the error says why the run did not fully succeed.
+pub async fn execute_plan(
+    config: &Config,
+    mut plan: Plan,
+    origin: Origin,
+) -> anyhow::Result<(Report, Option<anyhow::Error>)> {
     if config.kube.all_namespaces {
         widen_to_all_namespaces(&mut plan);
     }
@@ -60,25 +76,18 @@ pub async fn run_plan(config: &Config, mut plan: Plan, origin: Origin) -> anyhow
     validate(&plan, &settings.limits).map_err(|e| UserError::Usage(e.message))?;
     if let Some(path) = &config.save_plan {
         let json = serde_json::to_string_pretty(&plan)? + "\n";
-        std::fs::write(path, json)
-            .with_context(|| format!("could not write the plan to {}", path.display()))?;
+        std::fs::write(path, json).with_context(|| format!("could not write the plan to {}", path.display()))?;
         if !config.json && !config.quiet {
             eprintln!("plan saved to {}", path.display());
         }
     }
     if config.explain {
-        let report = execute::explain(&plan, origin, &settings);
-        print_report(config, &report, true)?;
-        return Ok(ExitCode::Success);
+        return Ok((execute::explain(&plan, origin, &settings), None));
     }
     let kubectl = Kubectl::locate(config)?;
     let interrupt = Interrupt::listen();
     let outcome = execute::run(&kubectl, &plan, origin, &settings, &interrupt).await?;
-    print_report(config, &outcome.report, false)?;
-    match outcome.error {
-        None => Ok(ExitCode::Success),
-        Some(error) => Err(error),
-    }
+    Ok((outcome.report, outcome.error))
 }
 
 /// `-A` on the command line widens every read that can list across namespaces.

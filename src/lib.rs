@@ -11,6 +11,7 @@ pub mod app;
 pub mod cli;
 pub mod config;
 pub mod confirm;
+pub mod diagnose;
 pub mod execute;
 pub mod exit;
 pub mod flow;

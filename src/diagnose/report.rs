@@ -1,0 +1,207 @@
+//! Rendering a diagnosis: a short human report and a versioned JSON document.
+//!
+//! Human: one summary line ("3 problems in shop: …"), then the findings by
+//! severity with evidence, cause and the suggested fix; a healthy scope is one
+//! line. Every piece of text is sanitized again here (no escape sequence from the
+//! cluster or a model reaches the terminal), and color is used only when asked.
+//! JSON: see `README-section.md` beside this file; bump [`SCHEMA_VERSION`] on any
+//! incompatible change.
+
+use serde_json::{Value, json};
+
+use super::text::sanitize;
+use super::{Diagnosis, Finding, Severity};
+
+pub const SCHEMA_VERSION: u32 = 1;
+
+struct Paint(bool);
+
+impl Paint {
+    fn wrap(&self, code: &str, text: &str) -> String {
+        if self.0 {
+            format!("\u{1b}[{code}m{text}\u{1b}[0m")
+        } else {
+            text.to_string()
+        }
+    }
+
+    fn severity(&self, s: Severity) -> String {
+        let label = format!("{:<8}", s.as_str().to_ascii_uppercase());
+        match s {
+            Severity::Critical => self.wrap("1;31", &label),
+            Severity::Warning => self.wrap("1;33", &label),
+            Severity::Info => self.wrap("1;34", &label),
+        }
+    }
+}
+
+/// Where the diagnosis looked, for sentences: "in shop", "in all namespaces".
+pub fn scope(d: &Diagnosis) -> String {
+    if d.all_namespaces {
+        "in all namespaces".into()
+    } else if let Some(ns) = &d.namespace {
+        format!("in {}", sanitize(ns))
+    } else {
+        "in the current namespace".into()
+    }
+}
+
+fn object_label(d: &Diagnosis, f: &Finding) -> String {
+    let mut label = sanitize(&f.object.display());
+    if d.all_namespaces
+        && let Some(ns) = &f.object.namespace
+    {
+        label = format!("{label} (ns {})", sanitize(ns));
+    }
+    label
+}
+
+/// The first line of the report.
+pub fn summary_line(d: &Diagnosis) -> String {
+    let problems: Vec<&Finding> = d
+        .findings
+        .iter()
+        .filter(|f| f.severity >= Severity::Warning)
+        .collect();
+    if problems.is_empty() {
+        let checked: Vec<String> = d
+            .checked
+            .iter()
+            .filter(|(k, n)| *n > 0 && *k != "events")
+            .take(4)
+            .map(|(k, n)| format!("{n} {k}"))
+            .collect();
+        return if checked.is_empty() {
+            format!("No problems found {} (nothing to check).", scope(d))
+        } else {
+            format!(
+                "No problems found {} (checked {}).",
+                scope(d),
+                checked.join(", ")
+            )
+        };
+    }
+    let mut named: Vec<String> = Vec::new();
+    for f in &problems {
+        let label = object_label(d, f);
+        if !named.contains(&label) {
+            named.push(label);
+        }
+    }
+    let shown = named.len().min(3);
+    let more = if named.len() > shown {
+        format!(" and {} more", named.len() - shown)
+    } else {
+        String::new()
+    };
+    format!(
+        "{} problem{} {}: {}{more}",
+        problems.len(),
+        if problems.len() == 1 { "" } else { "s" },
+        scope(d),
+        named[..shown].join(", ")
+    )
+}
+
+/// The human report. `color` adds ANSI colors (decide it once: TTY, NO_COLOR).
+pub fn human(d: &Diagnosis, color: bool) -> String {
+    let paint = Paint(color);
+    let mut out = summary_line(d);
+    out.push('\n');
+    for f in &d.findings {
+        out.push('\n');
+        out.push_str(&format!(
+            "{} {} — {}\n",
+            paint.severity(f.severity),
+            paint.wrap("1", &object_label(d, f)),
+            sanitize(&f.problem)
+        ));
+        for e in &f.evidence {
+            out.push_str(&format!("    · {}\n", sanitize(e)));
+        }
+        if !f.cause.is_empty() {
+            out.push_str(&format!("  cause: {}\n", sanitize(&f.cause)));
+        }
+        if let Some(fix) = &f.fix {
+            out.push_str(&format!(
+                "  {} {}\n",
+                paint.wrap("32", "fix:"),
+                sanitize(&fix.summary)
+            ));
+        }
+    }
+    if d.findings.iter().any(|f| f.fix.is_some()) {
+        out.push_str(
+            "\nRun again with --fix to preview the suggested fixes and choose which to apply.\n",
+        );
+    }
+    if let Some(x) = &d.explanation {
+        out.push('\n');
+        out.push_str(&paint.wrap(
+            "1",
+            "The model's view (may be wrong; the findings above are facts):",
+        ));
+        out.push('\n');
+        out.push_str(&format!("  {}\n", sanitize(&x.summary)));
+        for r in &x.ranked {
+            out.push_str(&format!(
+                "  {}. [{}] {}\n",
+                r.rank,
+                r.finding,
+                sanitize(&r.explanation)
+            ));
+        }
+        for s in &x.next_steps {
+            out.push_str(&format!("  → {}\n", sanitize(s)));
+        }
+    }
+    for n in &d.notes {
+        out.push_str(&format!("note: {}\n", sanitize(n)));
+    }
+    out
+}
+
+/// The `--json` document.
+pub fn json(d: &Diagnosis) -> Value {
+    let findings: Vec<Value> = d
+        .findings
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            json!({
+                "id": i + 1,
+                "check": f.check,
+                "severity": f.severity.as_str(),
+                "object": {
+                    "kind": f.object.kind,
+                    "namespace": f.object.namespace,
+                    "name": f.object.name,
+                },
+                "problem": f.problem,
+                "evidence": f.evidence,
+                "cause": f.cause,
+                "fix": f.fix.as_ref().map(|fix| json!({
+                    "summary": fix.summary,
+                    "plan": fix.plan,
+                })),
+            })
+        })
+        .collect();
+    let checked: serde_json::Map<String, Value> = d
+        .checked
+        .iter()
+        .map(|(k, n)| (k.to_string(), json!(n)))
+        .collect();
+    json!({
+        "schema_version": SCHEMA_VERSION,
+        "status": if d.is_healthy() { "healthy" } else { "problems" },
+        "namespace": d.namespace,
+        "all_namespaces": d.all_namespaces,
+        "summary": summary_line(d),
+        "problems": d.problems(),
+        "findings": findings,
+        "checked": checked,
+        "notes": d.notes,
+        "model": d.explanation,
+    })
+}
