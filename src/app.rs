@@ -20,6 +20,9 @@ use crate::kubectl::Kubectl;
 
 /// Run the command the config describes.
 pub async fn run(config: Config) -> anyhow::Result<ExitCode> {
+    for warning in &config.warnings {
+        eprintln!("warning: {warning}");
+    }
     match &config.command {
         Command::Completion(shell) => completion(*shell),
         Command::Sentence(sentence) => self::sentence(&config, sentence).await,
@@ -51,12 +54,11 @@ pub async fn plan_file(config: &Config, path: &Path) -> anyhow::Result<ExitCode>
 /// `kubectl ai diagnose`: collect, analyze, report.
 pub async fn diagnose(
     config: &Config,
-    _question: Option<&str>,
-    _target: Option<&Target>,
-    _fix: bool,
+    question: Option<&str>,
+    target: Option<&Target>,
+    fix: bool,
 ) -> anyhow::Result<ExitCode> {
-    let _kubectl = kubectl(config)?;
-    anyhow::bail!("not yet implemented: diagnose arrives with its own issue")
+    crate::diagnose::command::run(config, question, target, fix).await
 }
 
 /// `kubectl ai completion SHELL`: print the script on stdout.

@@ -12,7 +12,7 @@ use std::path::Path;
 use anyhow::Context;
 
 use crate::config::Config;
-use crate::execute::{self, Interrupt, Origin, Settings};
+use crate::execute::{self, Origin, Settings};
 use crate::exit::{ExitCode, UserError};
 use crate::kubectl::Kubectl;
 use crate::output::{Report, Source, Usage, sanitize};
@@ -76,7 +76,8 @@ pub async fn execute_plan(
     validate(&plan, &settings.limits).map_err(|e| UserError::Usage(e.message))?;
     if let Some(path) = &config.save_plan {
         let json = serde_json::to_string_pretty(&plan)? + "\n";
-        std::fs::write(path, json).with_context(|| format!("could not write the plan to {}", path.display()))?;
+        std::fs::write(path, json)
+            .with_context(|| format!("could not write the plan to {}", path.display()))?;
         if !config.json && !config.quiet {
             eprintln!("plan saved to {}", path.display());
         }
@@ -85,8 +86,7 @@ pub async fn execute_plan(
         return Ok((execute::explain(&plan, origin, &settings), None));
     }
     let kubectl = Kubectl::locate(config)?;
-    let interrupt = Interrupt::listen();
-    let outcome = execute::run(&kubectl, &plan, origin, &settings, &interrupt).await?;
+    let outcome = execute::run(&kubectl, &plan, origin, &settings).await?;
     Ok((outcome.report, outcome.error))
 }
 

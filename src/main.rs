@@ -10,6 +10,7 @@ use std::time::Duration;
 use kubectl_ai::app;
 use kubectl_ai::cli::Cli;
 use kubectl_ai::config::Config;
+use kubectl_ai::execute::interrupt;
 use kubectl_ai::exit::{ExitCode, UserError, is_broken_pipe};
 
 fn main() -> std::process::ExitCode {
@@ -42,9 +43,21 @@ fn run(config: Config) -> ExitCode {
         }
     };
     let result = runtime.block_on(async {
-        tokio::select! {
-            result = app::run(config) => result,
-            _ = tokio::signal::ctrl_c() => Err(UserError::Interrupted.into()),
+        let run = app::run(config);
+        tokio::pin!(run);
+        loop {
+            tokio::select! {
+                result = &mut run => break result,
+                _ = tokio::signal::ctrl_c() => {
+                    // While changes are applied, the call in flight finishes and
+                    // the engine stops and reports; otherwise nothing changed yet.
+                    if interrupt::shielded() {
+                        interrupt::raise();
+                    } else {
+                        break Err(UserError::Interrupted.into());
+                    }
+                }
+            }
         }
     });
     // Children were started with kill_on_drop; don't wait long for blocking

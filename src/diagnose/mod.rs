@@ -28,6 +28,7 @@ mod services;
 mod workloads;
 
 // The adapter for the real kubectl runner; enabled when `crate::kubectl` exists.
+pub mod command;
 mod kubectl_reader;
 
 use std::cmp::Reverse;

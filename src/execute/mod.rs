@@ -8,11 +8,9 @@
 //! report says exactly what was applied, what failed and what was not attempted.
 //! Reads need no consent and pass kubectl's output through.
 
+pub mod interrupt;
 pub mod request;
 mod suggest;
-
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::Context;
 use serde_json::Value;
@@ -60,28 +58,6 @@ pub struct Outcome {
     pub error: Option<anyhow::Error>,
 }
 
-/// Set by Ctrl-C; checked between kubectl calls so a call in flight always finishes.
-#[derive(Debug, Clone, Default)]
-pub struct Interrupt(Arc<AtomicBool>);
-
-impl Interrupt {
-    /// Starts listening for Ctrl-C for the rest of the process.
-    pub fn listen() -> Interrupt {
-        let flag = Interrupt::default();
-        let inner = flag.0.clone();
-        tokio::spawn(async move {
-            if tokio::signal::ctrl_c().await.is_ok() {
-                inner.store(true, Ordering::SeqCst);
-            }
-        });
-        flag
-    }
-
-    pub fn raised(&self) -> bool {
-        self.0.load(Ordering::SeqCst)
-    }
-}
-
 /// The plan as it would run, without contacting the cluster (`--explain`).
 pub fn explain(plan: &Plan, origin: Origin, settings: &Settings) -> Report {
     let operations = plan
@@ -102,7 +78,6 @@ pub async fn run(
     plan: &Plan,
     origin: Origin,
     settings: &Settings,
-    interrupt: &Interrupt,
 ) -> anyhow::Result<Outcome> {
     validate(plan, &settings.limits).map_err(|e| UserError::Usage(e.message))?;
     let mut operations: Vec<OperationReport> = plan
@@ -182,9 +157,6 @@ pub async fn run(
                 });
             }
         }
-        if interrupt.raised() {
-            return interrupted(origin, settings, context, operations);
-        }
     }
 
     if !settings.json {
@@ -246,9 +218,10 @@ pub async fn run(
         }
     }
 
-    // Apply in order; stop at the first failure.
+    // Apply in order; stop at the first failure, or at Ctrl-C between two calls.
+    let _shield = interrupt::shield();
     for (index, op) in plan.operations.iter().enumerate() {
-        if interrupt.raised() {
+        if interrupt::raised() {
             return interrupted(origin, settings, context, operations);
         }
         let report_entry = &mut operations[index];

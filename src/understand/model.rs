@@ -211,7 +211,7 @@ fn log_call(completion: &Completion, repair: bool) {
 }
 
 /// Refusal first, then `finish_reason`, then the content itself.
-fn usable_content(
+pub fn usable_content(
     completion: &Completion,
     settings: &ModelSettings,
 ) -> Result<String, AnswerError> {

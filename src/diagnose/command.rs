@@ -1,0 +1,136 @@
+//! `kubectl ai diagnose`: from the command line to a report and an exit code.
+//!
+//! Collects and analyzes offline (deterministic, never invented), then — unless
+//! `--offline` or no model is configured — asks the model to rank and explain the
+//! findings (findings only, redacted, quoted as data; the model can change nothing).
+//! `--fix` takes each suggested fix through the same preview and consent as any
+//! plan. Exit 0 when healthy, 4 when problems were found, 1 when diagnosis failed.
+
+use std::io::Write;
+
+use anyhow::Context;
+use serde_json::{Value, json};
+
+use super::{DiagnoseRequest, Diagnosis, prompt, report};
+use crate::config::{Config, Target};
+use crate::execute::Origin;
+use crate::exit::{ExitCode, UserError};
+use crate::kubectl::Kubectl;
+use crate::llm::settings::KeySource;
+use crate::llm::{ChatClient, Message};
+use crate::output::Source;
+use crate::plan::validate::{known_kind, object_name};
+
+pub async fn run(
+    config: &Config,
+    question: Option<&str>,
+    target: Option<&Target>,
+    fix: bool,
+) -> anyhow::Result<ExitCode> {
+    let target = target
+        .map(|t| {
+            let kind = known_kind(&t.kind).map_err(UserError::Usage)?;
+            object_name(&t.name).map_err(UserError::Usage)?;
+            Ok::<_, UserError>((kind.singular.to_string(), t.name.clone()))
+        })
+        .transpose()?;
+    let request = DiagnoseRequest {
+        namespace: config.kube.namespace.clone(),
+        all_namespaces: config.kube.all_namespaces,
+        target,
+        question: question.map(str::to_string),
+    };
+    let kubectl = Kubectl::locate(config)?;
+    let mut diagnosis = super::run(&kubectl, &request)
+        .await
+        .context("diagnosis failed: the cluster could not be read")?;
+
+    if model_configured(config) && !diagnosis.findings.is_empty() {
+        match explain(config, &diagnosis, question).await {
+            Ok(explanation) => diagnosis.explanation = Some(explanation),
+            Err(e) => eprintln!(
+                "warning: no explanation from the model ({e:#}); the findings above are complete without it"
+            ),
+        }
+    }
+
+    let mut out = std::io::stdout().lock();
+    if !config.json {
+        out.write_all(report::human(&diagnosis, config.color).as_bytes())?;
+        out.flush()?;
+    }
+    drop(out);
+
+    let mut fix_reports = Vec::new();
+    let mut fix_error = None;
+    if fix {
+        for finding in diagnosis.findings.iter().filter(|f| f.fix.is_some()) {
+            let Some(fix) = &finding.fix else { continue };
+            if !config.json {
+                println!("\nFix: {}", crate::output::sanitize(&fix.summary));
+            }
+            let origin = Origin {
+                request: Some(fix.summary.clone()),
+                source: Source::Diagnose,
+                usage: None,
+            };
+            let (fix_report, error) =
+                crate::flow::execute_plan(config, fix.plan.clone(), origin).await?;
+            fix_reports.push(fix_report);
+            if let Some(error) = error {
+                // A declined fix does not stop the others from being offered; a failure does.
+                let declined = error
+                    .downcast_ref::<UserError>()
+                    .is_some_and(|e| matches!(e, UserError::Declined(_)));
+                fix_error = Some(error);
+                if !declined {
+                    break;
+                }
+            }
+        }
+    }
+
+    if config.json {
+        let mut document = report::json(&diagnosis);
+        if fix {
+            document["fixes"] = Value::Array(fix_reports.iter().map(|r| json!(r)).collect());
+        }
+        let mut out = std::io::stdout().lock();
+        serde_json::to_writer_pretty(&mut out, &document)?;
+        writeln!(out)?;
+        out.flush()?;
+    }
+    if let Some(error) = fix_error {
+        return Err(error);
+    }
+    Ok(if diagnosis.exit_code() == 0 {
+        ExitCode::Success
+    } else {
+        ExitCode::ProblemsFound
+    })
+}
+
+/// A model is used only when one is configured: a key, or an explicit endpoint.
+fn model_configured(config: &Config) -> bool {
+    !config.offline
+        && (config.model_settings.endpoint_configured
+            || !matches!(config.model_settings.api_key, KeySource::None))
+}
+
+/// Asks the model to rank and explain the findings (structured output, one call).
+async fn explain(
+    config: &Config,
+    diagnosis: &Diagnosis,
+    question: Option<&str>,
+) -> anyhow::Result<prompt::Explanation> {
+    let prompt = prompt::build(diagnosis, question);
+    let client = ChatClient::new(&config.model_settings)?;
+    let body = client.body(
+        &[Message::system(prompt.system), Message::user(prompt.user)],
+        "diagnosis_explanation",
+        &prompt::answer_schema(),
+    );
+    let completion = client.send(body).await?;
+    let content = crate::understand::model::usable_content(&completion, &config.model_settings)?;
+    prompt::parse_answer(&content, diagnosis)
+}
