@@ -1139,11 +1139,13 @@ pub fn sync_endpoints(store: &mut Store, ns: &str) {
             let Some(ip) = str_at(p, &["status", "podIP"]) else {
                 continue;
             };
-            let addr = json!({
+            let mut addr = json!({
                 "ip": ip,
-                "nodeName": p.pointer("/spec/nodeName"),
                 "targetRef": {"kind": "Pod", "namespace": ns, "name": name_of(p), "uid": uid_of(p)},
             });
+            if let Some(node) = str_at(p, &["spec", "nodeName"]).filter(|n| !n.is_empty()) {
+                addr["nodeName"] = json!(node);
+            }
             if is_ready(p) {
                 ready.push(addr)
             } else {

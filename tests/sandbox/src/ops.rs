@@ -508,6 +508,9 @@ pub fn delete(
     let orphan = opts.propagation.as_deref() == Some("Orphan");
     remove_tree(store, stored, ns, name, orphan);
     controllers::after_delete(store, stored, &obj);
+    if !ns.is_empty() {
+        controllers::sync_endpoints(store, ns);
+    }
     Ok(to_served(t, obj))
 }
 
