@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use anyhow::Context;
+use anyhow::{Context, bail};
 use kube_sandbox::{Sandbox, SandboxOptions};
 
 fn main() -> anyhow::Result<()> {
