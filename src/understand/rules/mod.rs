@@ -132,7 +132,7 @@ pub(crate) enum Verb {
     Explain,
 }
 
-const VERBS: &[(&[&str], Verb)] = &[
+pub(crate) const VERBS: &[(&[&str], Verb)] = &[
     (&["tell", "me", "about"], Verb::Describe),
     (&["get", "rid", "of"], Verb::Remove),
     (&["show", "me"], Verb::Get),

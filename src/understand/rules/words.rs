@@ -454,11 +454,27 @@ pub(crate) fn reserved(w: &str) -> bool {
             | "whole"
             | "entire"
             | "random"
+            | "second"
+            | "seconds"
+            | "minute"
+            | "minutes"
+            | "hour"
+            | "hours"
+            | "day"
+            | "days"
+            | "week"
+            | "weeks"
+            | "ago"
             | "first"
             | "latest"
             | "oldest"
             | "newest"
     )
+}
+
+/// The words that start a request ("scale", "show", "bounce"…): never names.
+fn verb_word(w: &str) -> bool {
+    super::VERBS.iter().any(|(words, _)| words[0] == w)
 }
 
 /// A word that may be the name of an object: not a grammar word, not a flag, not a
@@ -471,6 +487,8 @@ pub(crate) fn name_like(t: &Tok) -> bool {
     !w.is_empty()
         && w != ","
         && !reserved(w)
+        && !verb_word(w)
+        && compact_duration(w).is_none()
         && !w.starts_with('-')
         && !w.contains('=')
         && !w.ends_with('%')
