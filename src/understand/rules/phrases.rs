@@ -43,13 +43,15 @@ const REPLICA_WORDS: &[&str] = &[
 ];
 
 /// Parses the words after the verb; `None` when some word has no place.
-pub(crate) fn parse(t: &[Tok], verb: Verb) -> Option<Slots> {
+/// `implicit` is true when no verb was said: then the first word cannot be a name
+/// ("fix my deployment" is not `get deployment fix`).
+pub(crate) fn parse(t: &[Tok], verb: Verb, implicit: bool) -> Option<Slots> {
     let mut p = Parser {
         t,
         i: 0,
         verb,
         s: Slots::default(),
-        name_ok: true,
+        name_ok: !implicit,
         last_name: false,
         after_sep: false,
         kind_end: usize::MAX,

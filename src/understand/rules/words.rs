@@ -115,7 +115,8 @@ pub(crate) fn compact_duration(s: &str) -> Option<String> {
         }
         rest = &rest[digits..];
         let unit = if rest.starts_with("ms") { 2 } else { 1 };
-        if !matches!(&rest[..unit.min(rest.len())], "ms" | "s" | "m" | "h") {
+        // `get` and not indexing: the next character may be several bytes long.
+        if !matches!(rest.get(..unit), Some("ms" | "s" | "m" | "h")) {
             return None;
         }
         rest = &rest[unit..];
@@ -528,6 +529,7 @@ mod tests {
         assert_eq!(d("two hours"), Some("2h".into()));
         assert_eq!(d("250mi"), None);
         assert_eq!(compact_duration("2d"), Some("48h".into()));
+        assert_eq!(compact_duration("0ß"), None);
     }
 
     #[test]
