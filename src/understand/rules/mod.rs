@@ -55,7 +55,7 @@ pub fn understand(sentence: &str) -> Understood {
     let Some((verb, used)) = verb(&toks) else {
         return Understood::NeedsModel;
     };
-    let Some(mut slots) = phrases::parse(&toks[used..], verb) else {
+    let Some(mut slots) = phrases::parse(&toks[used..], verb, used == 0) else {
         return Understood::NeedsModel;
     };
     let Some(operations) = build(verb, &mut slots) else {
@@ -132,7 +132,7 @@ pub(crate) enum Verb {
     Explain,
 }
 
-const VERBS: &[(&[&str], Verb)] = &[
+pub(crate) const VERBS: &[(&[&str], Verb)] = &[
     (&["tell", "me", "about"], Verb::Describe),
     (&["get", "rid", "of"], Verb::Remove),
     (&["show", "me"], Verb::Get),
@@ -238,7 +238,7 @@ const VERBS: &[(&[&str], Verb)] = &[
 ];
 
 /// The verb and how many words it used. A sentence that starts with what it wants
-/// ("pods in shop", "logs of api", "the events") reads as a request to show it.
+/// ("pods in shop", "logs of api", "warning events") reads as a request to show it.
 fn verb(toks: &[lex::Tok]) -> Option<(Verb, usize)> {
     let first = toks.first()?;
     if first.quoted {
@@ -254,28 +254,9 @@ fn verb(toks: &[lex::Tok]) -> Option<(Verb, usize)> {
             return Some((*verb, words.len()));
         }
     }
-    let mut k = 0;
-    while toks
-        .get(k)
-        .is_some_and(|t| matches!(t.low.as_str(), "the" | "all" | "my" | "current" | "recent"))
-    {
-        k += 1;
-    }
-    let rest = &toks[k.min(toks.len())..];
-    let topic_first = rest.first().is_some_and(|t| {
-        matches!(
-            t.low.as_str(),
-            "logs"
-                | "log"
-                | "events"
-                | "contexts"
-                | "context"
-                | "endpoints"
-                | "warnings"
-                | "rollout"
-        )
-    });
-    (topic_first || words::kind(rest).is_some()).then_some((Verb::Get, 0))
+    // No verb: a request to show what it names. The phrase grammar still has to
+    // place every word, so "why is my app slow" falls through all the same.
+    Some((Verb::Get, 0))
 }
 
 /// Turns the slots into operations with the family of rules for the verb.
@@ -307,5 +288,250 @@ fn build(verb: Verb, s: &mut Slots) -> Option<Vec<Operation>> {
         Verb::Mark => nodes::mark(s),
         Verb::Taint => nodes::taint(s),
         Verb::Switch | Verb::Use => nodes::switch(s),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::equivalent::equivalent_args;
+
+    /// The equivalent command(s) of what the rules made of a sentence.
+    fn says(sentence: &str) -> String {
+        match understand(sentence) {
+            Understood::Plan(plan) => plan
+                .operations
+                .iter()
+                .map(|op| equivalent_args(op).join(" "))
+                .collect::<Vec<_>>()
+                .join(" && "),
+            Understood::NeedsModel => "MODEL".into(),
+            Understood::Invalid(m) => format!("INVALID {m}"),
+        }
+    }
+
+    fn table(rows: &[(&str, &str)]) {
+        let bad: Vec<String> = rows
+            .iter()
+            .filter(|(s, want)| says(s) != *want)
+            .map(|(s, want)| format!("{s:?}\n  want {want}\n  got  {}", says(s)))
+            .collect();
+        assert!(bad.is_empty(), "{}", bad.join("\n"));
+    }
+
+    #[test]
+    fn reads_scopes_filters_and_formats() {
+        table(&[
+            ("pods in shop", "get pods -n shop"),
+            (
+                "show me deployments in the web namespace",
+                "get deployments -n web",
+            ),
+            ("list svc across all namespaces", "get services -A"),
+            ("get pods -n shop -l app=web", "get pods -n shop -l app=web"),
+            ("show pods labelled app=web", "get pods -l app=web"),
+            (
+                "show pods that are not running",
+                "get pods --field-selector status.phase!=Running",
+            ),
+            (
+                "list pods on node worker-1",
+                "get pods --field-selector spec.nodeName=worker-1",
+            ),
+            ("get pod web-1 as json", "get pods web-1 -o json"),
+            ("show pods with their nodes", "get pods -o wide"),
+            (
+                "show pods sorted by age",
+                "get pods --sort-by .metadata.creationTimestamp",
+            ),
+            (
+                "get pods, services and deployments",
+                "get pods,services,deployments",
+            ),
+            ("describe the api service", "describe services api"),
+            ("what is the current context", "config current-context"),
+            ("list contexts", "config get-contexts"),
+            (
+                "explain deployment.spec.strategy",
+                "explain deployment.spec.strategy",
+            ),
+        ]);
+    }
+
+    #[test]
+    fn logs_events_top_and_rollouts() {
+        table(&[
+            ("logs of api-5c4 --previous", "logs api-5c4 --previous"),
+            (
+                "last 20 lines of logs from api-5c4",
+                "logs api-5c4 --tail 20",
+            ),
+            (
+                "logs of api-5c4 from the past 15 minutes",
+                "logs api-5c4 --since 15m",
+            ),
+            (
+                "logs of the sidecar container in pod api-5c4",
+                "logs api-5c4 -c sidecar",
+            ),
+            (
+                "warning events in shop",
+                "get events -n shop --field-selector=type=Warning --sort-by=.lastTimestamp",
+            ),
+            ("which pods use the most cpu", "top pods --sort-by cpu"),
+            ("rollout history of web", "rollout history deployment/web"),
+            ("tail logs of web", "MODEL"),
+        ]);
+    }
+
+    #[test]
+    fn scaling_absolute_and_relative() {
+        table(&[
+            (
+                "scale nginx to three",
+                "scale deployment/nginx --replicas=3",
+            ),
+            (
+                "scale web up by 2",
+                "scale deployment/web --replicas=<current+2>",
+            ),
+            (
+                "scale web down by 50%",
+                "scale deployment/web --replicas=<current-50%>",
+            ),
+            (
+                "add 2 replicas to web",
+                "scale deployment/web --replicas=<current+2>",
+            ),
+            (
+                "remove one replica from web",
+                "scale deployment/web --replicas=<current-1>",
+            ),
+            (
+                "reduce api to 1 replica",
+                "scale deployment/api --replicas=1",
+            ),
+            ("scale web up", "MODEL"),
+            (
+                "scale nginx to -1",
+                "INVALID replica count -1 is negative; it must be 0 or more",
+            ),
+            (
+                "autoscale web between 2 and 10 replicas at 70% cpu",
+                "autoscale deployment/web --min=2 --max=10 --cpu-percent=70",
+            ),
+        ]);
+    }
+
+    #[test]
+    fn containers_and_creation() {
+        table(&[
+            (
+                "set the image of web to nginx:1.27",
+                "set image deployment/web *=nginx:1.27",
+            ),
+            (
+                "set the app container image of api to repo/api:v2",
+                "set image deployment/api app=repo/api:v2",
+            ),
+            (
+                "set env var LOG_LEVEL to debug on web",
+                "set env deployment/web LOG_LEVEL=debug",
+            ),
+            (
+                "remove env var LOG_LEVEL from web",
+                "set env deployment/web LOG_LEVEL-",
+            ),
+            (
+                "set cpu limit of web to 500m",
+                "set resources deployment/web --limits=cpu=500m",
+            ),
+            (
+                "create an nginx pod called web-server",
+                "run web-server --image=nginx",
+            ),
+            (
+                "deploy nginx:1.27 as web with 2 replicas",
+                "create deployment web --image=nginx:1.27 --replicas=2",
+            ),
+            (
+                "expose web on port 80 as a NodePort",
+                "expose deployment/web --port=80 --type=NodePort",
+            ),
+            ("create an nginx deployment", "MODEL"),
+        ]);
+    }
+
+    #[test]
+    fn metadata_nodes_and_contexts() {
+        table(&[
+            (
+                "delete pods web-1 and web-2",
+                "delete pods web-1 && delete pods web-2",
+            ),
+            (
+                "remove the tier label from pod web-1",
+                "label pods web-1 tier-",
+            ),
+            (
+                "add annotation owner=team-b to deployment api",
+                "annotate deployments api owner=team-b",
+            ),
+            ("mark node worker-1 as unschedulable", "cordon worker-1"),
+            (
+                "drain node worker-1 and delete emptydir data",
+                "drain worker-1 --ignore-daemonsets --delete-emptydir-data",
+            ),
+            ("switch to the prod context", "config use-context prod"),
+        ]);
+    }
+
+    #[test]
+    fn never_guesses() {
+        for s in [
+            "why is my app slow",
+            "show me the pods that are crashing",
+            "restart it",
+            "restart my app",
+            "show web",
+            "get pods services",
+            "scale web to 3 and api to 5",
+            "delete pod --all",
+            "get pods -n --all",
+            "svc for",
+            "",
+        ] {
+            assert_eq!(understand(s), Understood::NeedsModel, "{s:?}");
+        }
+    }
+
+    #[test]
+    fn refusals_name_the_bad_part() {
+        for (s, needle) in [
+            ("get pods; rm -rf /", "; rm -rf /"),
+            ("delete pod ../../etc/passwd", "../../etc/passwd"),
+            ("show pods | sh", "| sh"),
+            ("expose web on port 99999", "99999"),
+        ] {
+            match understand(s) {
+                Understood::Invalid(m) => assert!(m.contains(needle), "{s:?}: {m}"),
+                other => panic!("{s:?}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn health_questions_are_recognised() {
+        for s in [
+            "why is my app slow",
+            "are my pods healthy",
+            "what's wrong with api",
+            "is anything broken?",
+        ] {
+            assert!(is_health_question(s), "{s:?}");
+        }
+        for s in ["get pods", "scale web to 3", "show logs of api"] {
+            assert!(!is_health_question(s), "{s:?}");
+        }
     }
 }

@@ -25,6 +25,10 @@ pub(crate) struct Parser<'a> {
     name_ok: bool,
     /// The last phrase was a name: "and X" continues the list.
     last_name: bool,
+    /// The previous word was "and" or a comma: "pods and services".
+    after_sep: bool,
+    /// Where the last kind without a name ended: "pods services" is not a list.
+    kind_end: usize,
 }
 
 const REPLICA_WORDS: &[&str] = &[
@@ -39,14 +43,18 @@ const REPLICA_WORDS: &[&str] = &[
 ];
 
 /// Parses the words after the verb; `None` when some word has no place.
-pub(crate) fn parse(t: &[Tok], verb: Verb) -> Option<Slots> {
+/// `implicit` is true when no verb was said: then the first word cannot be a name
+/// ("fix my deployment" is not `get deployment fix`).
+pub(crate) fn parse(t: &[Tok], verb: Verb, implicit: bool) -> Option<Slots> {
     let mut p = Parser {
         t,
         i: 0,
         verb,
         s: Slots::default(),
-        name_ok: true,
+        name_ok: !implicit,
         last_name: false,
+        after_sep: false,
+        kind_end: usize::MAX,
     };
     while p.i < t.len() {
         if !p.step() {
@@ -138,10 +146,21 @@ impl<'a> Parser<'a> {
         let w = self.low(0).to_string();
         // Separators keep a name list going: "restart web and api".
         if matches!(w.as_str(), "," | "and" | "&" | "plus") {
+            // Something must follow the separator.
+            if self.i + 1 >= self.t.len() || self.is(1, &[",", "and", "&", "plus"]) {
+                return false;
+            }
             self.i += 1;
             self.name_ok = self.last_name;
+            self.after_sep = true;
             return true;
         }
+        let ok = self.step_phrase();
+        self.after_sep = false;
+        ok
+    }
+
+    fn step_phrase(&mut self) -> bool {
         self.flag()
             || self.scope()
             || self.output()
@@ -195,7 +214,13 @@ impl<'a> Parser<'a> {
                         None => return false,
                     },
                 };
-                if value.is_empty() {
+                let grammar_word = used == 2
+                    && self.tok(1).is_some_and(|t| !t.quoted && reserved(&t.low))
+                    && !matches!(name.as_str(), "-o" | "--output");
+                let names_a_thing = matches!(name.as_str(), "-n" | "--namespace" | "--name");
+                let grammar_word = grammar_word
+                    || (names_a_thing && used == 2 && self.tok(1).is_some_and(|t| !name_like(t)));
+                if value.is_empty() || grammar_word {
                     return false;
                 }
                 let num = integer(&value);
@@ -314,7 +339,7 @@ impl<'a> Parser<'a> {
         if prep == 0
             && self.is(0, &["namespace", "ns"])
             && self.s.objs.iter().any(|o| o.kind.is_some())
-            && let Some(v) = self.value_at(1)
+            && let Some(v) = self.value_at(1).filter(|t| name_like(t))
         {
             let v = v.raw.clone();
             return self.s.namespace.replace(v).is_none() && self.eat(2);
@@ -889,6 +914,9 @@ impl<'a> Parser<'a> {
             }
         }
         // "to pod web", "to the web deployment": a preposition before an object.
+        if self.tok(1).is_none() {
+            return false;
+        }
         self.i += 1;
         self.name_ok = true;
         self.last_name = false;
@@ -1299,6 +1327,10 @@ impl<'a> Parser<'a> {
         let Some((info, plural, used)) = kind(self.rest(0)) else {
             return false;
         };
+        // "pods services" is not English; "pods and services" is.
+        if self.kind_end == self.i && !self.after_sep {
+            return false;
+        }
         let mut obj = Obj {
             kind: Some(info),
             plural,
@@ -1335,65 +1367,38 @@ impl<'a> Parser<'a> {
                 self.last_name = true;
             }
         }
+        if obj.names.is_empty() {
+            self.kind_end = self.i;
+        }
         self.s.objs.push(obj);
         true
     }
 
-    /// Prepositions and connectives.
+    /// Prepositions, connectives and articles: each must introduce something.
     fn connective(&mut self) -> bool {
         let w = self.low(0);
+        if !(JOINERS.contains(&w) || ARTICLES.contains(&w)) {
+            return false;
+        }
+        let next_quoted = self.tok(1).is_some_and(|t| t.quoted);
+        if self.tok(1).is_none() || (JOINERS.contains(&self.low(1)) && !next_quoted) {
+            return false;
+        }
+        if ARTICLES.contains(&w) {
+            // Articles keep whatever position they are in.
+            self.i += 1;
+            return true;
+        }
         if matches!(
             w,
-            "of" | "for" | "from" | "on" | "about" | "onto" | "into" | "to" | "as"
+            "of" | "for" | "from" | "on" | "about" | "onto" | "into" | "to"
         ) {
             self.i += 1;
             self.name_ok = true;
             self.last_name = false;
             return true;
         }
-        if matches!(
-            w,
-            "with"
-                | "using"
-                | "via"
-                | "having"
-                | "including"
-                | "and"
-                | "also"
-                | "in"
-                | "at"
-                | "inside"
-                | "within"
-                | "under"
-                | "behind"
-        ) {
-            return self.eat(1);
-        }
-        // Articles keep whatever position they are in.
-        if matches!(
-            w,
-            "the"
-                | "a"
-                | "an"
-                | "my"
-                | "our"
-                | "your"
-                | "their"
-                | "its"
-                | "this"
-                | "all"
-                | "every"
-                | "each"
-                | "any"
-                | "some"
-                | "both"
-                | "new"
-                | "existing"
-        ) {
-            self.i += 1;
-            return true;
-        }
-        false
+        self.eat(1)
     }
 
     /// A bare name, where one may stand.
@@ -1460,7 +1465,8 @@ impl<'a> Parser<'a> {
             }
             return false;
         }
-        if !self.name_ok {
+        let named_already = self.s.objs.iter().any(|o| !o.names.is_empty());
+        if !self.name_ok || (named_already && !(self.after_sep && self.last_name)) {
             return false;
         }
         match self.s.objs.last_mut() {
@@ -1532,6 +1538,37 @@ impl<'a> Parser<'a> {
         false
     }
 }
+
+const JOINERS: &[&str] = &[
+    "of",
+    "for",
+    "from",
+    "on",
+    "about",
+    "onto",
+    "into",
+    "to",
+    "as",
+    "with",
+    "using",
+    "via",
+    "having",
+    "including",
+    "and",
+    "also",
+    "in",
+    "at",
+    "inside",
+    "within",
+    "under",
+    "behind",
+    ",",
+];
+
+const ARTICLES: &[&str] = &[
+    "the", "a", "an", "my", "our", "your", "their", "its", "this", "all", "every", "each", "any",
+    "some", "both", "new", "existing",
+];
 
 fn service_type(w: &str) -> Option<ServiceType> {
     match w {

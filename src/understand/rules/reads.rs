@@ -28,7 +28,11 @@ pub(super) fn get(s: &mut Slots) -> Option<Vec<Operation>> {
         names.extend(o.names);
     }
     names.extend(s.called.take());
-    if kinds.is_empty() || (!names.is_empty() && kinds.len() > 1) {
+    let distinct = kinds
+        .iter()
+        .enumerate()
+        .all(|(i, k)| !kinds[..i].contains(k));
+    if kinds.is_empty() || !distinct || (!names.is_empty() && kinds.len() > 1) {
         return None;
     }
     let mut fields = std::mem::take(&mut s.fields);

@@ -115,7 +115,8 @@ pub(crate) fn compact_duration(s: &str) -> Option<String> {
         }
         rest = &rest[digits..];
         let unit = if rest.starts_with("ms") { 2 } else { 1 };
-        if !matches!(&rest[..unit.min(rest.len())], "ms" | "s" | "m" | "h") {
+        // `get` and not indexing: the next character may be several bytes long.
+        if !matches!(rest.get(..unit), Some("ms" | "s" | "m" | "h")) {
             return None;
         }
         rest = &rest[unit..];
@@ -454,11 +455,27 @@ pub(crate) fn reserved(w: &str) -> bool {
             | "whole"
             | "entire"
             | "random"
+            | "second"
+            | "seconds"
+            | "minute"
+            | "minutes"
+            | "hour"
+            | "hours"
+            | "day"
+            | "days"
+            | "week"
+            | "weeks"
+            | "ago"
             | "first"
             | "latest"
             | "oldest"
             | "newest"
     )
+}
+
+/// The words that start a request ("scale", "show", "bounce"…): never names.
+fn verb_word(w: &str) -> bool {
+    super::VERBS.iter().any(|(words, _)| words[0] == w)
 }
 
 /// A word that may be the name of an object: not a grammar word, not a flag, not a
@@ -471,6 +488,8 @@ pub(crate) fn name_like(t: &Tok) -> bool {
     !w.is_empty()
         && w != ","
         && !reserved(w)
+        && !verb_word(w)
+        && compact_duration(w).is_none()
         && !w.starts_with('-')
         && !w.contains('=')
         && !w.ends_with('%')
@@ -510,6 +529,7 @@ mod tests {
         assert_eq!(d("two hours"), Some("2h".into()));
         assert_eq!(d("250mi"), None);
         assert_eq!(compact_duration("2d"), Some("48h".into()));
+        assert_eq!(compact_duration("0ß"), None);
     }
 
     #[test]
