@@ -18,7 +18,6 @@ fn at_terminal(env: &TestEnv, plan: &serde_json::Value, keys: &str) -> std::proc
         .command("script")
         .args(["-qefc", &command, "/dev/null"])
         .env("KUBECONFIG", env.cluster.kubeconfig())
-        .env("KUBECTL_AI_CONFIG", env.home().join("no-config.toml"))
         .env("TERM", "xterm")
         .write_stdin(keys)
         .output()

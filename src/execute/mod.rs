@@ -719,8 +719,17 @@ async fn fetch_target(kubectl: &Kubectl, target: &request::Target) -> anyhow::Re
     ))
 }
 
+/// kubectl's `-o json` output: one object, a `List`, or (for several objects from
+/// one command, as `label -l` prints them) several objects one after another.
 fn parse_json(bytes: &[u8]) -> anyhow::Result<Value> {
-    serde_json::from_slice(bytes).context("kubectl printed something that is not JSON")
+    let mut values = serde_json::Deserializer::from_slice(bytes)
+        .into_iter::<Value>()
+        .collect::<Result<Vec<Value>, _>>()
+        .context("kubectl printed something that is not JSON")?;
+    Ok(match values.len() {
+        1 => values.remove(0),
+        _ => serde_json::json!({ "kind": "List", "items": values }),
+    })
 }
 
 fn parse_json_or_empty(bytes: &[u8]) -> anyhow::Result<Value> {

@@ -312,9 +312,14 @@ pub fn build(
             change
         }
         Operation::Apply { objects, namespace } => {
-            let list = serde_json::to_vec(
-                &json!({ "apiVersion": "v1", "kind": "List", "items": objects }),
-            )?;
+            // A stream of documents rather than a `List`: kubectl validates each
+            // object against the cluster's schema, and not every cluster serves one for `List`.
+            let list = objects
+                .iter()
+                .map(serde_json::to_string)
+                .collect::<Result<Vec<_>, _>>()?
+                .join("\n---\n")
+                .into_bytes();
             let mut argv = vec!["apply".to_string(), "-f".to_string(), "-".to_string()];
             push_namespace(&mut argv, namespace);
             let mut get = vec!["get".to_string(), "-f".to_string(), "-".to_string()];

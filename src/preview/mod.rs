@@ -92,8 +92,28 @@ pub fn normalize(object: &Value) -> Value {
             }
         }
     }
+    drop_allocations(&mut object);
     mask::mask_secrets(&mut object);
     sort_keys(object)
+}
+
+/// Values the server allocates anew for every request (a Service's cluster IPs and
+/// node ports): a dry run and the real create get different ones, so they are
+/// bookkeeping, not part of what a change means.
+fn drop_allocations(object: &mut Value) {
+    if object.get("kind").and_then(Value::as_str) != Some("Service") {
+        return;
+    }
+    if let Some(Value::Object(spec)) = object.get_mut("spec") {
+        spec.remove("clusterIP");
+        spec.remove("clusterIPs");
+        spec.remove("healthCheckNodePort");
+        if let Some(Value::Array(ports)) = spec.get_mut("ports") {
+            for port in ports.iter_mut().filter_map(Value::as_object_mut) {
+                port.remove("nodePort");
+            }
+        }
+    }
 }
 
 fn sort_keys(value: Value) -> Value {

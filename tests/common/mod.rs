@@ -112,7 +112,6 @@ impl TestEnv {
     pub fn plugin(&self) -> Command {
         let mut cmd = self.env.kubectl_ai();
         cmd.env("KUBECONFIG", self.cluster.kubeconfig())
-            .env("KUBECTL_AI_CONFIG", self.home().join("no-config.toml"))
             .env("NO_COLOR", "1");
         cmd
     }
