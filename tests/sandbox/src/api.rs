@@ -239,6 +239,14 @@ fn write_opts(req: &Request) -> ApiResult<WriteOpts> {
     })
 }
 
+/// Applies `fieldValidation=Strict` to a decoded body or patch document.
+fn strict(req: &Request, t: &ResourceType, body: &Value) -> ApiResult<()> {
+    if req.param("fieldValidation") == Some("Strict") && body.is_object() {
+        crate::strict::validate(t, body)?;
+    }
+    Ok(())
+}
+
 /// Decodes the request body (JSON, YAML or protobuf).
 pub fn decode_body(req: &Request) -> ApiResult<Value> {
     let ct = req.content_type.split(';').next().unwrap_or("").trim();
@@ -362,6 +370,7 @@ fn route(state: &State, req: &Request) -> ApiResult<Reply> {
         ("POST", None, None) => {
             let opts = write_opts(req)?;
             let body = decode_body(req)?;
+            strict(req, t, &body)?;
             let created = ops::create(&mut store, t, &ns, body, opts)?;
             Ok(Reply::Json(201, created))
         }

@@ -23,6 +23,7 @@ pub mod resources;
 pub mod selectors;
 pub mod server;
 pub mod store;
+pub mod strict;
 pub mod table;
 pub mod util;
 pub mod validation;
