@@ -239,6 +239,14 @@ fn write_opts(req: &Request) -> ApiResult<WriteOpts> {
     })
 }
 
+/// Applies `fieldValidation=Strict` to a decoded body or patch document.
+fn strict(req: &Request, t: &ResourceType, body: &Value) -> ApiResult<()> {
+    if req.param("fieldValidation") == Some("Strict") && body.is_object() {
+        crate::strict::validate(t, body)?;
+    }
+    Ok(())
+}
+
 /// Decodes the request body (JSON, YAML or protobuf).
 pub fn decode_body(req: &Request) -> ApiResult<Value> {
     let ct = req.content_type.split(';').next().unwrap_or("").trim();
@@ -355,9 +363,14 @@ fn route(state: &State, req: &Request) -> ApiResult<Reply> {
         ("GET", Some(name), Some("log")) => {
             logs::serve(&store, req, &ns, name).map(|s| Reply::Text(200, s))
         }
+        ("POST", None, None) if t.plural == "selfsubjectaccessreviews" => {
+            let body = decode_body(req)?;
+            Ok(Reply::Json(201, access_review(state, body)))
+        }
         ("POST", None, None) => {
             let opts = write_opts(req)?;
             let body = decode_body(req)?;
+            strict(req, t, &body)?;
             let created = ops::create(&mut store, t, &ns, body, opts)?;
             Ok(Reply::Json(201, created))
         }
@@ -402,6 +415,41 @@ fn route(state: &State, req: &Request) -> ApiResult<Reply> {
         ("DELETE", None, None) => delete_collection(&mut store, req, &target),
         _ => Err(ApiError::method_not_allowed()),
     }
+}
+
+/// Answers a SelfSubjectAccessReview from the `forbid()` rules (everything else is allowed).
+fn access_review(state: &State, mut body: Value) -> Value {
+    let attrs = body
+        .pointer("/spec/resourceAttributes")
+        .cloned()
+        .unwrap_or(json!({}));
+    let field = |k: &str| {
+        attrs
+            .get(k)
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string()
+    };
+    let (verb, resource, sub) = (field("verb"), field("resource"), field("subresource"));
+    let full = if sub.is_empty() {
+        resource.clone()
+    } else {
+        format!("{resource}/{sub}")
+    };
+    let denied = lock(&state.forbidden).iter().any(|(v, r)| {
+        (v == &verb || v == "*" || verb == "*")
+            && (r == &full || r == "*" || (r == &resource && sub.is_empty()))
+    });
+    let status = if denied {
+        json!({"allowed": false, "denied": true})
+    } else {
+        json!({"allowed": true})
+    };
+    if let Some(m) = body.as_object_mut() {
+        m.insert("status".into(), status);
+        m.entry("metadata").or_insert(json!({}));
+    }
+    body
 }
 
 fn check_forbidden(state: &State, target: &Target, verb: &str) -> ApiResult<()> {

@@ -1190,6 +1190,7 @@ pub fn sync_endpoints(store: &mut Store, ns: &str) {
             Some(json!([subset]))
         };
         let name = name_of(&svc).to_string();
+        sync_slice(store, &svc, subsets.as_ref());
         match store.get(ep_t, ns, &name).cloned() {
             Some(mut ep) => {
                 if ep.get("subsets") != subsets.as_ref() {
@@ -1211,6 +1212,70 @@ pub fn sync_endpoints(store: &mut Store, ns: &str) {
                 }
                 insert(store, ep_t, ep);
             }
+        }
+    }
+}
+
+/// Mirrors a Service's Endpoints into one EndpointSlice (what `kubectl describe service` reads).
+fn sync_slice(store: &mut Store, svc: &Value, subsets: Option<&Value>) {
+    let slice_t = rt("discovery.k8s.io", "endpointslices");
+    let ns = ns_of(svc).to_string();
+    let svc_name = name_of(svc).to_string();
+    let hash = template_hash(&json!(svc_name));
+    let name = format!("{svc_name}-{}", &hash[..hash.len().min(5)]);
+    let subset = subsets.and_then(|s| s.get(0)).cloned().unwrap_or(json!({}));
+    let mut endpoints = Vec::new();
+    for (key, ready) in [("addresses", true), ("notReadyAddresses", false)] {
+        for a in arr_at(&subset, &[key]) {
+            let mut e = json!({
+                "addresses": [a.get("ip").cloned().unwrap_or(Value::Null)],
+                "conditions": {"ready": ready, "serving": ready, "terminating": false},
+                "targetRef": a.get("targetRef").cloned().unwrap_or(Value::Null),
+            });
+            if let Some(n) = a.get("nodeName") {
+                e["nodeName"] = n.clone();
+            }
+            endpoints.push(e);
+        }
+    }
+    // Real slices always carry a port name (kubectl dereferences it).
+    let ports: Vec<Value> = arr_at(&subset, &["ports"])
+        .iter()
+        .map(|p| {
+            let mut p = p.clone();
+            if p.get("name").is_none() {
+                p["name"] = json!("");
+            }
+            p
+        })
+        .collect();
+    let existing = store.get(slice_t, &ns, &name).cloned();
+    let body = json!({"endpoints": endpoints, "ports": ports});
+    match existing {
+        Some(mut s) => {
+            if s.get("endpoints") != body.get("endpoints") || s.get("ports") != body.get("ports") {
+                s["endpoints"] = body["endpoints"].clone();
+                s["ports"] = body["ports"].clone();
+                store.put(slice_t, s);
+            }
+        }
+        None => {
+            insert(
+                store,
+                slice_t,
+                json!({
+                    "metadata": {
+                        "name": name,
+                        "namespace": ns,
+                        "generateName": format!("{svc_name}-"),
+                        "labels": {"kubernetes.io/service-name": svc_name, "endpointslice.kubernetes.io/managed-by": "endpointslice-controller.k8s.io"},
+                        "ownerReferences": [owner_ref(svc)],
+                    },
+                    "addressType": "IPv4",
+                    "endpoints": body["endpoints"],
+                    "ports": body["ports"],
+                }),
+            );
         }
     }
 }

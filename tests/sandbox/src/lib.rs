@@ -26,6 +26,7 @@ pub mod scenario;
 pub mod selectors;
 pub mod server;
 pub mod store;
+pub mod strict;
 pub mod table;
 pub mod util;
 pub mod validation;

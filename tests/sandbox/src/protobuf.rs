@@ -251,6 +251,21 @@ const PDB_SPEC: &[Field] = &[
 ];
 const QUOTA_SPEC: &[Field] = &[Field(1, "hard", MapQuantity), Field(2, "scopes", RepStr)];
 
+const RESOURCE_ATTRS: &[Field] = &[
+    Field(1, "namespace", Str),
+    Field(2, "verb", Str),
+    Field(3, "group", Str),
+    Field(4, "version", Str),
+    Field(5, "resource", Str),
+    Field(6, "subresource", Str),
+    Field(7, "name", Str),
+];
+const NON_RESOURCE_ATTRS: &[Field] = &[Field(1, "path", Str), Field(2, "verb", Str)];
+const SSAR_SPEC: &[Field] = &[
+    Field(1, "resourceAttributes", Msg(RESOURCE_ATTRS)),
+    Field(2, "nonResourceAttributes", Msg(NON_RESOURCE_ATTRS)),
+];
+
 fn top(spec: &'static [Field]) -> Vec<Field> {
     vec![Field(1, "metadata", Msg(META)), Field(2, "spec", Msg(spec))]
 }
@@ -296,6 +311,7 @@ fn schema(api_version: &str, kind: &str) -> Option<Vec<Field>> {
         ("autoscaling/v2", "HorizontalPodAutoscaler") => top(HPA_V2_SPEC),
         ("networking.k8s.io/v1", "Ingress") => top(INGRESS_SPEC),
         ("policy/v1", "PodDisruptionBudget") => top(PDB_SPEC),
+        ("authorization.k8s.io/v1", "SelfSubjectAccessReview") => top(SSAR_SPEC),
         _ => return None,
     })
 }

@@ -327,3 +327,16 @@ fn typed_create_commands_send_protobuf() {
         r#"Error from server (AlreadyExists): namespaces "team" already exists"#
     );
 }
+
+#[test]
+fn strict_field_validation_rejects_typos() {
+    let sb = Sandbox::start().unwrap();
+    let typo = WEB.replace("replicas: 2", "replica: 2");
+    let err = kubectl_in(&sb, &["apply", "-f", "-"], Some(&typo)).failure();
+    assert!(
+        err.contains(r#"Error from server (BadRequest): error when creating "STDIN": Deployment in version "v1" cannot be handled as a Deployment: strict decoding error: unknown field "spec.replica""#),
+        "{err}"
+    );
+    // --validate=false sends fieldValidation=Ignore.
+    kubectl_in(&sb, &["apply", "--validate=false", "-f", "-"], Some(&typo)).success();
+}
