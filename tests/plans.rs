@@ -124,7 +124,7 @@ fn set_image_env_and_resources() {
         only_op(&report)["preview"][0]["diff"]
             .as_str()
             .unwrap()
-            .contains("+        image: nginx:1.27")
+            .contains("+      - image: nginx:1.27")
     );
     apply_and_check(
         &env,

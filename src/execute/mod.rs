@@ -141,7 +141,7 @@ pub async fn run(
                 failed.status = Status::Failed;
                 failed.stderr = Some(mask::redact_text(&format!("{error:#}")));
                 if !settings.json {
-                    print_previews(&operations[..=index], settings);
+                    print_previews(&operations[..=index], settings)?;
                 }
                 let user_error = if error.downcast_ref::<UserError>().is_some() {
                     error
@@ -160,7 +160,7 @@ pub async fn run(
     }
 
     if !settings.json {
-        print_previews(&operations, settings);
+        print_previews(&operations, settings)?;
     }
     let pending = operations
         .iter()
@@ -168,7 +168,7 @@ pub async fn run(
         .count();
     if pending == 0 {
         if !settings.json {
-            println!("no change: the cluster already looks like this");
+            emit("no change: the cluster already looks like this\n")?;
         }
         return Ok(Outcome {
             report: report(origin, settings, context, "no-change", operations),
@@ -250,16 +250,13 @@ pub async fn run(
         };
         record(report_entry, &captured, op.is_change());
         if !settings.json && op.is_change() {
-            print!(
-                "{}",
-                output::human_outcome(index, report_entry, settings.color)
-            );
+            emit(&output::human_outcome(index, report_entry, settings.color))?;
         }
         if captured.status != 0 {
             if !settings.json {
                 for (later, entry) in operations.iter().enumerate().skip(index + 1) {
                     if entry.status == Status::NotAttempted {
-                        print!("{}", output::human_outcome(later, entry, settings.color));
+                        emit(&output::human_outcome(later, entry, settings.color))?;
                     }
                 }
             }
@@ -358,7 +355,7 @@ fn interrupted(
     })
 }
 
-fn print_previews(operations: &[OperationReport], settings: &Settings) {
+fn print_previews(operations: &[OperationReport], settings: &Settings) -> anyhow::Result<()> {
     let mut out = String::new();
     for (index, op) in operations
         .iter()
@@ -372,7 +369,17 @@ fn print_previews(operations: &[OperationReport], settings: &Settings) {
             settings.quiet,
         ));
     }
-    print!("{out}");
+    emit(&out)
+}
+
+/// Writes human output to stdout and flushes it, so it lands before anything on
+/// stderr; a closed stdout is an error main treats as a clean exit.
+fn emit(text: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()?;
+    Ok(())
 }
 
 fn consent_question(pending: usize, context: Option<&KubeContext>) -> String {

@@ -312,13 +312,13 @@ pub fn build(
             change
         }
         Operation::Apply { objects, namespace } => {
-            // A stream of documents rather than a `List`: kubectl validates each
+            // A stream of JSON objects rather than a `List`: kubectl validates each
             // object against the cluster's schema, and not every cluster serves one for `List`.
             let list = objects
                 .iter()
                 .map(serde_json::to_string)
                 .collect::<Result<Vec<_>, _>>()?
-                .join("\n---\n")
+                .join("\n")
                 .into_bytes();
             let mut argv = vec!["apply".to_string(), "-f".to_string(), "-".to_string()];
             push_namespace(&mut argv, namespace);
