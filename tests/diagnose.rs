@@ -423,12 +423,3 @@ fn prompts_carry_findings_as_quoted_redacted_data_within_budget() {
         "no field can carry a change"
     );
 }
-
-#[test]
-#[ignore = "prints every scenario's report; run with --ignored --nocapture"]
-fn show_reports() {
-    for name in SCENARIOS {
-        let d = diagnose_with(&FakeKubectl::new(fixture(name)), &request());
-        println!("===== {name}\n{}", report::human(&d, false));
-    }
-}

@@ -473,7 +473,6 @@ fn events(ns: &str, pod: &Value, index: usize, count: usize) -> Vec<Value> {
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeSet;
-    use std::time::{Duration, Instant};
 
     use super::*;
 
@@ -556,17 +555,11 @@ mod tests {
     }
 
     #[test]
-    fn fifty_thousand_pods_fast() {
-        let start = Instant::now();
-        let objs = cluster(100, 500, 2);
-        let took = start.elapsed();
-        assert_eq!(count(&objs, "Pod"), 50_000);
-        assert_eq!(count(&objs, "Event"), 100_000);
-        assert!(count(&objs, "Node") >= 24);
-        // About 1.5 s optimised and 6 s unoptimised on 2 cores; the bounds
-        // leave room for a busy CI machine.
-        let limit = if cfg!(debug_assertions) { 30 } else { 6 };
-        assert!(took < Duration::from_secs(limit), "took {took:?}");
-        eprintln!("generated {} objects in {took:?}", objs.len());
+    fn sizes_scale_with_the_arguments() {
+        // The 50,000-pod size is measured by the diagnose benchmark, not timed here.
+        let objs = cluster(10, 500, 2);
+        assert_eq!(count(&objs, "Pod"), 5_000);
+        assert_eq!(count(&objs, "Event"), 10_000);
+        assert!(count(&objs, "Node") >= 3);
     }
 }
