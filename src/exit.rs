@@ -39,8 +39,13 @@ impl ExitCode {
         if is_broken_pipe(err) {
             return ExitCode::Success;
         }
-        err.chain()
-            .find_map(|cause| cause.downcast_ref::<UserError>())
+        // `downcast_ref` also sees a UserError attached with `.context(...)`,
+        // which the chain shows only as its message.
+        err.downcast_ref::<UserError>()
+            .or_else(|| {
+                err.chain()
+                    .find_map(|cause| cause.downcast_ref::<UserError>())
+            })
             .map_or(ExitCode::Failure, UserError::exit_code)
     }
 }
@@ -124,6 +129,9 @@ mod tests {
         assert_eq!(ExitCode::for_error(&err), ExitCode::Declined);
         let err: anyhow::Result<()> = Err(UserError::Usage("bad".into()).into());
         let err = err.context("outer").unwrap_err();
+        assert_eq!(ExitCode::for_error(&err), ExitCode::Usage);
+        // A UserError given as the context of another error picks the code too.
+        let err = anyhow::anyhow!("inner detail").context(UserError::Usage("bad".into()));
         assert_eq!(ExitCode::for_error(&err), ExitCode::Usage);
     }
 

@@ -77,7 +77,9 @@ fn report(err: &anyhow::Error) {
     if is_broken_pipe(err) {
         return;
     }
-    let user_error = err.chain().find_map(|c| c.downcast_ref::<UserError>());
+    let user_error = err
+        .downcast_ref::<UserError>()
+        .or_else(|| err.chain().find_map(|c| c.downcast_ref::<UserError>()));
     if matches!(user_error, Some(UserError::Interrupted)) {
         restore_terminal();
     }
@@ -86,8 +88,15 @@ fn report(err: &anyhow::Error) {
     }
     let mut stderr = std::io::stderr().lock();
     let _ = writeln!(stderr, "error: {err}");
+    // A cause that only repeats the line above it (an error wrapped to pick an
+    // exit code) says nothing new.
+    let mut previous = err.to_string();
     for cause in err.chain().skip(1) {
-        let _ = writeln!(stderr, "  caused by: {cause}");
+        let text = cause.to_string();
+        if text != previous {
+            let _ = writeln!(stderr, "  caused by: {text}");
+        }
+        previous = text;
     }
 }
 

@@ -71,3 +71,35 @@ fn no_at_the_prompt_changes_nothing() {
         2
     );
 }
+
+#[test]
+fn a_misspelt_target_can_be_corrected_at_the_prompt() {
+    let env = TestEnv::healthy();
+    let plan = json!({"operations": [{"op": "scale", "name": "wbe", "replicas": {"to": 4}}]});
+    // Enter picks the closest name (web); then y applies.
+    let out = at_terminal(&env, &plan, "\ny\n");
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.contains("deployment wbe not found"), "{text}");
+    assert!(
+        text.contains("applied: scale deployment/web to 4 replicas"),
+        "{text}"
+    );
+    assert_eq!(
+        env.live(&["deployment", "web"]).unwrap()["spec"]["replicas"],
+        4
+    );
+}
+
+#[test]
+fn cancelling_the_correction_changes_nothing_and_exits_2() {
+    let env = TestEnv::healthy();
+    let plan = json!({"operations": [{"op": "scale", "name": "wbe", "replicas": {"to": 4}}]});
+    // q (or Escape) cancels the choice.
+    let out = at_terminal(&env, &plan, "q");
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    assert_eq!(
+        env.live(&["deployment", "web"]).unwrap()["spec"]["replicas"],
+        2
+    );
+}

@@ -108,18 +108,34 @@ pub async fn run(
     // Preview every change before asking anything.
     let now = now_rfc3339();
     let mut requests: Vec<Option<ChangeRequest>> = Vec::new();
-    for (index, op) in plan.operations.iter().enumerate() {
+    // A copy, since a misspelt target may be corrected at the prompt.
+    let mut ops = plan.operations.clone();
+    for index in 0..ops.len() {
+        let op = &ops[index].clone();
         if !op.is_change() {
             requests.push(None);
             continue;
         }
         let pending_namespace = op
             .namespace()
-            .filter(|ns| created_earlier(&plan.operations[..index], ns));
-        let previewed = match pending_namespace {
+            .filter(|ns| created_earlier(&ops[..index], ns));
+        let mut previewed = match pending_namespace {
             Some(ns) => preview_unchecked(op, settings, &now, ns),
             None => preview_change(kubectl, op, settings, &now).await,
         };
+        // At a terminal, a misspelt target can be corrected by picking a close name.
+        if let Some(picked) = previewed
+            .as_ref()
+            .err()
+            .and_then(|e| pick_instead(e, settings))
+        {
+            let renamed = op.renamed(&picked);
+            previewed = preview_change(kubectl, &renamed, settings, &now).await;
+            if previewed.is_ok() {
+                operations[index] = operation_report(&renamed, settings);
+                ops[index] = renamed;
+            }
+        }
         match previewed {
             Ok((change, previews, text)) => {
                 let report = &mut operations[index];
@@ -220,7 +236,7 @@ pub async fn run(
 
     // Apply in order; stop at the first failure, or at Ctrl-C between two calls.
     let _shield = interrupt::shield();
-    for (index, op) in plan.operations.iter().enumerate() {
+    for (index, op) in ops.iter().enumerate() {
         if interrupt::raised() {
             return interrupted(origin, settings, context, operations);
         }
@@ -651,6 +667,23 @@ async fn preview_change(
     Ok((change, previews, text))
 }
 
+/// At a terminal, offers the close names of a target that does not exist; the name picked.
+fn pick_instead(error: &anyhow::Error, settings: &Settings) -> Option<String> {
+    if !settings.interactive || settings.json || settings.yes {
+        return None;
+    }
+    let missing = error
+        .chain()
+        .find_map(|e| e.downcast_ref::<suggest::NotFound>())?;
+    if missing.candidates.is_empty() {
+        return None;
+    }
+    crate::confirm::pick(
+        &format!("{}; use one of these?", missing.message),
+        &missing.candidates,
+    )
+}
+
 /// True when an earlier operation of the plan creates this namespace.
 fn created_earlier(earlier: &[Operation], namespace: &str) -> bool {
     earlier.iter().any(|op| match op {
@@ -715,8 +748,9 @@ async fn fetch_target(kubectl: &Kubectl, target: &request::Target) -> anyhow::Re
         return parse_json(&captured.stdout);
     }
     if captured.stderr.contains("NotFound") || captured.stderr.contains("not found") {
-        let message = suggest::not_found_message(kubectl, target).await;
-        return Err(UserError::Usage(message).into());
+        let missing = suggest::not_found(kubectl, target).await;
+        let message = missing.message.clone();
+        return Err(anyhow::Error::new(missing).context(UserError::Usage(message)));
     }
     Err(anyhow::anyhow!(
         "kubectl {} failed (exit {}): {}",

@@ -9,14 +9,23 @@ use super::scoped;
 
 use super::request::Target;
 
-/// The NotFound message for a target, with the closest existing names when there are any.
-pub async fn not_found_message(kubectl: &Kubectl, target: &Target) -> String {
+/// A target that does not exist, and the closest names that do (best first).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct NotFound {
+    pub message: String,
+    pub candidates: Vec<String>,
+}
+
+/// The NotFound error for a target, with the closest existing names when there are any.
+pub async fn not_found(kubectl: &Kubectl, target: &Target) -> NotFound {
     let place = match &target.namespace {
         Some(ns) => format!(" in namespace {ns}"),
         None if target.kind.namespaced => " in the current namespace".to_string(),
         None => String::new(),
     };
     let mut message = format!("{} {} not found{place}", target.kind.singular, target.name);
+    let mut candidates = Vec::new();
     let mut argv = vec![
         "get".to_string(),
         target.kind.resource.to_string(),
@@ -32,14 +41,17 @@ pub async fn not_found_message(kubectl: &Kubectl, target: &Target) -> String {
             .filter_map(|l| l.rsplit('/').next())
             .map(str::to_string)
             .collect();
-        let close = closest(&target.name, &names);
-        if !close.is_empty() {
-            message.push_str(&format!("; did you mean {}?", close.join(" or ")));
+        candidates = closest(&target.name, &names);
+        if !candidates.is_empty() {
+            message.push_str(&format!("; did you mean {}?", candidates.join(" or ")));
         } else if names.is_empty() {
             message.push_str(&format!("; there are no {} there", target.kind.resource));
         }
     }
-    message
+    NotFound {
+        message,
+        candidates,
+    }
 }
 
 /// Names within a small edit distance, or containing / contained in the wanted name; best first.

@@ -401,6 +401,52 @@ impl Operation {
         )
     }
 
+    /// The same operation aimed at another object of the same kind (a corrected name).
+    pub fn renamed(&self, new_name: &str) -> Operation {
+        let mut op = self.clone();
+        match &mut op {
+            Operation::Logs { name, .. }
+            | Operation::RolloutStatus { name, .. }
+            | Operation::RolloutHistory { name, .. }
+            | Operation::Scale { name, .. }
+            | Operation::Autoscale { name, .. }
+            | Operation::SetImage { name, .. }
+            | Operation::SetEnv { name, .. }
+            | Operation::SetResources { name, .. }
+            | Operation::RolloutRestart { name, .. }
+            | Operation::RolloutUndo { name, .. }
+            | Operation::Expose { name, .. }
+            | Operation::Patch { name, .. } => *name = new_name.to_string(),
+            Operation::Describe { name, .. }
+            | Operation::Get { name, .. }
+            | Operation::Delete { name, .. }
+            | Operation::Label(MetadataEdit { name, .. })
+            | Operation::Annotate(MetadataEdit { name, .. }) => {
+                if name.is_some() {
+                    *name = Some(new_name.to_string());
+                }
+            }
+            Operation::Cordon { node }
+            | Operation::Uncordon { node }
+            | Operation::Drain { node, .. }
+            | Operation::Taint { node, .. } => *node = new_name.to_string(),
+            Operation::Endpoints { service, .. } => *service = new_name.to_string(),
+            Operation::Events { .. }
+            | Operation::Top { .. }
+            | Operation::Contexts { .. }
+            | Operation::ApiResources { .. }
+            | Operation::Explain { .. }
+            | Operation::CreateDeployment { .. }
+            | Operation::RunPod { .. }
+            | Operation::Apply { .. }
+            | Operation::CreateNamespace { .. }
+            | Operation::CreateConfigMap { .. }
+            | Operation::CreateSecret { .. }
+            | Operation::UseContext { .. } => {}
+        }
+        op
+    }
+
     /// The namespace the operation names itself, if any.
     pub fn namespace(&self) -> Option<&str> {
         match self {
