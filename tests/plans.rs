@@ -605,3 +605,43 @@ fn a_plan_may_create_a_namespace_and_then_objects_in_it() {
     );
     assert!(env.live(&["deployment", "web", "-n", "staging"]).is_some());
 }
+
+/// Runs a plan with a kubectl that logs each invocation; the logged argvs.
+fn kubectl_calls(env: &TestEnv, plan_json: &Value, flags: &[&str]) -> Vec<String> {
+    let log = env.home().join("calls.log");
+    let _ = std::fs::remove_file(&log);
+    let wrapper = common::write_script(
+        env.home(),
+        "kubectl-logging",
+        &format!(
+            "echo \"$*\" >> '{}'\nexec '{}' \"$@\"",
+            log.display(),
+            common::real_kubectl().display()
+        ),
+    );
+    let path = env.plan_file(plan_json);
+    let out = env
+        .plugin()
+        .env("KUBECTL_PATH", &wrapper)
+        .arg("--plan")
+        .arg(&path)
+        .args(flags)
+        .output()
+        .unwrap();
+    assert_success(&out);
+    std::fs::read_to_string(&log).unwrap_or_default().lines().map(str::to_string).collect()
+}
+
+#[test]
+fn a_change_costs_three_kubectl_calls_and_a_read_one() {
+    let env = TestEnv::healthy();
+    let calls = kubectl_calls(&env, &plan(json!({"op": "scale", "name": "web", "replicas": {"to": 3}})), &["--yes"]);
+    assert_eq!(calls.len(), 3, "{calls:#?}");
+    assert!(calls[0].starts_with("get deployments web") || calls[1].starts_with("get deployments web"), "{calls:#?}");
+    assert!(calls.iter().any(|c| c.contains("--dry-run=server")), "{calls:#?}");
+    assert!(calls[2].starts_with("patch deployments web") && !calls[2].contains("--dry-run"), "{calls:#?}");
+    let calls = kubectl_calls(&env, &plan(json!({"op": "get", "kinds": ["pods"]})), &[]);
+    assert_eq!(calls, ["get pods"]);
+    let calls = kubectl_calls(&env, &plan(json!({"op": "get", "kinds": ["pods"]})), &["--json"]);
+    assert_eq!(calls, ["get pods"]);
+}

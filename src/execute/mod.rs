@@ -16,6 +16,7 @@ use anyhow::Context;
 use serde_json::Value;
 
 use crate::exit::UserError;
+use crate::kubectl::kubeconfig::KubeContext;
 use crate::kubectl::{Captured, Kubectl, display_command};
 use crate::output::{self, OperationReport, Report, Source, Status, Usage};
 use crate::plan::equivalent::equivalent_args;
@@ -414,26 +415,9 @@ fn consent_question(pending: usize, context: Option<&KubeContext>) -> String {
     }
 }
 
-/// The context and namespace the run talks to.
-#[derive(Debug, Clone)]
-pub struct KubeContext {
-    pub name: String,
-    pub namespace: Option<String>,
-}
-
-/// Reads the effective context and namespace (flags included) from kubectl itself.
+/// The context and namespace the run talks to (flags included), as kubectl would resolve them.
 pub async fn current_context(kubectl: &Kubectl) -> Option<KubeContext> {
-    let args: Vec<String> = ["config", "view", "--minify", "-o", "json"]
-        .map(String::from)
-        .into();
-    let captured = scoped(kubectl, &args).run(&args, None).await.ok()?;
-    let view: Value = serde_json::from_slice(&captured.stdout).ok()?;
-    let name = view.get("current-context")?.as_str()?.to_string();
-    let namespace = view
-        .pointer("/contexts/0/context/namespace")
-        .and_then(Value::as_str)
-        .map(str::to_string);
-    Some(KubeContext { name, namespace })
+    crate::kubectl::kubeconfig::current(kubectl.flags())
 }
 
 fn report(

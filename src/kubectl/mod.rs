@@ -4,6 +4,7 @@
 //! as an argv vector (never through a shell), with the forwarded global flags,
 //! a timeout, and stdin closed unless the call needs it.
 
+pub mod kubeconfig;
 pub mod runner;
 
 pub use runner::{Captured, Kubectl, KubectlError, display_command, quote};
