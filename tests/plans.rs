@@ -629,19 +629,114 @@ fn kubectl_calls(env: &TestEnv, plan_json: &Value, flags: &[&str]) -> Vec<String
         .output()
         .unwrap();
     assert_success(&out);
-    std::fs::read_to_string(&log).unwrap_or_default().lines().map(str::to_string).collect()
+    std::fs::read_to_string(&log)
+        .unwrap_or_default()
+        .lines()
+        .map(str::to_string)
+        .collect()
 }
 
 #[test]
 fn a_change_costs_three_kubectl_calls_and_a_read_one() {
     let env = TestEnv::healthy();
-    let calls = kubectl_calls(&env, &plan(json!({"op": "scale", "name": "web", "replicas": {"to": 3}})), &["--yes"]);
+    let calls = kubectl_calls(
+        &env,
+        &plan(json!({"op": "scale", "name": "web", "replicas": {"to": 3}})),
+        &["--yes"],
+    );
     assert_eq!(calls.len(), 3, "{calls:#?}");
-    assert!(calls[0].starts_with("get deployments web") || calls[1].starts_with("get deployments web"), "{calls:#?}");
-    assert!(calls.iter().any(|c| c.contains("--dry-run=server")), "{calls:#?}");
-    assert!(calls[2].starts_with("patch deployments web") && !calls[2].contains("--dry-run"), "{calls:#?}");
+    assert!(
+        calls[0].starts_with("get deployments web") || calls[1].starts_with("get deployments web"),
+        "{calls:#?}"
+    );
+    assert!(
+        calls.iter().any(|c| c.contains("--dry-run=server")),
+        "{calls:#?}"
+    );
+    assert!(
+        calls[2].starts_with("patch deployments web") && !calls[2].contains("--dry-run"),
+        "{calls:#?}"
+    );
     let calls = kubectl_calls(&env, &plan(json!({"op": "get", "kinds": ["pods"]})), &[]);
     assert_eq!(calls, ["get pods"]);
-    let calls = kubectl_calls(&env, &plan(json!({"op": "get", "kinds": ["pods"]})), &["--json"]);
+    let calls = kubectl_calls(
+        &env,
+        &plan(json!({"op": "get", "kinds": ["pods"]})),
+        &["--json"],
+    );
     assert_eq!(calls, ["get pods"]);
+}
+
+#[test]
+fn ctrl_c_during_the_apply_finishes_the_call_in_flight_then_stops_and_reports() {
+    let env = TestEnv::healthy();
+    // A kubectl that, on the first real apply, interrupts kubectl-ai (as Ctrl-C at
+    // the terminal would) and then completes its own work.
+    let wrapper = common::write_script(
+        env.home(),
+        "kubectl-interrupting",
+        &format!(
+            "case \"$*\" in patch*dry-run*) ;; patch*) kill -INT $PPID; sleep 0.3 ;; esac\nexec '{}' \"$@\"",
+            common::real_kubectl().display()
+        ),
+    );
+    let path = env.plan_file(&json!({"operations": [
+        {"op": "scale", "name": "web", "replicas": {"to": 3}},
+        {"op": "scale", "name": "api", "replicas": {"to": 3}}
+    ]}));
+    let out = env
+        .plugin()
+        .env("KUBECTL_PATH", &wrapper)
+        .arg("--plan")
+        .arg(&path)
+        .args(["--yes", "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(130), "{}", stderr(&out));
+    let report = json_stdout(&out);
+    assert_eq!(report["status"], "interrupted");
+    let statuses: Vec<&str> = report["operations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses, ["applied", "not-attempted"]);
+    assert_eq!(
+        env.live(&["deployment", "web"]).unwrap()["spec"]["replicas"],
+        3
+    );
+    assert_eq!(
+        env.live(&["deployment", "api"]).unwrap()["spec"]["replicas"],
+        2
+    );
+}
+
+#[test]
+fn ctrl_c_before_the_apply_changes_nothing() {
+    let env = TestEnv::healthy();
+    let wrapper = common::write_script(
+        env.home(),
+        "kubectl-interrupting-early",
+        &format!(
+            "case \"$*\" in *dry-run*) kill -INT $PPID; sleep 0.3 ;; esac\nexec '{}' \"$@\"",
+            common::real_kubectl().display()
+        ),
+    );
+    let path = env.plan_file(&plan(
+        json!({"op": "scale", "name": "web", "replicas": {"to": 3}}),
+    ));
+    let out = env
+        .plugin()
+        .env("KUBECTL_PATH", &wrapper)
+        .arg("--plan")
+        .arg(&path)
+        .arg("--yes")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(130), "{}", stderr(&out));
+    assert_eq!(
+        env.live(&["deployment", "web"]).unwrap()["spec"]["replicas"],
+        2
+    );
 }
