@@ -43,12 +43,18 @@ fn run(config: Config) -> ExitCode {
         }
     };
     let result = runtime.block_on(async {
+        // Listen for Ctrl-C before anything runs, so no kubectl call can start
+        // while the default (die at once) handling is still in place.
+        let mut interrupts = match Interrupts::listen() {
+            Ok(interrupts) => interrupts,
+            Err(err) => return Err(anyhow::Error::new(err).context("could not listen for Ctrl-C")),
+        };
         let run = app::run(config);
         tokio::pin!(run);
         loop {
             tokio::select! {
                 result = &mut run => break result,
-                _ = tokio::signal::ctrl_c() => {
+                _ = interrupts.next() => {
                     // While changes are applied, the call in flight finishes and
                     // the engine stops and reports; otherwise nothing changed yet.
                     if interrupt::shielded() {
@@ -130,4 +136,26 @@ fn init_logging(config: &Config) {
         .with_ansi(config.stderr_color)
         .without_time()
         .try_init();
+}
+
+/// Ctrl-C, as a stream registered the moment it is created.
+struct Interrupts {
+    #[cfg(unix)]
+    signal: tokio::signal::unix::Signal,
+}
+
+impl Interrupts {
+    fn listen() -> std::io::Result<Interrupts> {
+        Ok(Interrupts {
+            #[cfg(unix)]
+            signal: tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())?,
+        })
+    }
+
+    async fn next(&mut self) {
+        #[cfg(unix)]
+        self.signal.recv().await;
+        #[cfg(not(unix))]
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }
