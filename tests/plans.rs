@@ -390,6 +390,8 @@ fn reads_pass_kubectl_output_through() {
         json!({"op": "contexts"}),
         json!({"op": "contexts", "current_only": true}),
         json!({"op": "api_resources"}),
+        json!({"op": "explain", "field": "deployment.spec.replicas"}),
+        json!({"op": "events", "warnings_only": true, "object": {"kind": "deployment", "name": "web"}}),
     ] {
         let out = env.run_plan(&plan(op.clone()), &["--json"]);
         assert_success(&out);
@@ -398,11 +400,14 @@ fn reads_pass_kubectl_output_through() {
             report["operations"][0]["status"], "read",
             "{op}: {report:#}"
         );
-        assert!(
-            !report["operations"][0]["stdout"]
+        // The healthy scenario has no warning events: kubectl prints nothing for them.
+        let warnings_only = op["warnings_only"] == true;
+        assert_eq!(
+            report["operations"][0]["stdout"]
                 .as_str()
                 .unwrap()
                 .is_empty(),
+            warnings_only,
             "{op}: {report:#}"
         );
     }
@@ -739,4 +744,31 @@ fn ctrl_c_before_the_apply_changes_nothing() {
         env.live(&["deployment", "web"]).unwrap()["spec"]["replicas"],
         2
     );
+}
+
+#[test]
+fn the_human_preview_reads_well() {
+    let env = TestEnv::healthy();
+    let out = env.run_plan(
+        &plan(json!({"op": "scale", "name": "web", "namespace": "shop", "replicas": {"to": 3}})),
+        &["--dry-run"],
+    );
+    assert_success(&out);
+    let expected = "\
+1. scale deployment/web to 3 replicas in shop
+   kubectl scale deployment/web -n shop --replicas=3
+--- deployment/web (live)
++++ deployment/web (after)
+@@ -7,7 +7,7 @@
+   namespace: shop
+ spec:
+   progressDeadlineSeconds: 600
+-  replicas: 2
++  replicas: 3
+   revisionHistoryLimit: 10
+   selector:
+     matchLabels:
+";
+    assert_eq!(stdout(&out), expected);
+    assert_eq!(stderr(&out), "dry run: nothing was applied\n");
 }

@@ -24,7 +24,24 @@ fn scope(namespace: &Option<String>, all: bool) -> String {
     }
 }
 
+/// One line saying what the operation does, and where when it names a namespace.
 pub fn summary(op: &Operation) -> String {
+    let base = what(op);
+    match (op, op.namespace()) {
+        // These say where themselves (they also know "all namespaces").
+        (
+            Operation::Get { .. }
+            | Operation::Describe { .. }
+            | Operation::Logs { .. }
+            | Operation::Events { .. },
+            _,
+        )
+        | (_, None) => base,
+        (_, Some(ns)) => format!("{base} in {ns}"),
+    }
+}
+
+fn what(op: &Operation) -> String {
     match op {
         Operation::Get {
             kinds,
