@@ -126,13 +126,7 @@ fn print_report(config: &Config, report: &Report, explained: bool) -> anyhow::Re
     if config.json {
         out.write_all(report.to_json().as_bytes())?;
     } else if explained {
-        let source = match &report.source {
-            Source::Rules => "the offline rules".to_string(),
-            Source::Model { model } => format!("the model {model}"),
-            Source::PlanFile { path } => format!("the plan file {path}"),
-            Source::Diagnose => "diagnose".to_string(),
-        };
-        writeln!(out, "Plan (from {source}), not run:")?;
+        writeln!(out, "Plan (from {}), not run:", report.source.describe())?;
         for (index, op) in report.operations.iter().enumerate() {
             writeln!(out, "{}. {}", index + 1, sanitize(&op.summary))?;
             writeln!(out, "   {}", op.equivalent_command)?;

@@ -87,6 +87,18 @@ impl Report {
     }
 }
 
+impl Source {
+    /// Where the plan came from, in words: "the offline rules", "the model gpt-4.1-mini".
+    pub fn describe(&self) -> String {
+        match self {
+            Source::Rules => "the offline rules".to_string(),
+            Source::Model { model } => format!("the model {}", sanitize(model)),
+            Source::PlanFile { path } => format!("the plan file {path}"),
+            Source::Diagnose => "diagnose".to_string(),
+        }
+    }
+}
+
 /// Removes terminal control sequences from text that came from outside (cluster, model).
 pub fn sanitize(text: &str) -> String {
     let mut out = String::with_capacity(text.len());

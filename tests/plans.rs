@@ -769,6 +769,9 @@ fn the_human_preview_reads_well() {
    selector:
      matchLabels:
 ";
-    assert_eq!(stdout(&out), expected);
+    let text = stdout(&out);
+    let (header, rest) = text.split_once('\n').unwrap();
+    assert!(header.starts_with("Plan from the plan file ") && header.ends_with(".json:"), "{header}");
+    assert_eq!(rest, expected);
     assert_eq!(stderr(&out), "dry run: nothing was applied\n");
 }

@@ -177,6 +177,19 @@ pub async fn run(
     }
 
     if !settings.json {
+        if !settings.quiet {
+            let place = context
+                .as_ref()
+                .map(|c| {
+                    format!(
+                        " for context {} (namespace {})",
+                        c.name,
+                        c.namespace.as_deref().unwrap_or("default")
+                    )
+                })
+                .unwrap_or_default();
+            emit(&format!("Plan from {}{place}:\n", origin.source.describe()))?;
+        }
         print_previews(&operations, settings)?;
     }
     let pending = operations
@@ -203,7 +216,7 @@ pub async fn run(
         });
     }
     if !settings.yes {
-        let question = consent_question(pending, context.as_ref());
+        let question = consent_question(pending, &place(context.as_ref(), &ops, &operations));
         let answer = if settings.interactive {
             crate::confirm::ask(&question)?
         } else {
@@ -399,19 +412,57 @@ fn emit(text: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn consent_question(pending: usize, context: Option<&KubeContext>) -> String {
+fn consent_question(pending: usize, place: &str) -> String {
     let changes = if pending == 1 {
         "1 change".to_string()
     } else {
         format!("{pending} changes")
     };
-    match context {
-        Some(c) => format!(
-            "Apply {changes} to context {} (namespace {})?",
-            c.name,
-            c.namespace.as_deref().unwrap_or("default")
+    format!("Apply {changes}{place}?")
+}
+
+/// " to context prod (namespace shop)": where the pending changes land. Cluster-wide
+/// objects (nodes, namespaces) and the kubeconfig have no namespace to name.
+fn place(context: Option<&KubeContext>, ops: &[Operation], reports: &[OperationReport]) -> String {
+    let Some(context) = context else {
+        return String::new();
+    };
+    let default = context.namespace.as_deref().unwrap_or("default");
+    let mut namespaces: Vec<&str> = ops
+        .iter()
+        .zip(reports)
+        .filter(|(op, r)| op.is_change() && r.status != Status::NoChange && namespaced(op))
+        .map(|(op, _)| op.namespace().unwrap_or(default))
+        .collect();
+    namespaces.sort_unstable();
+    namespaces.dedup();
+    match namespaces.as_slice() {
+        [] => format!(" to context {}", context.name),
+        [one] => format!(" to context {} (namespace {one})", context.name),
+        many => format!(
+            " to context {} (namespaces {})",
+            context.name,
+            many.join(", ")
         ),
-        None => format!("Apply {changes}?"),
+    }
+}
+
+/// Whether a change acts inside a namespace.
+fn namespaced(op: &Operation) -> bool {
+    match op {
+        Operation::CreateNamespace { .. }
+        | Operation::Cordon { .. }
+        | Operation::Uncordon { .. }
+        | Operation::Drain { .. }
+        | Operation::Taint { .. }
+        | Operation::UseContext { .. } => false,
+        Operation::Delete { kind, .. } | Operation::Patch { kind, .. } => {
+            crate::plan::kinds::lookup(kind).is_none_or(|k| k.namespaced)
+        }
+        Operation::Label(edit) | Operation::Annotate(edit) => {
+            crate::plan::kinds::lookup(&edit.kind).is_none_or(|k| k.namespaced)
+        }
+        _ => true,
     }
 }
 
