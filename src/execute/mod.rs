@@ -178,17 +178,7 @@ pub async fn run(
 
     if !settings.json {
         if !settings.quiet {
-            let place = context
-                .as_ref()
-                .map(|c| {
-                    format!(
-                        " for context {} (namespace {})",
-                        c.name,
-                        c.namespace.as_deref().unwrap_or("default")
-                    )
-                })
-                .unwrap_or_default();
-            emit(&format!("Plan from {}{place}:\n", origin.source.describe()))?;
+            emit(&format!("Plan from {}:\n", origin.source.describe()))?;
         }
         print_previews(&operations, settings)?;
     }
