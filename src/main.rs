@@ -18,7 +18,9 @@ fn main() -> std::process::ExitCode {
     let code = match Config::from_cli(cli) {
         Ok(config) => {
             init_logging(&config);
-            tracing::debug!(?config, "resolved configuration");
+            // The sentence may carry a credential ("set env DB_PASSWORD=…"): logs never do.
+            let shown = kubectl_ai::preview::mask::redact_text(&format!("{config:?}"));
+            tracing::debug!(config = %shown, "resolved configuration");
             run(config)
         }
         Err(err) => {

@@ -156,6 +156,15 @@ fn credential_env_values_are_masked_everywhere() {
     let text = report.to_string();
     assert!(!text.contains("hunter2"), "{text}");
     assert!(text.contains("DB_PASSWORD=***"), "{text}");
+    // Nor in logs, nor in human output.
+    let out = env.run_plan(
+        &plan(json!({"op": "set_env", "name": "api", "set": [{"key": "API_TOKEN", "value": "tok-hunter3-hunter3"}]})),
+        &["--yes", "-vv"],
+    );
+    assert_success(&out);
+    let all = stdout(&out) + &stderr(&out);
+    assert!(all.contains("running kubectl"), "the logs were on: {all}");
+    assert!(!all.contains("hunter3"), "{all}");
 }
 
 #[test]
@@ -771,7 +780,10 @@ fn the_human_preview_reads_well() {
 ";
     let text = stdout(&out);
     let (header, rest) = text.split_once('\n').unwrap();
-    assert!(header.starts_with("Plan from the plan file ") && header.ends_with(".json:"), "{header}");
+    assert!(
+        header.starts_with("Plan from the plan file ") && header.ends_with(".json:"),
+        "{header}"
+    );
     assert_eq!(rest, expected);
     assert_eq!(stderr(&out), "dry run: nothing was applied\n");
 }

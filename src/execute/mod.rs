@@ -140,7 +140,7 @@ pub async fn run(
         match previewed {
             Ok((change, previews, text)) => {
                 let report = &mut operations[index];
-                report.argv = masked_argv(&change.apply_argv());
+                report.argv = mask::mask_argv(&change.apply_argv());
                 let no_change = !previews.is_empty()
                     && previews.iter().all(ObjectPreview::is_no_change)
                     || previews.is_empty() && text.is_none() && change.after != After::Drained;
@@ -492,8 +492,8 @@ fn operation_report(op: &Operation, settings: &Settings) -> OperationReport {
         summary: summary(op),
         kind: if op.is_change() { "change" } else { "read" },
         operation: masked_operation(op),
-        equivalent_command: display_command(&masked_argv(&shown)),
-        argv: masked_argv(&args),
+        equivalent_command: display_command(&mask::mask_argv(&shown)),
+        argv: mask::mask_argv(&args),
         preview: None,
         preview_text: None,
         status: Status::NotAttempted,
@@ -532,31 +532,11 @@ fn masked_operation(op: &Operation) -> Operation {
                 }
             }
         }
+        Operation::Apply { objects, .. } => objects.iter_mut().for_each(mask::mask_secrets),
+        Operation::Patch { patch, .. } => mask::mask_json(patch),
         _ => {}
     }
     op
-}
-
-/// `KEY=value` arguments whose key or value looks like a credential are masked.
-fn masked_argv(argv: &[String]) -> Vec<String> {
-    argv.iter()
-        .map(|arg| {
-            let body = arg
-                .strip_prefix("--from-literal=")
-                .or_else(|| arg.strip_prefix("--env="))
-                .unwrap_or(arg);
-            match body.split_once('=') {
-                Some((key, value))
-                    if !key.starts_with('-')
-                        && (mask::is_credential_name(key)
-                            || mask::looks_like_credential(value)) =>
-                {
-                    format!("{}{key}={}", &arg[..arg.len() - body.len()], mask::MASK)
-                }
-                _ => arg.clone(),
-            }
-        })
-        .collect()
 }
 
 /// Previews one change: live state and server dry run (concurrently where the
@@ -839,30 +819,5 @@ mod tests {
         let now = now_rfc3339();
         assert_eq!(now.len(), 20, "{now}");
         assert!(now.starts_with("20") && now.ends_with('Z'), "{now}");
-    }
-
-    #[test]
-    fn credential_arguments_are_masked() {
-        let argv: Vec<String> = [
-            "set",
-            "env",
-            "deployment/web",
-            "DB_PASSWORD=hunter2",
-            "LOG_LEVEL=debug",
-        ]
-        .map(String::from)
-        .into();
-        assert_eq!(
-            masked_argv(&argv),
-            [
-                "set",
-                "env",
-                "deployment/web",
-                "DB_PASSWORD=***",
-                "LOG_LEVEL=debug"
-            ]
-        );
-        let argv = vec!["--from-literal=token=abc".to_string()];
-        assert_eq!(masked_argv(&argv), ["--from-literal=token=***"]);
     }
 }

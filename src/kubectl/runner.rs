@@ -17,6 +17,7 @@ use anyhow::Context;
 use tokio::io::AsyncWriteExt;
 
 use crate::config::{Config, KubeFlags};
+use crate::preview::mask::mask_argv;
 
 /// Where to get kubectl; shown whenever it can't be found.
 pub const INSTALL_HINT: &str = "install kubectl (https://kubernetes.io/docs/tasks/tools/) \
@@ -210,7 +211,7 @@ impl Kubectl {
             Ok(captured)
         } else {
             Err(KubectlError::Failed {
-                command: display_command(&argv),
+                command: display_command(&mask_argv(&argv)),
                 status: captured.status,
                 stderr: captured.stderr,
             }
@@ -222,7 +223,7 @@ impl Kubectl {
     /// whose output is the product). Returns kubectl's exit status.
     pub async fn stream<S: AsRef<str>>(&self, args: &[S]) -> anyhow::Result<i32> {
         let argv = self.argv(args);
-        let command = display_command(&argv);
+        let command = display_command(&mask_argv(&argv));
         tracing::debug!(%command, "streaming kubectl");
         let mut child = self
             .command(&argv)
@@ -273,7 +274,7 @@ impl Kubectl {
     }
 
     async fn capture(&self, argv: Vec<String>, stdin: Option<Vec<u8>>) -> anyhow::Result<Captured> {
-        let command = display_command(&argv);
+        let command = display_command(&mask_argv(&argv));
         tracing::debug!(%command, "running kubectl");
         let mut command_line = self.command(&argv);
         // A captured call runs in its own process group, so a Ctrl-C at the

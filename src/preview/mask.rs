@@ -112,6 +112,55 @@ fn mask_env_entry(entry: &mut Value) {
     }
 }
 
+/// Masks string values in any JSON (a patch body, say) whose key names a
+/// credential or which look like one, and credential-looking `env` entries.
+pub fn mask_json(value: &mut Value) {
+    mask_env(value);
+    match value {
+        Value::Object(map) => {
+            for (key, child) in map.iter_mut() {
+                match child {
+                    Value::String(s) if is_credential_name(key) || looks_like_credential(s) => {
+                        *s = MASK.into()
+                    }
+                    _ => mask_json(child),
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(mask_json),
+        _ => {}
+    }
+}
+
+/// An argv as it may be shown or logged: `KEY=value` (also inside
+/// `--from-literal=`/`--env=`) whose key or value looks like a credential, and
+/// JSON arguments (patch bodies), are masked.
+pub fn mask_argv(argv: &[String]) -> Vec<String> {
+    argv.iter()
+        .map(|arg| {
+            if arg.starts_with('{') || arg.starts_with('[') {
+                if let Ok(mut json) = serde_json::from_str::<Value>(arg) {
+                    mask_json(&mut json);
+                    return json.to_string();
+                }
+            }
+            let body = arg
+                .strip_prefix("--from-literal=")
+                .or_else(|| arg.strip_prefix("--env="))
+                .unwrap_or(arg);
+            match body.split_once('=') {
+                Some((key, value))
+                    if !key.starts_with('-')
+                        && (is_credential_name(key) || looks_like_credential(value)) =>
+                {
+                    format!("{}{key}={MASK}", &arg[..arg.len() - body.len()])
+                }
+                _ => arg.clone(),
+            }
+        })
+        .collect()
+}
+
 /// Masks credentials inside free text (log lines, event messages, stderr):
 /// `password=…`, `token: …`, `Authorization: Bearer …`, and credential-looking words.
 pub fn redact_text(text: &str) -> String {
@@ -187,6 +236,30 @@ mod tests {
         assert_eq!(env[0]["value"], "***");
         assert_eq!(env[1]["value"], "info");
         assert_eq!(env[2]["value"], "***");
+    }
+
+    #[test]
+    fn argv_and_json_bodies_are_masked() {
+        let argv: Vec<String> = [
+            "set",
+            "env",
+            "deployment/web",
+            "DB_PASSWORD=hunter2",
+            "LOG_LEVEL=debug",
+            "--from-literal=token=abc",
+            r#"{"spec":{"template":{"spec":{"containers":[{"name":"a","env":[{"name":"API_TOKEN","value":"xyz"}]}]}}}}"#,
+        ]
+        .map(String::from)
+        .into();
+        let masked = mask_argv(&argv).join(" ");
+        assert!(
+            !masked.contains("hunter2") && !masked.contains("abc") && !masked.contains("xyz"),
+            "{masked}"
+        );
+        assert!(
+            masked.contains("LOG_LEVEL=debug") && masked.contains("DB_PASSWORD=***"),
+            "{masked}"
+        );
     }
 
     #[test]
