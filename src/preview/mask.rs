@@ -138,11 +138,11 @@ pub fn mask_json(value: &mut Value) {
 pub fn mask_argv(argv: &[String]) -> Vec<String> {
     argv.iter()
         .map(|arg| {
-            if arg.starts_with('{') || arg.starts_with('[') {
-                if let Ok(mut json) = serde_json::from_str::<Value>(arg) {
-                    mask_json(&mut json);
-                    return json.to_string();
-                }
+            if (arg.starts_with('{') || arg.starts_with('['))
+                && let Ok(mut json) = serde_json::from_str::<Value>(arg)
+            {
+                mask_json(&mut json);
+                return json.to_string();
             }
             let body = arg
                 .strip_prefix("--from-literal=")
