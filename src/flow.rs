@@ -164,9 +164,13 @@ pub async fn run_sentence(config: &Config, sentence: &str) -> anyhow::Result<Exi
             Understood::Invalid(message) => return Err(UserError::Usage(message).into()),
             Understood::NeedsModel => {}
         }
-        if rules::is_health_question(sentence) && (config.offline || !config.explain) {
-            let fix = asks_for_a_fix(sentence);
-            return crate::app::diagnose(config, Some(sentence), None, fix).await;
+        if let Some(question) = rules::health_question(sentence) {
+            let rules::HealthQuestion {
+                namespace,
+                all_namespaces,
+                fix,
+            } = question;
+            return run_diagnose(config, sentence, namespace, all_namespaces, fix).await;
         }
     }
     if config.offline {
@@ -177,6 +181,8 @@ pub async fn run_sentence(config: &Config, sentence: &str) -> anyhow::Result<Exi
         ))
         .into());
     }
+    // Say "no model is configured" before doing anything else.
+    crate::llm::ChatClient::check_configured(&config.model_settings)?;
     let context = model_context(config).await;
     let settings = settings(config);
     let outcome = crate::understand::model::understand_with_model(
@@ -195,6 +201,14 @@ pub async fn run_sentence(config: &Config, sentence: &str) -> anyhow::Result<Exi
             request_id,
         } => {
             tracing::info!(?request_id, prompt_tokens = usage.prompt_tokens, completion_tokens = usage.completion_tokens, "model answered");
+            if !config.json && !config.quiet && !config.explain {
+                eprintln!(
+                    "Plan from the model {} ({} prompt + {} completion tokens):",
+                    sanitize(&model),
+                    usage.prompt_tokens,
+                    usage.completion_tokens
+                );
+            }
             run_plan(config, plan, origin(Source::Model { model }, Some(usage))).await
         }
         ModelOutcome::Clarify(question) => Err(UserError::Usage(format!(
@@ -207,24 +221,97 @@ pub async fn run_sentence(config: &Config, sentence: &str) -> anyhow::Result<Exi
             sanitize(&reason)
         ))
         .into()),
-        ModelOutcome::Diagnose { question, namespace, fix } => {
-            let mut scoped = config.clone();
-            if let Some(namespace) = namespace {
-                scoped.kube.namespace = Some(namespace);
-            }
-            crate::app::diagnose(&scoped, Some(&question), None, fix).await
-        }
+        ModelOutcome::Diagnose {
+            question: _,
+            namespace,
+            fix,
+        } => run_diagnose(config, sentence, namespace, false, fix).await,
     }
 }
 
-/// "fix the deployment app in debug", "repair …": diagnose and offer its fixes.
-fn asks_for_a_fix(sentence: &str) -> bool {
-    let first = sentence
-        .split_whitespace()
-        .next()
-        .unwrap_or_default()
-        .to_ascii_lowercase();
-    matches!(first.as_str(), "fix" | "repair" | "heal")
+/// A health question or a request to fix something, from the rules or the model:
+/// `diagnose` (with `--fix`) in the namespace the sentence names, if any. Under
+/// `--explain` nothing is contacted: the diagnosis that would run is described.
+async fn run_diagnose(
+    config: &Config,
+    sentence: &str,
+    namespace: Option<String>,
+    all_namespaces: bool,
+    fix: bool,
+) -> anyhow::Result<ExitCode> {
+    let mut scoped = config.clone();
+    if let Some(namespace) = namespace {
+        if !crate::config::is_dns1123_label(&namespace) {
+            return Err(UserError::Usage(format!(
+                "{:?} is not a valid namespace name (lowercase letters, digits and '-', at most 63); nothing was run",
+                sanitize(&namespace)
+            ))
+            .into());
+        }
+        scoped.kube.namespace = Some(namespace);
+    }
+    if all_namespaces && scoped.kube.namespace.is_none() {
+        scoped.kube.all_namespaces = true;
+    }
+    if config.explain {
+        return explain_diagnose(&scoped, sentence, fix);
+    }
+    crate::app::diagnose(&scoped, Some(sentence), None, fix).await
+}
+
+/// `--explain` for a sentence that goes to diagnose: what would run, nothing contacted.
+fn explain_diagnose(config: &Config, sentence: &str, fix: bool) -> anyhow::Result<ExitCode> {
+    let mut command = vec!["kubectl ai diagnose".to_string()];
+    if config.kube.all_namespaces {
+        command.push("--all-namespaces".into());
+    } else if let Some(namespace) = &config.kube.namespace {
+        command.push(format!("--namespace {namespace}"));
+    }
+    if fix {
+        command.push("--fix".into());
+    }
+    let command = command.join(" ");
+    let mut out = std::io::stdout().lock();
+    if config.json {
+        let report = serde_json::json!({
+            "schema_version": crate::output::SCHEMA_VERSION,
+            "request": sentence,
+            "source": {"kind": "diagnose"},
+            "context": null,
+            "namespace": config.kube.namespace,
+            "all_namespaces": config.kube.all_namespaces,
+            "dry_run": config.dry_run,
+            "status": "explained",
+            "fix": fix,
+            "equivalent_command": command,
+            "operations": [],
+        });
+        writeln!(out, "{}", serde_json::to_string_pretty(&report)?)?;
+    } else {
+        writeln!(
+            out,
+            "A health question: diagnose would look at {}{}, not run:\n   {command}",
+            if config.kube.all_namespaces {
+                "every namespace".to_string()
+            } else {
+                format!(
+                    "namespace {}",
+                    config
+                        .kube
+                        .namespace
+                        .as_deref()
+                        .unwrap_or("(the current one)")
+                )
+            },
+            if fix {
+                " and offer its fixes (each previewed, and applied only with consent)"
+            } else {
+                ""
+            },
+        )?;
+    }
+    out.flush()?;
+    Ok(ExitCode::Success)
 }
 
 /// What the model is told about where it works: context, namespace and names only.
