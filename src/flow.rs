@@ -143,7 +143,7 @@ fn print_report(config: &Config, report: &Report, explained: bool) -> anyhow::Re
 }
 
 /// Everyday requests the offline rules answer, shown when a sentence needs a model.
-const OFFLINE_EXAMPLES: &str = "  kubectl ai get pods in shop\n  kubectl ai scale web to 3\n  kubectl ai restart deployment api\n  kubectl ai logs of api-5c4 --previous\n  kubectl ai diagnose";
+const OFFLINE_EXAMPLES: &str = "  kubectl ai \"get pods in shop\"\n  kubectl ai \"scale web to 3\"\n  kubectl ai \"restart deployment api\"\n  kubectl ai \"logs of api-5c4 --previous\"\n  kubectl ai \"are my pods healthy in shop?\"";
 
 /// `kubectl ai <sentence>`: the rules when they understand the whole sentence
 /// (unless `--model` forces the model), else the model (unless `--offline`);
