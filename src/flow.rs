@@ -165,12 +165,7 @@ pub async fn run_sentence(config: &Config, sentence: &str) -> anyhow::Result<Exi
             Understood::NeedsModel => {}
         }
         if let Some(question) = rules::health_question(sentence) {
-            let rules::HealthQuestion {
-                namespace,
-                all_namespaces,
-                fix,
-            } = question;
-            return run_diagnose(config, sentence, namespace, all_namespaces, fix).await;
+            return run_diagnose(config, sentence, question).await;
         }
     }
     if config.offline {
@@ -225,7 +220,14 @@ pub async fn run_sentence(config: &Config, sentence: &str) -> anyhow::Result<Exi
             question: _,
             namespace,
             fix,
-        } => run_diagnose(config, sentence, namespace, false, fix).await,
+        } => {
+            let question = crate::understand::rules::HealthQuestion {
+                namespace,
+                fix,
+                ..Default::default()
+            };
+            run_diagnose(config, sentence, question).await
+        }
     }
 }
 
@@ -235,10 +237,15 @@ pub async fn run_sentence(config: &Config, sentence: &str) -> anyhow::Result<Exi
 async fn run_diagnose(
     config: &Config,
     sentence: &str,
-    namespace: Option<String>,
-    all_namespaces: bool,
-    fix: bool,
+    question: crate::understand::rules::HealthQuestion,
 ) -> anyhow::Result<ExitCode> {
+    let crate::understand::rules::HealthQuestion {
+        namespace,
+        all_namespaces,
+        fix,
+        target,
+    } = question;
+    let target = target.map(|(kind, name)| crate::config::Target { kind, name });
     let mut scoped = config.clone();
     if let Some(namespace) = namespace {
         if !crate::config::is_dns1123_label(&namespace) {
@@ -253,15 +260,26 @@ async fn run_diagnose(
     if all_namespaces && scoped.kube.namespace.is_none() {
         scoped.kube.all_namespaces = true;
     }
-    if config.explain {
-        return explain_diagnose(&scoped, sentence, fix);
+    if all_namespaces && target.is_some() {
+        scoped.kube.all_namespaces = false;
     }
-    crate::app::diagnose(&scoped, Some(sentence), None, fix).await
+    if config.explain {
+        return explain_diagnose(&scoped, sentence, target.as_ref(), fix);
+    }
+    crate::app::diagnose(&scoped, Some(sentence), target.as_ref(), fix).await
 }
 
 /// `--explain` for a sentence that goes to diagnose: what would run, nothing contacted.
-fn explain_diagnose(config: &Config, sentence: &str, fix: bool) -> anyhow::Result<ExitCode> {
+fn explain_diagnose(
+    config: &Config,
+    sentence: &str,
+    target: Option<&crate::config::Target>,
+    fix: bool,
+) -> anyhow::Result<ExitCode> {
     let mut command = vec!["kubectl ai diagnose".to_string()];
+    if let Some(target) = target {
+        command.push(format!("--target {}/{}", target.kind, target.name));
+    }
     if config.kube.all_namespaces {
         command.push("--all-namespaces".into());
     } else if let Some(namespace) = &config.kube.namespace {
@@ -283,6 +301,7 @@ fn explain_diagnose(config: &Config, sentence: &str, fix: bool) -> anyhow::Resul
             "dry_run": config.dry_run,
             "status": "explained",
             "fix": fix,
+            "target": target.map(|t| format!("{}/{}", t.kind, t.name)),
             "equivalent_command": command,
             "operations": [],
         });
@@ -290,7 +309,10 @@ fn explain_diagnose(config: &Config, sentence: &str, fix: bool) -> anyhow::Resul
     } else {
         writeln!(
             out,
-            "A health question: diagnose would look at {}{}, not run:\n   {command}",
+            "A health question: diagnose would look at {}{}{}, not run:\n   {command}",
+            target
+                .map(|t| format!("{}/{} in ", t.kind, t.name))
+                .unwrap_or_default(),
             if config.kube.all_namespaces {
                 "every namespace".to_string()
             } else {

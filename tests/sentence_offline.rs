@@ -240,26 +240,42 @@ fn a_health_question_with_dash_n_uses_that_namespace() {
 
 #[test]
 fn a_request_to_fix_goes_to_diagnose_fix_and_asks_before_changing() {
-    let env = TestEnv::with(&["healthy", "crashloop"]);
-    // No TTY and no --yes: the fixes (if any) are previewed, never applied.
-    let out = rules(
-        &env,
-        &["--offline", "fix the deployment orders in crashloop"],
-    );
-    let code = out.status.code();
-    assert!(matches!(code, Some(3 | 4)), "{code:?}\n{}", stderr(&out));
+    let env = TestEnv::with(&["healthy", "oomkilled"]);
+    let limit = |env: &TestEnv, name: &str| {
+        env.live(&["deployment", name, "-n", "oomkilled"]).unwrap()["spec"]["template"]["spec"]
+            ["containers"][0]["resources"]["limits"]["memory"]
+            .clone()
+    };
+    let sentence = "fix the deployment report-builder in oomkilled";
+    // No TTY and no --yes: the fix is previewed, never applied (declined, exit 3).
+    let out = rules(&env, &["--offline", sentence]);
+    assert_exit(&out, 3);
     let text = stdout(&out);
-    assert!(text.contains("orders"), "{text}");
-    let writes: Vec<String> = env
+    assert!(
+        text.contains("Fix: raise the memory limit of container builder in deployment/report-builder from 256Mi to 512Mi"),
+        "{text}"
+    );
+    let applied: Vec<String> = env
         .writes()
         .into_iter()
         .filter(|w| !w.contains("dryRun=All"))
         .collect();
     assert_eq!(
-        writes,
+        applied,
         Vec::<String>::new(),
         "nothing applied without consent"
     );
+    assert_eq!(limit(&env, "report-builder"), "256Mi");
+    assert!(
+        !text.contains("cache-warmer"),
+        "only the named deployment: {text}"
+    );
+
+    // With --yes the fix of the named deployment is applied, and only that one.
+    let out = rules(&env, &["--offline", "--yes", sentence]);
+    assert_exit(&out, 4);
+    assert_eq!(limit(&env, "report-builder"), "512Mi");
+    assert_eq!(limit(&env, "cache-warmer"), "128Mi");
 }
 
 #[test]
@@ -269,7 +285,7 @@ fn explain_describes_the_diagnosis_without_contacting_anything() {
     for (sentence, command) in [
         (
             "fix the deployment app in debug",
-            "kubectl ai diagnose --namespace debug --fix",
+            "kubectl ai diagnose --target deployment/app --namespace debug --fix",
         ),
         ("are my pods healthy?", "kubectl ai diagnose"),
         (
@@ -302,6 +318,7 @@ fn explain_describes_the_diagnosis_without_contacting_anything() {
     assert_eq!(report["status"], "explained");
     assert_eq!(report["namespace"], "debug");
     assert_eq!(report["fix"], true);
+    assert_eq!(report["target"], "deployment/app");
     assert_eq!(logged_calls(&log), Vec::<String>::new());
 }
 

@@ -108,6 +108,9 @@ pub struct HealthQuestion {
     pub all_namespaces: bool,
     /// The sentence asks to fix something: `diagnose --fix`.
     pub fix: bool,
+    /// The object it names with its kind ("the deployment orders"), as typed:
+    /// diagnose looks at (and fixes) that object only.
+    pub target: Option<(String, String)>,
 }
 
 /// Health questions and requests to fix something, with the scope they name:
@@ -147,6 +150,31 @@ pub fn health_question(sentence: &str) -> Option<HealthQuestion> {
             && !at(k + 1, &["is", "are", "has", "have", "and", "or"])
         {
             question.namespace = Some(t.raw.clone());
+        }
+        // "deployment orders", "the pod web-1"
+        if at(
+            k,
+            &[
+                "deployment",
+                "deploy",
+                "statefulset",
+                "sts",
+                "daemonset",
+                "ds",
+                "pod",
+                "po",
+                "service",
+                "svc",
+                "job",
+                "cronjob",
+                "ingress",
+                "pvc",
+            ],
+        ) && let Some(t) = toks.get(k + 1)
+            && crate::config::is_dns1123_subdomain(&t.raw)
+            && !at(k + 1, &["in", "is", "are", "has", "and", "or", "namespace"])
+        {
+            question.target = Some((toks[k].low.clone(), t.raw.clone()));
         }
         // "in X namespace", "in the X namespace"
         if at(k, &["in", "within", "inside"]) {
@@ -634,11 +662,17 @@ mod tests {
             HealthQuestion {
                 namespace: Some("debug".into()),
                 all_namespaces: false,
-                fix: true
+                fix: true,
+                target: Some(("deployment".into(), "app".into())),
             }
         );
         assert!(q("please repair what is broken").fix);
         assert!(!q("why is api slow").fix);
+        assert_eq!(
+            q("why is pod web-1 crashing").target,
+            Some(("pod".into(), "web-1".into()))
+        );
+        assert_eq!(q("is the deployment in shop healthy").target, None);
         for s in ["get pods", "scale web to 3", "fixate on nothing", ""] {
             assert_eq!(health_question(s), None, "{s:?}");
         }
