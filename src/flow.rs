@@ -137,7 +137,7 @@ fn print_report(config: &Config, report: &Report, explained: bool) -> anyhow::Re
 }
 
 /// Everyday requests the offline rules answer, shown when a sentence needs a model.
-const OFFLINE_EXAMPLES: &str = "  kubectl ai get pods in shop\n  kubectl ai scale web to 3\n  kubectl ai restart deployment api\n  kubectl ai logs of api-5c4 --previous\n  kubectl ai diagnose";
+const OFFLINE_EXAMPLES: &str = "  kubectl ai \"get pods in shop\"\n  kubectl ai \"scale web to 3\"\n  kubectl ai \"restart deployment api\"\n  kubectl ai \"logs of api-5c4 --previous\"\n  kubectl ai \"are my pods healthy in shop?\"";
 
 /// `kubectl ai <sentence>`: the rules when they understand the whole sentence
 /// (unless `--model` forces the model), else the model (unless `--offline`);
@@ -158,9 +158,8 @@ pub async fn run_sentence(config: &Config, sentence: &str) -> anyhow::Result<Exi
             Understood::Invalid(message) => return Err(UserError::Usage(message).into()),
             Understood::NeedsModel => {}
         }
-        if rules::is_health_question(sentence) && (config.offline || !config.explain) {
-            let fix = asks_for_a_fix(sentence);
-            return crate::app::diagnose(config, Some(sentence), None, fix).await;
+        if let Some(question) = rules::health_question(sentence) {
+            return run_diagnose(config, sentence, question).await;
         }
     }
     if config.offline {
@@ -171,6 +170,8 @@ pub async fn run_sentence(config: &Config, sentence: &str) -> anyhow::Result<Exi
         ))
         .into());
     }
+    // Say "no model is configured" before doing anything else.
+    crate::llm::ChatClient::check_configured(&config.model_settings)?;
     let context = model_context(config).await;
     let settings = settings(config);
     let outcome = crate::understand::model::understand_with_model(
@@ -189,6 +190,14 @@ pub async fn run_sentence(config: &Config, sentence: &str) -> anyhow::Result<Exi
             request_id,
         } => {
             tracing::info!(?request_id, prompt_tokens = usage.prompt_tokens, completion_tokens = usage.completion_tokens, "model answered");
+            if !config.json && !config.quiet && !config.explain {
+                eprintln!(
+                    "Plan from the model {} ({} prompt + {} completion tokens):",
+                    sanitize(&model),
+                    usage.prompt_tokens,
+                    usage.completion_tokens
+                );
+            }
             run_plan(config, plan, origin(Source::Model { model }, Some(usage))).await
         }
         ModelOutcome::Clarify(question) => Err(UserError::Usage(format!(
@@ -201,24 +210,124 @@ pub async fn run_sentence(config: &Config, sentence: &str) -> anyhow::Result<Exi
             sanitize(&reason)
         ))
         .into()),
-        ModelOutcome::Diagnose { question, namespace, fix } => {
-            let mut scoped = config.clone();
-            if let Some(namespace) = namespace {
-                scoped.kube.namespace = Some(namespace);
-            }
-            crate::app::diagnose(&scoped, Some(&question), None, fix).await
+        ModelOutcome::Diagnose {
+            question: _,
+            namespace,
+            fix,
+        } => {
+            let question = crate::understand::rules::HealthQuestion {
+                namespace,
+                fix,
+                ..Default::default()
+            };
+            run_diagnose(config, sentence, question).await
         }
     }
 }
 
-/// "fix the deployment app in debug", "repair …": diagnose and offer its fixes.
-fn asks_for_a_fix(sentence: &str) -> bool {
-    let first = sentence
-        .split_whitespace()
-        .next()
-        .unwrap_or_default()
-        .to_ascii_lowercase();
-    matches!(first.as_str(), "fix" | "repair" | "heal")
+/// A health question or a request to fix something, from the rules or the model:
+/// `diagnose` (with `--fix`) in the namespace the sentence names, if any. Under
+/// `--explain` nothing is contacted: the diagnosis that would run is described.
+async fn run_diagnose(
+    config: &Config,
+    sentence: &str,
+    question: crate::understand::rules::HealthQuestion,
+) -> anyhow::Result<ExitCode> {
+    let crate::understand::rules::HealthQuestion {
+        namespace,
+        all_namespaces,
+        fix,
+        target,
+    } = question;
+    let target = target.map(|(kind, name)| crate::config::Target { kind, name });
+    let mut scoped = config.clone();
+    if let Some(namespace) = namespace {
+        if !crate::config::is_dns1123_label(&namespace) {
+            return Err(UserError::Usage(format!(
+                "{:?} is not a valid namespace name (lowercase letters, digits and '-', at most 63); nothing was run",
+                sanitize(&namespace)
+            ))
+            .into());
+        }
+        scoped.kube.namespace = Some(namespace);
+    }
+    if all_namespaces && scoped.kube.namespace.is_none() {
+        scoped.kube.all_namespaces = true;
+    }
+    if all_namespaces && target.is_some() {
+        scoped.kube.all_namespaces = false;
+    }
+    if config.explain {
+        return explain_diagnose(&scoped, sentence, target.as_ref(), fix);
+    }
+    crate::app::diagnose(&scoped, Some(sentence), target.as_ref(), fix).await
+}
+
+/// `--explain` for a sentence that goes to diagnose: what would run, nothing contacted.
+fn explain_diagnose(
+    config: &Config,
+    sentence: &str,
+    target: Option<&crate::config::Target>,
+    fix: bool,
+) -> anyhow::Result<ExitCode> {
+    let mut command = vec!["kubectl ai diagnose".to_string()];
+    if let Some(target) = target {
+        command.push(format!("--target {}/{}", target.kind, target.name));
+    }
+    if config.kube.all_namespaces {
+        command.push("--all-namespaces".into());
+    } else if let Some(namespace) = &config.kube.namespace {
+        command.push(format!("--namespace {namespace}"));
+    }
+    if fix {
+        command.push("--fix".into());
+    }
+    let command = command.join(" ");
+    let mut out = std::io::stdout().lock();
+    if config.json {
+        let report = serde_json::json!({
+            "schema_version": crate::output::SCHEMA_VERSION,
+            "request": sentence,
+            "source": {"kind": "diagnose"},
+            "context": null,
+            "namespace": config.kube.namespace,
+            "all_namespaces": config.kube.all_namespaces,
+            "dry_run": config.dry_run,
+            "status": "explained",
+            "fix": fix,
+            "target": target.map(|t| format!("{}/{}", t.kind, t.name)),
+            "equivalent_command": command,
+            "operations": [],
+        });
+        writeln!(out, "{}", serde_json::to_string_pretty(&report)?)?;
+    } else {
+        writeln!(
+            out,
+            "A health question: diagnose would look at {}{}{}, not run:\n   {command}",
+            target
+                .map(|t| format!("{}/{} in ", t.kind, t.name))
+                .unwrap_or_default(),
+            if config.kube.all_namespaces {
+                "every namespace".to_string()
+            } else {
+                format!(
+                    "namespace {}",
+                    config
+                        .kube
+                        .namespace
+                        .as_deref()
+                        .unwrap_or("(the current one)")
+                )
+            },
+            if fix {
+                " and offer its fixes (each previewed, and applied only with consent)"
+            } else {
+                ""
+            },
+        )?;
+    }
+    out.flush()?;
+    Ok(ExitCode::Success)
 }
 
 /// What the model is told about where it works: context, namespace and names only.

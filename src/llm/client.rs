@@ -96,26 +96,7 @@ impl ChatClient {
     pub fn new(settings: &ModelSettings) -> Result<ChatClient, LlmError> {
         let key = settings.api_key.resolve().map_err(LlmError::KeyCommand)?;
         if key.is_none() {
-            match &settings.endpoint {
-                Endpoint::Azure { .. } => {
-                    return Err(LlmError::MissingKey {
-                        endpoint: "Azure OpenAI".into(),
-                        var: "AZURE_OPENAI_API_KEY",
-                    });
-                }
-                endpoint if endpoint.is_openai_api() => {
-                    return Err(if settings.endpoint_configured {
-                        LlmError::MissingKey {
-                            endpoint: "OpenAI".into(),
-                            var: "OPENAI_API_KEY",
-                        }
-                    } else {
-                        LlmError::NotConfigured
-                    });
-                }
-                // Local servers (Ollama, llama.cpp, …) usually need no key.
-                _ => {}
-            }
+            missing_key(settings)?;
         }
         let url = settings
             .endpoint
@@ -142,6 +123,17 @@ impl ChatClient {
             url,
             key,
         })
+    }
+
+    /// Whether a model call could be attempted at all, decided without running
+    /// `api_key_command` or contacting anything: callers check this first so that
+    /// "no model configured" is said before any other work (such as reading names
+    /// from the cluster) is done.
+    pub fn check_configured(settings: &ModelSettings) -> Result<(), LlmError> {
+        match settings.api_key {
+            KeySource::None => missing_key(settings),
+            _ => Ok(()),
+        }
     }
 
     pub fn url(&self) -> &reqwest::Url {
@@ -541,6 +533,26 @@ fn retry_after(headers: &HeaderMap) -> Option<Duration> {
         .and_then(|v| v.trim().parse::<f64>().ok())
         .filter(|s| s.is_finite() && *s >= 0.0)
         .map(Duration::from_secs_f64)
+}
+
+/// The error for a call without a key, unless the endpoint needs none (local
+/// servers such as Ollama or llama.cpp usually don't).
+fn missing_key(settings: &ModelSettings) -> Result<(), LlmError> {
+    match &settings.endpoint {
+        Endpoint::Azure { .. } => Err(LlmError::MissingKey {
+            endpoint: "Azure OpenAI".into(),
+            var: "AZURE_OPENAI_API_KEY",
+        }),
+        endpoint if endpoint.is_openai_api() => Err(if settings.endpoint_configured {
+            LlmError::MissingKey {
+                endpoint: "OpenAI".into(),
+                var: "OPENAI_API_KEY",
+            }
+        } else {
+            LlmError::NotConfigured
+        }),
+        _ => Ok(()),
+    }
 }
 
 fn is_loopback(url: &reqwest::Url) -> bool {

@@ -10,7 +10,8 @@
 //! that way either. False positives cost nothing but the model's view of a value.
 //!
 //! What counts as a credential: well-known key and token formats (OpenAI, GitHub,
-//! GitLab, Slack, AWS, Google keys, JWTs, PEM private keys); the value of a
+//! GitLab, Slack, AWS, Google, Stripe-style `*_live_*` / `*_test_*` keys, JWTs, PEM
+//! private keys); the value of a
 //! `key=value` / `key: value` whose key names a password, token, secret, API key,
 //! access key or credential; the word after "password" / "token" / "api key"; and
 //! long random-looking strings (24+ characters mixing upper case, lower case and
@@ -84,6 +85,7 @@ const PREFIXES: &[(&str, usize)] = &[
     ("AIza", 30),
     ("hf_", 30),
     ("npm_", 30),
+    ("whsec_", 20),
 ];
 
 impl Redactor {
@@ -250,6 +252,14 @@ pub fn looks_like_credential(word: &str) -> bool {
     {
         return true;
     }
+    // Stripe-style keys and tokens: `sk_live_…`, `pk_test_…`, `tok_live_…`, `rk_live_…`.
+    if word.len() >= 16
+        && (word.contains("_live_") || word.contains("_test_"))
+        && word.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && word.chars().filter(char::is_ascii_digit).count() >= 4
+    {
+        return true;
+    }
     // A JWT: three base64url parts, the first starting with `eyJ` (`{"`).
     if word.starts_with("eyJ") && word.matches('.').count() == 2 && word.len() >= 30 {
         return true;
@@ -362,6 +372,14 @@ mod tests {
                 "key -----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY----- done",
                 "MIIE",
             ),
+            (
+                "put tok_live_8c1f5e0d2a7b4f3c into api",
+                "tok_live_8c1f5e0d2a7b4f3c",
+            ),
+            (
+                "stripe sk_test_51Hc0ffee2024abcd",
+                "sk_test_51Hc0ffee2024abcd",
+            ),
         ] {
             let (out, r) = redacted(text);
             assert!(!out.contains(secret), "{text:?} -> {out:?}");
@@ -371,6 +389,18 @@ mod tests {
             "key -----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY----- done",
         );
         assert_eq!(out, "key REDACTED_1 done");
+    }
+
+    #[test]
+    fn kubernetes_names_and_env_keys_are_not_credentials() {
+        for word in [
+            "web-live-test-1234",
+            "api_test_mode",
+            "LIVE_TEST_FLAG_2024",
+            "orders-5c7d9f8b6d",
+        ] {
+            assert!(!looks_like_credential(word), "{word}");
+        }
     }
 
     #[test]

@@ -195,3 +195,81 @@ pub fn stdout(out: &std::process::Output) -> String {
 pub fn stderr(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
+
+/// Sentence tests: the plugin aimed at a fake model, kubectl calls logged, and
+/// writes to the sandbox counted.
+impl TestEnv {
+    /// Writes `config.toml` in the temp HOME and returns its path.
+    pub fn config_file(&self, text: &str) -> PathBuf {
+        let path = self.home().join("config.toml");
+        std::fs::write(&path, text).expect("write config.toml");
+        path
+    }
+
+    /// The plugin aimed at `base_url` with a test key and a config file with fast
+    /// retries (`retry_backoff_ms = 10`).
+    pub fn with_model_at(&self, base_url: &str) -> Command {
+        let config = self.config_file("retry_backoff_ms = 10\n");
+        let mut cmd = self.plugin();
+        cmd.env("OPENAI_BASE_URL", base_url)
+            .env("OPENAI_API_KEY", "sk-test")
+            .env("KUBECTL_AI_CONFIG", config);
+        cmd
+    }
+
+    /// A kubectl that logs each invocation's arguments (one line each) to the
+    /// returned file, then runs the real kubectl. Set it with `KUBECTL_PATH`.
+    pub fn logging_kubectl(&self) -> (PathBuf, PathBuf) {
+        let dir = self.home().join("bin");
+        std::fs::create_dir_all(&dir).expect("bin dir");
+        let log = self.home().join("kubectl-calls.log");
+        std::fs::write(&log, "").expect("log file");
+        let script = write_script(
+            &dir,
+            "kubectl",
+            &format!(
+                "echo \"$*\" >> '{}'\nexec '{}' \"$@\"",
+                log.display(),
+                real_kubectl().display()
+            ),
+        );
+        (script, log)
+    }
+
+    /// Requests to the sandbox that could change something (not GET).
+    pub fn writes(&self) -> Vec<String> {
+        self.cluster
+            .requests()
+            .into_iter()
+            .filter(|r| r.method != "GET")
+            .map(|r| format!("{} {}?{}", r.method, r.path, r.query))
+            .collect()
+    }
+
+    /// `.spec.replicas` of a deployment.
+    pub fn replicas(&self, namespace: &str, name: &str) -> i64 {
+        self.live(&["deployment", name, "-n", namespace])
+            .and_then(|d| d["spec"]["replicas"].as_i64())
+            .unwrap_or_else(|| panic!("deployment {namespace}/{name} has replicas"))
+    }
+}
+
+/// The lines of a kubectl call log written by [`TestEnv::logging_kubectl`].
+pub fn logged_calls(log: &Path) -> Vec<String> {
+    std::fs::read_to_string(log)
+        .expect("read kubectl log")
+        .lines()
+        .map(str::to_string)
+        .collect()
+}
+
+/// The exit code, with the output in the panic message when it differs.
+pub fn assert_exit(out: &std::process::Output, code: i32) {
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "stdout:\n{}\nstderr:\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

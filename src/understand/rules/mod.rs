@@ -98,6 +98,121 @@ pub fn is_health_question(sentence: &str) -> bool {
         || (has("failing") && !has("logs"))
 }
 
+/// Where a health question or a request to fix something sends `diagnose`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HealthQuestion {
+    /// The namespace the sentence names ("in crashloop", "in namespace shop",
+    /// "in the shop namespace"), as typed; the caller validates it.
+    pub namespace: Option<String>,
+    /// "across all namespaces", "everywhere", "in the cluster".
+    pub all_namespaces: bool,
+    /// The sentence asks to fix something: `diagnose --fix`.
+    pub fix: bool,
+    /// The object it names with its kind ("the deployment orders"), as typed:
+    /// diagnose looks at (and fixes) that object only.
+    pub target: Option<(String, String)>,
+}
+
+/// Health questions and requests to fix something, with the scope they name:
+/// these go to `diagnose` (with `--fix` for "fix …", "repair …"), never to one
+/// command. `None` for any other sentence. Only plain scope phrases are read; any
+/// other words are left to diagnose, which looks at the whole namespace.
+pub fn health_question(sentence: &str) -> Option<HealthQuestion> {
+    let mut toks = lex::tokenize(sentence);
+    lex::strip_fillers(&mut toks);
+    let lows: Vec<&str> = toks.iter().map(|t| t.low.as_str()).collect();
+    let fix = matches!(
+        lows.first().copied(),
+        Some("fix" | "repair" | "heal" | "remediate")
+    );
+    if !fix && !is_health_question(sentence) {
+        return None;
+    }
+    let at = |k: usize, words: &[&str]| lows.get(k).is_some_and(|w| words.contains(w));
+    let mut question = HealthQuestion {
+        fix,
+        ..HealthQuestion::default()
+    };
+    for k in 0..lows.len() {
+        let all_word = at(k, &["all", "every", "each"]);
+        if (all_word && (at(k + 1, &["namespaces"]) || at(k + 2, &["namespaces"])))
+            || at(k, &["everywhere", "cluster-wide", "clusterwide"])
+            || (at(k, &["in", "across", "throughout"])
+                && (at(k + 1, &["cluster"])
+                    || (at(k + 1, &["the", "my", "our", "this", "whole", "entire"])
+                        && (at(k + 2, &["cluster"]) || at(k + 3, &["cluster"])))))
+        {
+            question.all_namespaces = true;
+        }
+        // "namespace X", "ns X"
+        if at(k, &["namespace", "ns"])
+            && let Some(t) = toks.get(k + 1)
+            && !at(k + 1, &["is", "are", "has", "have", "and", "or"])
+        {
+            question.namespace = Some(t.raw.clone());
+        }
+        // "deployment orders", "the pod web-1"
+        if at(
+            k,
+            &[
+                "deployment",
+                "deploy",
+                "statefulset",
+                "sts",
+                "daemonset",
+                "ds",
+                "pod",
+                "po",
+                "service",
+                "svc",
+                "job",
+                "cronjob",
+                "ingress",
+                "pvc",
+            ],
+        ) && let Some(t) = toks.get(k + 1)
+            && crate::config::is_dns1123_subdomain(&t.raw)
+            && !at(k + 1, &["in", "is", "are", "has", "and", "or", "namespace"])
+        {
+            question.target = Some((toks[k].low.clone(), t.raw.clone()));
+        }
+        // "in X namespace", "in the X namespace"
+        if at(k, &["in", "within", "inside"]) {
+            let article = usize::from(at(k + 1, &["the", "my", "our"]));
+            if at(k + 2 + article, &["namespace", "ns"])
+                && let Some(t) = toks.get(k + 1 + article)
+            {
+                question.namespace = Some(t.raw.clone());
+            }
+        }
+    }
+    // "… in X" at the very end: "are my pods healthy in crashloop?"
+    if question.namespace.is_none()
+        && !question.all_namespaces
+        && lows.len() >= 2
+        && at(lows.len() - 2, &["in", "within", "inside"])
+        && let Some(last) = toks.last()
+        && !at(
+            lows.len() - 1,
+            &[
+                "cluster",
+                "general",
+                "there",
+                "here",
+                "it",
+                "them",
+                "this",
+                "that",
+                "kubernetes",
+                "k8s",
+            ],
+        )
+    {
+        question.namespace = Some(last.raw.clone());
+    }
+    Some(question)
+}
+
 /// The verb of a request, decided by its first words.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Verb {
@@ -517,6 +632,49 @@ mod tests {
                 Understood::Invalid(m) => assert!(m.contains(needle), "{s:?}: {m}"),
                 other => panic!("{s:?}: {other:?}"),
             }
+        }
+    }
+
+    #[test]
+    fn health_questions_name_their_scope() {
+        let q = |s: &str| health_question(s).unwrap_or_else(|| panic!("{s:?}"));
+        let ns = |s: &str| q(s).namespace;
+        assert_eq!(
+            ns("are my pods healthy in crashloop?").as_deref(),
+            Some("crashloop")
+        );
+        assert_eq!(
+            ns("what's wrong in namespace shop").as_deref(),
+            Some("shop")
+        );
+        assert_eq!(
+            ns("is anything broken in the shop namespace").as_deref(),
+            Some("shop")
+        );
+        assert_eq!(ns("what's wrong with api"), None);
+        assert_eq!(ns("is anything broken in the cluster"), None);
+        assert!(q("is anything broken in the cluster").all_namespaces);
+        assert!(q("are pods healthy across all namespaces").all_namespaces);
+        assert!(q("what's broken everywhere").all_namespaces);
+        let fix = q("fix the deployment app in debug");
+        assert_eq!(
+            fix,
+            HealthQuestion {
+                namespace: Some("debug".into()),
+                all_namespaces: false,
+                fix: true,
+                target: Some(("deployment".into(), "app".into())),
+            }
+        );
+        assert!(q("please repair what is broken").fix);
+        assert!(!q("why is api slow").fix);
+        assert_eq!(
+            q("why is pod web-1 crashing").target,
+            Some(("pod".into(), "web-1".into()))
+        );
+        assert_eq!(q("is the deployment in shop healthy").target, None);
+        for s in ["get pods", "scale web to 3", "fixate on nothing", ""] {
+            assert_eq!(health_question(s), None, "{s:?}");
         }
     }
 
