@@ -192,7 +192,7 @@ pub async fn run_sentence(config: &Config, sentence: &str) -> anyhow::Result<Exi
             tracing::info!(?request_id, prompt_tokens = usage.prompt_tokens, completion_tokens = usage.completion_tokens, "model answered");
             if !config.json && !config.quiet && !config.explain {
                 eprintln!(
-                    "Plan from the model {} ({} prompt + {} completion tokens):",
+                    "the model {} planned this ({} prompt + {} completion tokens)",
                     sanitize(&model),
                     usage.prompt_tokens,
                     usage.completion_tokens

@@ -107,8 +107,13 @@ fn human_output_says_the_model_planned_it() {
     assert_success(&out);
     let err = stderr(&out);
     assert!(
-        err.contains("Plan from the model gpt-4.1-mini ("),
-        "the source is said on stderr: {err}"
+        stdout(&out).starts_with("Plan from the model gpt-4.1-mini:\n"),
+        "the source heads the plan: {}",
+        stdout(&out)
+    );
+    assert!(
+        err.contains("the model gpt-4.1-mini planned this (") && err.contains("completion tokens)"),
+        "the token usage is said on stderr: {err}"
     );
     let all = stdout(&out) + &err;
     assert!(
