@@ -63,7 +63,8 @@ fn what(op: &Operation) -> String {
                 .as_ref()
                 .map(|s| format!(" with labels {s}"))
                 .unwrap_or_default();
-            format!("list {what}{filter}{}", scope(namespace, *all_namespaces))
+            let verb = if name.is_some() { "show" } else { "list" };
+            format!("{verb} {what}{filter}{}", scope(namespace, *all_namespaces))
         }
         Operation::Describe {
             kind,
