@@ -119,7 +119,8 @@ verdict() { if [ "$1" = 1 ]; then echo met; else echo MISSED; fi; }
 le() { awk -v a="$1" -v b="$2" 'BEGIN { print (a <= b) ? 1 : 0 }'; }
 
 # start_sandbox SCENARIO: runs kube-sandbox in the background, writes
-# $KUBECONFIG, waits for its `ready` line, and prints the milliseconds it took.
+# $KUBECONFIG, waits for its `ready` line, and sets sandbox_ready_ms. Call it
+# directly, never in $(...): the subshell would lose the pid cleanup kills.
 start_sandbox() {
     local out=$bench_tmp/sandbox.out start end
     start=$(date +%s%N)
@@ -128,7 +129,7 @@ start_sandbox() {
     for _ in $(seq 500); do
         if grep -q '^ready ' "$out" 2>/dev/null; then
             end=$(date +%s%N)
-            echo $(((end - start) / 1000000))
+            sandbox_ready_ms=$(((end - start) / 1000000))
             return
         fi
         kill -0 "$sandbox_pid" 2>/dev/null || die "kube-sandbox exited: $(cat "$out")"
