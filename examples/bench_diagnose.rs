@@ -1,24 +1,38 @@
-//! Benchmark: parse and analyze kubectl's JSON for 1k / 10k / 50k pods (two
+//! Benchmark: `diagnose` over kubectl's JSON for 1k / 10k / 50k pods (two
 //! events per pod), reporting wall time and peak memory (VmHWM).
 //!
-//! `cargo run --release --example bench_diagnose` runs every size, each in a
-//! fresh child process so peaks do not mix; `... -- 10000` runs one size. The
-//! target: 10,000 pods with 20,000 events in under 1 s and under 200 MB, input
-//! bytes included (kubectl's output is in memory when diagnose parses it).
+//! `cargo run --release --example bench_diagnose` runs every size; `... -- 10000`
+//! runs one size (any multiple of 500). The target: 10,000 pods with 20,000
+//! events in under 1 s and under 200 MB, input bytes included (kubectl's output
+//! is in memory when diagnose parses it).
 //!
-//! The input imitates `kubectl get ... -o json`: realistic pods (managed fields,
-//! probes, env, volumes, status), Deployments of 10 pods with their ReplicaSets,
-//! a Service and Endpoints each, and 5% of the Deployments crash-looping.
+//! The cluster is the sandbox's generator (`kube_sandbox::generate::cluster`:
+//! namespaces of 500 pods, a Deployment with its ReplicaSet, Service and
+//! Endpoints per 5 pods, about 3% of pods broken), split into the three
+//! documents diagnose reads (namespaced objects, events, nodes) and written the
+//! way `kubectl get -o json` prints them: a `List`, indented by four spaces.
+//! The parent process generates and writes the documents to a temporary
+//! directory; a fresh child process per size reads them back and is measured,
+//! so the generator's memory and earlier sizes never count in a peak.
 
 use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use kubectl_ai::diagnose::{Collected, analyze};
+use kubectl_ai::diagnose::{DiagnoseRequest, Reader, collect, diagnose, report};
+use serde::Serialize;
 use serde_json::{Value, json};
 
 const SIZES: &[usize] = &[1_000, 10_000, 50_000];
-const PODS_PER_DEPLOYMENT: usize = 10;
-const PODS_PER_NAMESPACE: usize = 1_000;
+const PODS_PER_NAMESPACE: usize = 500;
+const EVENTS_PER_POD: usize = 2;
+/// The generator's "now" (its objects are timestamped relative to it).
+const NOW: &str = "2026-11-20T10:00:00Z";
+/// The target, checked at this size.
+const TARGET_PODS: usize = 10_000;
+const TARGET_MS: f64 = 1_000.0;
+const TARGET_MB: f64 = 200.0;
+const FILES: [&str; 3] = ["objects.json", "events.json", "nodes.json"];
 
 fn vm_hwm_mb() -> f64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
@@ -30,225 +44,158 @@ fn vm_hwm_mb() -> f64 {
         .unwrap_or(f64::NAN)
 }
 
-fn ts(offset: usize) -> String {
-    format!(
-        "2024-05-01T{:02}:{:02}:{:02}Z",
-        10 + (offset / 3600) % 2,
-        (offset / 60) % 60,
-        offset % 60
-    )
+/// Writes `items` as `kubectl get ... -o json` prints them: a List, four-space indent.
+fn write_kubectl_json(path: &Path, items: Vec<Value>) -> std::io::Result<()> {
+    let list = json!({"apiVersion": "v1", "items": items, "kind": "List", "metadata": {"resourceVersion": ""}});
+    let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
+    let mut ser = serde_json::Serializer::with_formatter(
+        &mut out,
+        serde_json::ser::PrettyFormatter::with_indent(b"    "),
+    );
+    list.serialize(&mut ser)?;
+    out.write_all(b"\n")?;
+    out.flush()
 }
 
-fn pod(ns: &str, deploy: &str, rs: &str, i: usize, broken: bool) -> Value {
-    let name = format!("{rs}-{i:05x}");
-    let status = if broken {
-        json!({"name": "app", "image": "shop/app:2.0", "ready": false, "restartCount": 12,
-               "state": {"waiting": {"reason": "CrashLoopBackOff", "message": "back-off 5m0s restarting failed container=app"}},
-               "lastState": {"terminated": {"exitCode": 1, "reason": "Error", "startedAt": ts(i), "finishedAt": ts(i + 5)}}})
-    } else {
-        json!({"name": "app", "image": "shop/app:1.0", "imageID": "docker.io/shop/app@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
-               "containerID": "containerd://0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
-               "ready": true, "started": true, "restartCount": 0, "state": {"running": {"startedAt": ts(i)}}, "lastState": {}})
-    };
-    json!({
-        "apiVersion": "v1", "kind": "Pod",
-        "metadata": {
-            "name": name, "namespace": ns, "uid": format!("{ns}-{name}-0000-0000-000000000000"),
-            "resourceVersion": "123456", "creationTimestamp": ts(i),
-            "generateName": format!("{rs}-"),
-            "labels": {"app": deploy, "pod-template-hash": "5c6b7d8f9", "tier": "backend", "team": "shop"},
-            "annotations": {"kubectl.kubernetes.io/restartedAt": ts(i), "prometheus.io/scrape": "true", "prometheus.io/port": "9090"},
-            "ownerReferences": [{"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": rs, "uid": format!("uid-{rs}"), "controller": true, "blockOwnerDeletion": true}],
-            "managedFields": [
-                {"manager": "kube-controller-manager", "operation": "Update", "apiVersion": "v1", "time": ts(i), "fieldsType": "FieldsV1",
-                 "fieldsV1": {"f:metadata": {"f:generateName": {}, "f:labels": {".": {}, "f:app": {}, "f:pod-template-hash": {}}, "f:ownerReferences": {".": {}, "k:{\"uid\":\"x\"}": {}}},
-                              "f:spec": {"f:containers": {"k:{\"name\":\"app\"}": {".": {}, "f:env": {}, "f:image": {}, "f:imagePullPolicy": {}, "f:name": {}, "f:ports": {}, "f:readinessProbe": {}, "f:resources": {}}}}}},
-                {"manager": "kubelet", "operation": "Update", "apiVersion": "v1", "time": ts(i), "fieldsType": "FieldsV1", "subresource": "status",
-                 "fieldsV1": {"f:status": {"f:conditions": {"k:{\"type\":\"Ready\"}": {".": {}, "f:lastProbeTime": {}, "f:lastTransitionTime": {}, "f:status": {}, "f:type": {}}}, "f:containerStatuses": {}, "f:hostIP": {}, "f:phase": {}, "f:podIP": {}, "f:podIPs": {}, "f:startTime": {}}}}
-            ]
-        },
-        "spec": {
-            "containers": [{
-                "name": "app", "image": if broken { "shop/app:2.0" } else { "shop/app:1.0" }, "imagePullPolicy": "IfNotPresent",
-                "ports": [{"name": "http", "containerPort": 8080, "protocol": "TCP"}, {"name": "metrics", "containerPort": 9090, "protocol": "TCP"}],
-                "env": [{"name": "DB_HOST", "value": "db.shop.svc"}, {"name": "LOG_LEVEL", "value": "info"}, {"name": "DB_PASSWORD", "valueFrom": {"secretKeyRef": {"name": "db", "key": "password"}}}],
-                "resources": {"limits": {"cpu": "500m", "memory": "256Mi"}, "requests": {"cpu": "100m", "memory": "128Mi"}},
-                "readinessProbe": {"httpGet": {"path": "/healthz", "port": 8080, "scheme": "HTTP"}, "periodSeconds": 10, "timeoutSeconds": 1, "successThreshold": 1, "failureThreshold": 3},
-                "volumeMounts": [{"name": "kube-api-access-abcde", "mountPath": "/var/run/secrets/kubernetes.io/serviceaccount", "readOnly": true}],
-                "terminationMessagePath": "/dev/termination-log", "terminationMessagePolicy": "File"
-            }],
-            "nodeName": format!("node-{}", i % 50), "restartPolicy": "Always", "schedulerName": "default-scheduler",
-            "serviceAccountName": "default", "dnsPolicy": "ClusterFirst", "priority": 0, "enableServiceLinks": true,
-            "tolerations": [{"key": "node.kubernetes.io/not-ready", "operator": "Exists", "effect": "NoExecute", "tolerationSeconds": 300},
-                            {"key": "node.kubernetes.io/unreachable", "operator": "Exists", "effect": "NoExecute", "tolerationSeconds": 300}],
-            "volumes": [{"name": "kube-api-access-abcde", "projected": {"defaultMode": 420, "sources": [{"serviceAccountToken": {"expirationSeconds": 3607, "path": "token"}}]}}]
-        },
-        "status": {
-            "phase": "Running", "hostIP": "10.1.0.5", "podIP": "10.244.1.7", "podIPs": [{"ip": "10.244.1.7"}], "qosClass": "Burstable", "startTime": ts(i),
-            "conditions": [
-                {"type": "Initialized", "status": "True", "lastProbeTime": null, "lastTransitionTime": ts(i)},
-                {"type": "Ready", "status": if broken { "False" } else { "True" }, "lastProbeTime": null, "lastTransitionTime": ts(i)},
-                {"type": "ContainersReady", "status": if broken { "False" } else { "True" }, "lastProbeTime": null, "lastTransitionTime": ts(i)},
-                {"type": "PodScheduled", "status": "True", "lastProbeTime": null, "lastTransitionTime": ts(i)}
-            ],
-            "containerStatuses": [status]
+/// Generates the cluster and writes kubectl's three outputs into `dir`.
+fn write_inputs(pods: usize, dir: &Path) -> std::io::Result<()> {
+    let objects = kube_sandbox::generate::cluster(
+        pods / PODS_PER_NAMESPACE,
+        PODS_PER_NAMESPACE,
+        EVENTS_PER_POD,
+    );
+    let (mut namespaced, mut events, mut nodes) = (Vec::new(), Vec::new(), Vec::new());
+    for obj in objects {
+        match obj["kind"].as_str() {
+            Some("Event") => events.push(obj),
+            Some("Node") => nodes.push(obj),
+            Some("Namespace") => {}
+            _ => namespaced.push(obj),
         }
-    })
-}
-
-fn event(ns: &str, pod: &str, i: usize, warning: bool) -> Value {
-    let (reason, message, kind) = if warning {
-        (
-            "BackOff",
-            "Back-off restarting failed container app in pod",
-            "Warning",
-        )
-    } else {
-        (
-            "Pulled",
-            "Container image \"shop/app:1.0\" already present on machine",
-            "Normal",
-        )
-    };
-    json!({
-        "apiVersion": "v1", "kind": "Event",
-        "metadata": {"name": format!("{pod}.{i:x}"), "namespace": ns, "uid": format!("ev-{pod}-{i}"), "resourceVersion": "1", "creationTimestamp": ts(i)},
-        "involvedObject": {"apiVersion": "v1", "kind": "Pod", "name": pod, "namespace": ns, "uid": format!("{ns}-{pod}"), "fieldPath": "spec.containers{app}", "resourceVersion": "123"},
-        "reason": reason, "message": message, "type": kind, "count": 3,
-        "source": {"component": "kubelet", "host": "node-1"}, "firstTimestamp": ts(i), "lastTimestamp": ts(i + 1),
-        "reportingComponent": "kubelet", "reportingInstance": "node-1"
-    })
-}
-
-/// kubectl's three outputs: namespaced objects, events, nodes.
-fn generate(pods: usize) -> (Vec<u8>, Vec<u8>, Vec<u8>) {
-    let mut objects = Vec::with_capacity(pods * 5000);
-    let mut events = Vec::with_capacity(pods * 2 * 900);
-    objects.extend_from_slice(b"{\"apiVersion\":\"v1\",\"kind\":\"List\",\"items\":[");
-    events.extend_from_slice(b"{\"apiVersion\":\"v1\",\"kind\":\"List\",\"items\":[");
-    let mut first = true;
-    let mut first_event = true;
-    let push = |buf: &mut Vec<u8>, v: &Value, first: &mut bool| {
-        if !*first {
-            buf.push(b',');
-        }
-        *first = false;
-        serde_json::to_writer(&mut *buf, v).unwrap();
-    };
-    for d in 0..pods.div_ceil(PODS_PER_DEPLOYMENT) {
-        let ns = format!("ns-{}", d * PODS_PER_DEPLOYMENT / PODS_PER_NAMESPACE);
-        let deploy = format!("app-{d}");
-        let rs = format!("{deploy}-5c6b7d8f9");
-        let broken = d % 20 == 7;
-        let labels = json!({"app": deploy});
-        let available = if broken { 0 } else { PODS_PER_DEPLOYMENT };
-        push(
-            &mut objects,
-            &json!({"apiVersion": "apps/v1", "kind": "Deployment",
-            "metadata": {"name": deploy, "namespace": ns, "uid": format!("uid-{deploy}"), "creationTimestamp": ts(0), "annotations": {"deployment.kubernetes.io/revision": "1"}},
-            "spec": {"replicas": PODS_PER_DEPLOYMENT, "selector": {"matchLabels": labels}, "template": {"metadata": {"labels": labels}, "spec": {"containers": [{"name": "app", "image": "shop/app:1.0"}]}}},
-            "status": {"replicas": PODS_PER_DEPLOYMENT, "availableReplicas": available, "readyReplicas": available, "updatedReplicas": PODS_PER_DEPLOYMENT,
-                       "conditions": [{"type": "Available", "status": if broken { "False" } else { "True" }}, {"type": "Progressing", "status": "True", "reason": "NewReplicaSetAvailable"}]}}),
-            &mut first,
-        );
-        push(
-            &mut objects,
-            &json!({"apiVersion": "apps/v1", "kind": "ReplicaSet",
-            "metadata": {"name": rs, "namespace": ns, "uid": format!("uid-{rs}"), "creationTimestamp": ts(0), "annotations": {"deployment.kubernetes.io/revision": "1"},
-                         "ownerReferences": [{"apiVersion": "apps/v1", "kind": "Deployment", "name": deploy, "controller": true}]},
-            "spec": {"replicas": PODS_PER_DEPLOYMENT, "selector": {"matchLabels": labels}, "template": {"metadata": {"labels": labels}, "spec": {"containers": [{"name": "app", "image": "shop/app:1.0"}]}}},
-            "status": {"replicas": PODS_PER_DEPLOYMENT, "availableReplicas": available}}),
-            &mut first,
-        );
-        push(
-            &mut objects,
-            &json!({"apiVersion": "v1", "kind": "Service",
-            "metadata": {"name": deploy, "namespace": ns, "creationTimestamp": ts(0)},
-            "spec": {"selector": labels, "ports": [{"name": "http", "port": 80, "targetPort": 8080}], "type": "ClusterIP", "clusterIP": "10.96.0.10"}}),
-            &mut first,
-        );
-        let mut names = Vec::new();
-        for p in 0..PODS_PER_DEPLOYMENT.min(pods - d * PODS_PER_DEPLOYMENT) {
-            let i = d * PODS_PER_DEPLOYMENT + p;
-            let pod_value = pod(&ns, &deploy, &rs, i, broken);
-            let name = pod_value["metadata"]["name"].as_str().unwrap().to_string();
-            push(&mut objects, &pod_value, &mut first);
-            push(
-                &mut events,
-                &event(&ns, &name, 2 * i, false),
-                &mut first_event,
-            );
-            push(
-                &mut events,
-                &event(&ns, &name, 2 * i + 1, broken),
-                &mut first_event,
-            );
-            names.push(name);
-        }
-        let addresses: Vec<Value> = names
-            .iter()
-            .map(|n| json!({"ip": "10.244.1.7", "targetRef": {"kind": "Pod", "name": n}}))
-            .collect();
-        let subset = if broken {
-            json!({"notReadyAddresses": addresses})
-        } else {
-            json!({"addresses": addresses})
-        };
-        push(
-            &mut objects,
-            &json!({"apiVersion": "v1", "kind": "Endpoints",
-            "metadata": {"name": deploy, "namespace": ns}, "subsets": [subset]}),
-            &mut first,
-        );
     }
-    objects.extend_from_slice(b"]}");
-    events.extend_from_slice(b"]}");
-    let nodes: Vec<Value> = (0..50)
-        .map(|i| {
-            json!({"apiVersion": "v1", "kind": "Node", "metadata": {"name": format!("node-{i}")},
-                        "status": {"conditions": [{"type": "Ready", "status": "True"}]}})
-        })
-        .collect();
-    let nodes = serde_json::to_vec(&json!({"kind": "List", "items": nodes})).unwrap();
-    (objects, events, nodes)
+    std::fs::create_dir_all(dir)?;
+    for (file, items) in FILES.iter().zip([namespaced, events, nodes]) {
+        write_kubectl_json(&dir.join(file), items)?;
+    }
+    Ok(())
 }
 
-fn run_one(pods: usize) {
-    let (objects, events, nodes) = generate(pods);
-    let input_mb = (objects.len() + events.len() + nodes.len()) as f64 / 1_048_576.0;
+/// kubectl, as diagnose's collection sees it: each call answered from the files.
+struct Files<'a>(&'a Path);
+
+impl Reader for Files<'_> {
+    async fn read(&self, args: &[String]) -> anyhow::Result<Vec<u8>> {
+        let file = match (args.first().map(String::as_str), args.get(1)) {
+            (Some("get"), Some(kinds)) if kinds.starts_with("pods,") => FILES[0],
+            (Some("get"), Some(kinds)) if kinds == "events" => FILES[1],
+            (Some("get"), Some(kinds)) if kinds.starts_with("nodes") => FILES[2],
+            (Some("logs"), _) => return Ok(b"starting\npanic: cannot reach db\n".to_vec()),
+            _ => anyhow::bail!("the benchmark does not answer `kubectl {}`", args.join(" ")),
+        };
+        Ok(std::fs::read(self.0.join(file))?)
+    }
+}
+
+/// The measured part, in its own process: diagnose's own collection (kubectl's
+/// output read one document at a time, as from kubectl), analysis, rendering.
+fn run_one(pods: usize, dir: &Path) {
+    let input_mb = FILES
+        .iter()
+        .map(|f| std::fs::metadata(dir.join(f)).map_or(0, |m| m.len()))
+        .sum::<u64>() as f64
+        / 1_048_576.0;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .expect("runtime");
+    let request = DiagnoseRequest {
+        all_namespaces: true,
+        ..DiagnoseRequest::default()
+    };
+    let now = kubectl_ai::diagnose::objects::parse_time(NOW).expect("time");
     let before = vm_hwm_mb();
     let start = Instant::now();
-    let mut collected = Collected::from_json(&objects, &events, &nodes).expect("parse");
-    collected.now = kubectl_ai::diagnose::objects::parse_time("2024-05-01T12:00:00Z").unwrap();
+    let collected = runtime
+        .block_on(collect::collect(&Files(dir), &request, now))
+        .expect("collect");
     let parsed = start.elapsed();
-    let findings = analyze(&collected);
+    let diagnosis = diagnose(&collected, &request);
+    let analyzed = start.elapsed();
+    let human = report::human(&diagnosis, false);
+    let json = report::json(&diagnosis).to_string();
     let total = start.elapsed();
     let peak = vm_hwm_mb();
+    assert_eq!(collected.pods.len(), pods, "pods parsed");
+    assert!(collected.notes.is_empty(), "notes: {:?}", collected.notes);
+    let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
+    let verdict = if pods == TARGET_PODS {
+        let met = ms(total) < TARGET_MS && peak < TARGET_MB;
+        format!(
+            "  target (<{TARGET_MS:.0} ms, <{TARGET_MB:.0} MB): {}",
+            if met { "met" } else { "MISSED" }
+        )
+    } else {
+        String::new()
+    };
     println!(
-        "{pods:>6} pods {:>6} events  input {input_mb:>6.1} MB  parse {:>7.1} ms  analyze {:>6.1} ms  total {:>7.1} ms  peak {peak:>6.1} MB (before parsing {before:.1} MB)  findings {}",
+        "{pods:>6} pods {:>6} events  kubectl output {input_mb:>6.1} MB  read+parse {:>7.1} ms  analyze {:>6.1} ms  report {:>5.1} ms  total {:>7.1} ms  peak {peak:>6.1} MB (at start {before:.1} MB)  findings {} ({} B of report){verdict}",
         collected.events.len(),
-        parsed.as_secs_f64() * 1000.0,
-        (total - parsed).as_secs_f64() * 1000.0,
-        total.as_secs_f64() * 1000.0,
-        findings.len(),
+        ms(parsed),
+        ms(analyzed - parsed),
+        ms(total - analyzed),
+        ms(total),
+        diagnosis.findings.len(),
+        human.len() + json.len(),
     );
     std::io::stdout().flush().ok();
 }
 
 fn main() {
-    match std::env::args().nth(1).and_then(|a| a.parse().ok()) {
-        Some(pods) => run_one(pods),
-        None => {
-            let exe = std::env::current_exe().expect("own path");
-            for &pods in SIZES {
-                let status = std::process::Command::new(&exe)
-                    .arg(pods.to_string())
-                    .status();
-                if !status.is_ok_and(|s| s.success()) {
-                    eprintln!("the {pods}-pod run failed");
-                    std::process::exit(1);
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if let [flag, pods, dir] = args.as_slice()
+        && flag == "--child"
+    {
+        run_one(pods.parse().expect("pods"), Path::new(dir));
+        return;
+    }
+    let sizes: Vec<usize> = if args.is_empty() {
+        SIZES.to_vec()
+    } else {
+        args.iter()
+            .map(|a| match a.parse::<usize>() {
+                Ok(n) if n > 0 && n % PODS_PER_NAMESPACE == 0 => n,
+                _ => {
+                    eprintln!(
+                        "usage: bench_diagnose [PODS]... (multiples of {PODS_PER_NAMESPACE})"
+                    );
+                    std::process::exit(2);
                 }
-            }
+            })
+            .collect()
+    };
+    let exe = std::env::current_exe().expect("own path");
+    for pods in sizes {
+        let dir: PathBuf = std::env::temp_dir().join(format!(
+            "kubectl-ai-bench-diagnose-{}-{pods}",
+            std::process::id()
+        ));
+        let generated = Instant::now();
+        if let Err(e) = write_inputs(pods, &dir) {
+            eprintln!("writing the {pods}-pod input to {}: {e}", dir.display());
+            std::process::exit(1);
+        }
+        eprintln!(
+            "(generated and wrote {pods} pods in {:.1} s)",
+            generated.elapsed().as_secs_f64()
+        );
+        let status = std::process::Command::new(&exe)
+            .arg("--child")
+            .arg(pods.to_string())
+            .arg(&dir)
+            .status();
+        let _ = std::fs::remove_dir_all(&dir);
+        if !status.is_ok_and(|s| s.success()) {
+            eprintln!("the {pods}-pod run failed");
+            std::process::exit(1);
         }
     }
 }
