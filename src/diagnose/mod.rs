@@ -249,6 +249,42 @@ fn concerns(finding: &Finding, kind: &str, name: &str) -> bool {
     matches(&finding.object) || finding.related.iter().any(matches)
 }
 
+/// A service with no ready endpoints because every pod it selects is already
+/// explained (a crashing deployment, a dead node) is not another problem: it
+/// becomes evidence of the finding that explains its pods, so one broken
+/// deployment is one problem and `--target svc/NAME` still finds it.
+fn fold_consequences(findings: &mut Vec<Finding>) {
+    let mut i = 0;
+    while i < findings.len() {
+        let f = &findings[i];
+        let explained_by = (f.check == "service.no_ready_endpoints" && !f.related.is_empty())
+            .then(|| {
+                let explains = |j: usize| {
+                    j != i
+                        && findings[j].severity >= Severity::Warning
+                        && f.related
+                            .iter()
+                            .all(|p| findings[j].related.contains(p) || findings[j].object == *p)
+                };
+                (0..findings.len()).find(|&j| explains(j))
+            })
+            .flatten();
+        match explained_by {
+            Some(j) => {
+                let service = findings.remove(i);
+                let target = &mut findings[if j > i { j - 1 } else { j }];
+                target.push_evidence(format!(
+                    "so {} has no ready endpoints ({})",
+                    service.object.display(),
+                    service.evidence.first().map(String::as_str).unwrap_or("")
+                ));
+                target.related.push(service.object);
+            }
+            None => i += 1,
+        }
+    }
+}
+
 /// Runs every analyzer over the collection: the findings, most severe first.
 pub fn analyze(collected: &Collected) -> Vec<Finding> {
     let index = index::Index::new(collected);
@@ -260,6 +296,7 @@ pub fn analyze(collected: &Collected) -> Vec<Finding> {
     findings.extend(hpas::analyze(&index));
     findings.extend(nodes::analyze(&index));
     findings.extend(ingresses::analyze(&index));
+    fold_consequences(&mut findings);
     let leftover = events::analyze(&index, &findings);
     findings.extend(leftover);
     // A fix that would not pass validation is never offered (the finding stays).
@@ -335,6 +372,44 @@ mod tests {
             explanation: None,
         };
         assert_eq!(d.exit_code(), 0);
+    }
+
+    #[test]
+    fn a_down_node_is_a_namespace_problem_only_when_its_pods_run_there() {
+        let node = json!({"kind": "Node", "metadata": {"name": "n2"}, "status": {"conditions": [
+            {"type": "Ready", "status": "Unknown", "reason": "NodeStatusUnknown", "message": "Kubelet stopped posting node status."},
+            {"type": "MemoryPressure", "status": "True", "reason": "KubeletHasInsufficientMemory", "message": "low"}]}});
+        let pod = |node: &str| {
+            json!({"kind": "Pod", "metadata": {"name": "web-1", "namespace": "shop", "labels": {"app": "web"}},
+                   "spec": {"nodeName": node},
+                   "status": {"phase": "Running", "conditions": [{"type": "Ready", "status": "False"}],
+                              "containerStatuses": [{"name": "c", "ready": false, "state": {"running": {}}}]}})
+        };
+        let svc = json!({"kind": "Service", "metadata": meta("web"), "spec": {"selector": {"app": "web"}, "ports": [{"port": 80}]}});
+        // Elsewhere: information, and shop is healthy.
+        let mut c = collected(json!([pod("n1")]), json!([]), json!([node.clone()]));
+        c.namespace_scoped = true;
+        let f = analyze(&c);
+        assert_eq!(checks(&f), ["node.not_ready"]);
+        assert_eq!(f[0].severity, Severity::Info);
+        // Hosting shop's pod: the problem, the pressure folded in, and the service
+        // left without endpoints is evidence of it, not a second problem.
+        let mut c = collected(json!([pod("n2"), svc]), json!([]), json!([node]));
+        c.namespace_scoped = true;
+        let f = analyze(&c);
+        assert_eq!(checks(&f), ["node.not_ready"], "{f:#?}");
+        assert_eq!(f[0].severity, Severity::Critical);
+        let evidence = f[0].evidence.join("\n");
+        assert!(evidence.contains("MemoryPressure=True"), "{evidence}");
+        assert!(evidence.contains("1 pod on it: web-1"), "{evidence}");
+        assert!(
+            evidence.contains("service/web has no ready endpoints"),
+            "{evidence}"
+        );
+        assert!(
+            concerns(&f[0], "svc", "web"),
+            "--target svc/web still finds it"
+        );
     }
 
     #[test]
