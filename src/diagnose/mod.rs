@@ -224,6 +224,7 @@ pub async fn run(reader: &impl Reader, request: &DiagnoseRequest) -> anyhow::Res
 /// Analyzes a collection for a request (scope and target), without any I/O.
 pub fn diagnose(collected: &Collected, request: &DiagnoseRequest) -> Diagnosis {
     let mut findings = analyze(collected);
+    scrub_env_values(collected, &mut findings);
     if let Some((kind, name)) = &request.target {
         findings.retain(|f| concerns(f, kind, name));
     }
@@ -238,6 +239,31 @@ pub fn diagnose(collected: &Collected, request: &DiagnoseRequest) -> Diagnosis {
         checked: collected.counts(),
         notes: collected.notes.clone(),
         explanation: None,
+    }
+}
+
+/// Env values are never shown or sent (invariant 6), even when a workload logs
+/// its own environment: every literal env value of the pods looked at is masked
+/// in the findings' text.
+fn scrub_env_values(collected: &Collected, findings: &mut [Finding]) {
+    let values = text::env_values(
+        collected
+            .pods
+            .iter()
+            .flat_map(|p| p.spec.containers.iter().chain(&p.spec.init_containers)),
+    );
+    if values.is_empty() {
+        return;
+    }
+    for f in findings {
+        f.problem = text::scrub(&f.problem, &values);
+        f.cause = text::scrub(&f.cause, &values);
+        for e in &mut f.evidence {
+            *e = text::scrub(e, &values);
+        }
+        if let Some(fix) = &mut f.fix {
+            fix.summary = text::scrub(&fix.summary, &values);
+        }
     }
 }
 
