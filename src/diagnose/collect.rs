@@ -73,6 +73,9 @@ pub struct Collected {
     pub logs: Vec<LogTail>,
     /// What could not be read, said plainly.
     pub notes: Vec<String>,
+    /// One namespace was looked at (not `-A`): cluster-scoped objects that none of
+    /// its pods depend on are reported as information, not as its problems.
+    pub namespace_scoped: bool,
 }
 
 /// The last lines of one container's log.
@@ -313,6 +316,7 @@ pub async fn collect(
     let scope = scope_args(request);
     let mut c = Collected {
         now,
+        namespace_scoped: !request.all_namespaces,
         ..Collected::default()
     };
 

@@ -3,15 +3,17 @@
 //! Collects and analyzes offline (deterministic, never invented), then — unless
 //! `--offline` or no model is configured — asks the model to rank and explain the
 //! findings (findings only, redacted, quoted as data; the model can change nothing).
-//! `--fix` takes each suggested fix through the same preview and consent as any
-//! plan. Exit 0 when healthy, 4 when problems were found, 1 when diagnosis failed.
+//! `--fix` takes each problem's suggested fix through the same preview and consent
+//! as any plan. Exit 0 when healthy, 4 when problems were found, 1 when diagnosis
+//! failed. After `--fix`: the code of a declined (3) or failed fix wins; 0 when
+//! every problem had a fix and every fix was applied; otherwise 4.
 
 use std::io::Write;
 
 use anyhow::Context;
 use serde_json::{Value, json};
 
-use super::{DiagnoseRequest, Diagnosis, prompt, report};
+use super::{DiagnoseRequest, Diagnosis, Finding, Severity, prompt, report};
 use crate::config::{Config, Target};
 use crate::execute::Origin;
 use crate::exit::{ExitCode, UserError};
@@ -56,15 +58,25 @@ pub async fn run(
 
     let mut out = std::io::stdout().lock();
     if !config.json {
-        out.write_all(report::human(&diagnosis, config.color).as_bytes())?;
+        out.write_all(report::human_report(&diagnosis, config.color, !fix).as_bytes())?;
         out.flush()?;
     }
     drop(out);
 
+    // Only problems are fixed: an info finding's fix (uncordoning a node under
+    // maintenance, say) is shown but never offered, even with --yes.
+    let fixable: Vec<&Finding> = diagnosis
+        .findings
+        .iter()
+        .filter(|f| f.severity >= Severity::Warning && f.fix.is_some())
+        .collect();
     let mut fix_reports = Vec::new();
     let mut fix_error = None;
     if fix {
-        for finding in diagnosis.findings.iter().filter(|f| f.fix.is_some()) {
+        if fixable.is_empty() && !config.json {
+            println!("\nNo suggested fix to apply.");
+        }
+        for finding in &fixable {
             let Some(fix) = &finding.fix else { continue };
             if !config.json {
                 println!("\nFix: {}", crate::output::sanitize(&fix.summary));
@@ -89,21 +101,36 @@ pub async fn run(
             }
         }
     }
+    let applied = fix_reports.iter().filter(|r| r.status == "ok").count();
+    // Every problem had a fix, and every one of them was applied.
+    let all_fixed = fix
+        && !config.dry_run
+        && fix_error.is_none()
+        && !fixable.is_empty()
+        && fixable.len() == diagnosis.problems()
+        && applied == fixable.len();
 
     if config.json {
         let mut document = report::json(&diagnosis);
         if fix {
             document["fixes"] = Value::Array(fix_reports.iter().map(|r| json!(r)).collect());
+            document["all_fixed"] = Value::Bool(all_fixed);
         }
         let mut out = std::io::stdout().lock();
         serde_json::to_writer_pretty(&mut out, &document)?;
         writeln!(out)?;
         out.flush()?;
+    } else if fix && applied > 0 {
+        println!(
+            "\nApplied {applied} of {} suggested fix{}; run `kubectl ai diagnose` again to confirm the problems are gone.",
+            fixable.len(),
+            if fixable.len() == 1 { "" } else { "es" }
+        );
     }
     if let Some(error) = fix_error {
         return Err(error);
     }
-    Ok(if diagnosis.exit_code() == 0 {
+    Ok(if diagnosis.exit_code() == 0 || all_fixed {
         ExitCode::Success
     } else {
         ExitCode::ProblemsFound

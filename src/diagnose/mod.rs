@@ -224,6 +224,7 @@ pub async fn run(reader: &impl Reader, request: &DiagnoseRequest) -> anyhow::Res
 /// Analyzes a collection for a request (scope and target), without any I/O.
 pub fn diagnose(collected: &Collected, request: &DiagnoseRequest) -> Diagnosis {
     let mut findings = analyze(collected);
+    scrub_env_values(collected, &mut findings);
     if let Some((kind, name)) = &request.target {
         findings.retain(|f| concerns(f, kind, name));
     }
@@ -241,12 +242,73 @@ pub fn diagnose(collected: &Collected, request: &DiagnoseRequest) -> Diagnosis {
     }
 }
 
+/// Env values are never shown or sent (invariant 6), even when a workload logs
+/// its own environment: every literal env value of the pods looked at is masked
+/// in the findings' text.
+fn scrub_env_values(collected: &Collected, findings: &mut [Finding]) {
+    let values = text::env_values(
+        collected
+            .pods
+            .iter()
+            .flat_map(|p| p.spec.containers.iter().chain(&p.spec.init_containers)),
+    );
+    if values.is_empty() {
+        return;
+    }
+    for f in findings {
+        f.problem = text::scrub(&f.problem, &values);
+        f.cause = text::scrub(&f.cause, &values);
+        for e in &mut f.evidence {
+            *e = text::scrub(e, &values);
+        }
+        if let Some(fix) = &mut f.fix {
+            fix.summary = text::scrub(&fix.summary, &values);
+        }
+    }
+}
+
 fn concerns(finding: &Finding, kind: &str, name: &str) -> bool {
     let wanted = crate::plan::kinds::lookup(kind).map(|k| k.kind);
     let matches = |key: &ObjectKey| {
         key.name == name && wanted.map_or(key.kind.eq_ignore_ascii_case(kind), |w| w == key.kind)
     };
     matches(&finding.object) || finding.related.iter().any(matches)
+}
+
+/// A service with no ready endpoints because every pod it selects is already
+/// explained (a crashing deployment, a dead node) is not another problem: it
+/// becomes evidence of the finding that explains its pods, so one broken
+/// deployment is one problem and `--target svc/NAME` still finds it.
+fn fold_consequences(findings: &mut Vec<Finding>) {
+    let mut i = 0;
+    while i < findings.len() {
+        let f = &findings[i];
+        let explained_by = (f.check == "service.no_ready_endpoints" && !f.related.is_empty())
+            .then(|| {
+                let explains = |j: usize| {
+                    j != i
+                        && findings[j].severity >= Severity::Warning
+                        && f.related
+                            .iter()
+                            .all(|p| findings[j].related.contains(p) || findings[j].object == *p)
+                };
+                (0..findings.len()).find(|&j| explains(j))
+            })
+            .flatten();
+        match explained_by {
+            Some(j) => {
+                let service = findings.remove(i);
+                let target = &mut findings[if j > i { j - 1 } else { j }];
+                target.push_evidence(format!(
+                    "so {} has no ready endpoints ({})",
+                    service.object.display(),
+                    service.evidence.first().map(String::as_str).unwrap_or("")
+                ));
+                target.related.push(service.object);
+            }
+            None => i += 1,
+        }
+    }
 }
 
 /// Runs every analyzer over the collection: the findings, most severe first.
@@ -260,6 +322,7 @@ pub fn analyze(collected: &Collected) -> Vec<Finding> {
     findings.extend(hpas::analyze(&index));
     findings.extend(nodes::analyze(&index));
     findings.extend(ingresses::analyze(&index));
+    fold_consequences(&mut findings);
     let leftover = events::analyze(&index, &findings);
     findings.extend(leftover);
     // A fix that would not pass validation is never offered (the finding stays).
@@ -335,6 +398,44 @@ mod tests {
             explanation: None,
         };
         assert_eq!(d.exit_code(), 0);
+    }
+
+    #[test]
+    fn a_down_node_is_a_namespace_problem_only_when_its_pods_run_there() {
+        let node = json!({"kind": "Node", "metadata": {"name": "n2"}, "status": {"conditions": [
+            {"type": "Ready", "status": "Unknown", "reason": "NodeStatusUnknown", "message": "Kubelet stopped posting node status."},
+            {"type": "MemoryPressure", "status": "True", "reason": "KubeletHasInsufficientMemory", "message": "low"}]}});
+        let pod = |node: &str| {
+            json!({"kind": "Pod", "metadata": {"name": "web-1", "namespace": "shop", "labels": {"app": "web"}},
+                   "spec": {"nodeName": node},
+                   "status": {"phase": "Running", "conditions": [{"type": "Ready", "status": "False"}],
+                              "containerStatuses": [{"name": "c", "ready": false, "state": {"running": {}}}]}})
+        };
+        let svc = json!({"kind": "Service", "metadata": meta("web"), "spec": {"selector": {"app": "web"}, "ports": [{"port": 80}]}});
+        // Elsewhere: information, and shop is healthy.
+        let mut c = collected(json!([pod("n1")]), json!([]), json!([node.clone()]));
+        c.namespace_scoped = true;
+        let f = analyze(&c);
+        assert_eq!(checks(&f), ["node.not_ready"]);
+        assert_eq!(f[0].severity, Severity::Info);
+        // Hosting shop's pod: the problem, the pressure folded in, and the service
+        // left without endpoints is evidence of it, not a second problem.
+        let mut c = collected(json!([pod("n2"), svc]), json!([]), json!([node]));
+        c.namespace_scoped = true;
+        let f = analyze(&c);
+        assert_eq!(checks(&f), ["node.not_ready"], "{f:#?}");
+        assert_eq!(f[0].severity, Severity::Critical);
+        let evidence = f[0].evidence.join("\n");
+        assert!(evidence.contains("MemoryPressure=True"), "{evidence}");
+        assert!(evidence.contains("1 pod on it: web-1"), "{evidence}");
+        assert!(
+            evidence.contains("service/web has no ready endpoints"),
+            "{evidence}"
+        );
+        assert!(
+            concerns(&f[0], "svc", "web"),
+            "--target svc/web still finds it"
+        );
     }
 
     #[test]

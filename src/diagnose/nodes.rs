@@ -1,6 +1,7 @@
 //! Nodes: NotReady, pressure conditions, and cordoned nodes.
 
-use super::index::{Index, human_duration};
+use super::index::{Index, human_duration, name_list};
+use super::objects::Object;
 use super::{Finding, Fix, ObjectKey, Severity};
 use crate::plan::{Operation, Plan};
 
@@ -8,37 +9,63 @@ pub fn analyze(index: &Index) -> Vec<Finding> {
     let mut out = Vec::new();
     for node in &index.c.nodes {
         let key = ObjectKey::new("Node", "", node.name());
-        let pods_here = || {
-            index
-                .c
-                .pods
-                .iter()
-                .filter(|p| p.spec.node_name == node.name())
-                .count()
-        };
-        if let Some(ready) = node.condition("Ready").filter(|c| !c.is_true()) {
+        let pods_here: Vec<&Object> = index
+            .c
+            .pods
+            .iter()
+            .filter(|p| p.spec.node_name == node.name())
+            .collect();
+        let not_ready = node.condition("Ready").filter(|c| !c.is_true());
+        // Looking at one namespace, a node none of its pods run on is worth knowing
+        // about, but it is not this namespace's problem.
+        let elsewhere = index.c.namespace_scoped && pods_here.is_empty();
+        let severity = |s: Severity| if elsewhere { Severity::Info } else { s };
+        if let Some(ready) = not_ready {
             let since = index
                 .age(ready.last_transition_time.as_deref())
                 .map(|s| format!(" for {}", human_duration(s)))
                 .unwrap_or_default();
-            out.push(
-                Finding::new(
-                    "node.not_ready",
-                    Severity::Critical,
-                    key.clone(),
-                    format!("NotReady{since}"),
-                )
-                .evidence(format!(
-                    "condition Ready={} ({}): {}",
-                    ready.status, ready.reason, ready.message
-                ))
-                .evidence(format!("{} pods are assigned to it", pods_here()))
-                .cause(if ready.status == "Unknown" {
-                    "the kubelet stopped reporting: the node is down, unreachable, or its kubelet crashed"
-                } else {
-                    "the kubelet reports the node unhealthy (often the container runtime or the network plugin)"
-                }),
-            );
+            let mut f = Finding::new(
+                "node.not_ready",
+                severity(Severity::Critical),
+                key.clone(),
+                format!(
+                    "NotReady{since}{}",
+                    if elsewhere {
+                        " (none of the pods looked at run on it)"
+                    } else {
+                        ""
+                    }
+                ),
+            )
+            .evidence(format!(
+                "condition Ready={} ({}): {}",
+                ready.status, ready.reason, ready.message
+            ));
+            // Pressure before the kubelet went quiet is part of the same story.
+            for c in &node.status.conditions {
+                if c.type_ != "Ready" && c.is_true() {
+                    f.push_evidence(format!(
+                        "condition {}=True ({}): {}",
+                        c.type_, c.reason, c.message
+                    ));
+                }
+            }
+            if !pods_here.is_empty() {
+                f.push_evidence(format!(
+                    "{} pod{} on it: {}",
+                    pods_here.len(),
+                    if pods_here.len() == 1 { "" } else { "s" },
+                    name_list(pods_here.iter().map(|p| p.name()), 5)
+                ));
+            }
+            f = f.cause(if ready.status == "Unknown" {
+                "the kubelet stopped reporting: the node is down, unreachable, or its kubelet crashed; its pods are not ready and will be evicted"
+            } else {
+                "the kubelet reports the node unhealthy (often the container runtime or the network plugin)"
+            });
+            f.related = pods_here.iter().map(|p| ObjectKey::of(p)).collect();
+            out.push(f);
         }
         for (condition, severity, cause) in [
             (
@@ -62,11 +89,14 @@ pub fn analyze(index: &Index) -> Vec<Finding> {
                 "the node's network is not configured (network plugin)",
             ),
         ] {
+            if not_ready.is_some() {
+                break;
+            }
             if let Some(c) = node.condition(condition).filter(|c| c.is_true()) {
                 out.push(
                     Finding::new(
                         "node.pressure",
-                        severity,
+                        if elsewhere { Severity::Info } else { severity },
                         key.clone(),
                         condition.to_string(),
                     )

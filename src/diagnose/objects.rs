@@ -217,6 +217,16 @@ pub struct Container {
     pub image: String,
     pub ports: Vec<ContainerPort>,
     pub resources: ResourceRequirements,
+    /// Only literal values matter here: they are scrubbed from every piece of
+    /// evidence (a log line that prints its own env must not carry it further).
+    pub env: Vec<EnvVar>,
+}
+
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(default)]
+pub struct EnvVar {
+    pub name: String,
+    pub value: Option<String>,
 }
 
 #[derive(Debug, Default, Clone, Deserialize)]

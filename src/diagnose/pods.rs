@@ -201,7 +201,19 @@ fn container_symptom<'a>(
             if !message.is_empty() {
                 s.evidence.push(format!("{what}: {message}"));
             }
-            let event = index.last_event(pod, &["Failed"]);
+            // The kubelet's "Failed to pull image …" event carries the registry's
+            // answer; the later "Error: ImagePullBackOff" ones say nothing new.
+            let event = index
+                .events_of(&pod.kind, pod.namespace(), pod.name())
+                .iter()
+                .filter(|e| e.reason == "Failed" && e.message.starts_with("Failed to pull image"))
+                .max_by_key(|e| {
+                    e.last_seen()
+                        .and_then(super::objects::parse_time)
+                        .unwrap_or(0)
+                })
+                .copied()
+                .or_else(|| index.last_event(pod, &["Failed"]));
             if let Some(e) = event {
                 s.evidence.push(format!("event Failed: {}", e.message));
             }

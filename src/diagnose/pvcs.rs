@@ -37,20 +37,30 @@ pub fn analyze(index: &Index) -> Vec<Finding> {
                     .unwrap_or(0);
                 let mut f = if missing_class {
                     let c = class.unwrap_or_default();
-                    Finding::new(
+                    let mut f = Finding::new(
                         "pvc.missing_storage_class",
                         Severity::Critical,
                         key,
                         format!("Pending: storage class {c:?} does not exist"),
                     )
-                    .cause(format!(
-                        "no StorageClass named {c:?} exists, so no volume is provisioned: use one of: {}",
-                        if classes.is_empty() {
-                            "(the cluster has none)".to_string()
-                        } else {
+                    .cause(if classes.is_empty() {
+                        format!(
+                            "no StorageClass named {c:?} exists, so no volume is provisioned; the cluster has no storage class at all: create one, or bind the claim to a pre-provisioned PersistentVolume"
+                        )
+                    } else {
+                        format!(
+                            "no StorageClass named {c:?} exists, so no volume is provisioned: use one of: {}",
                             classes.iter().map(|c| c.name()).collect::<Vec<_>>().join(", ")
-                        }
-                    ))
+                        )
+                    });
+                    if let Some(e) = failed {
+                        f.push_evidence(format!(
+                            "event ProvisioningFailed (x{}): {}",
+                            e.times(),
+                            e.message
+                        ));
+                    }
+                    f
                 } else if let Some(e) = failed {
                     Finding::new(
                         "pvc.provisioning_failed",

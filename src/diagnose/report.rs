@@ -105,6 +105,12 @@ pub fn summary_line(d: &Diagnosis) -> String {
 
 /// The human report. `color` adds ANSI colors (decide it once: TTY, NO_COLOR).
 pub fn human(d: &Diagnosis, color: bool) -> String {
+    human_report(d, color, true)
+}
+
+/// The human report; `fix_hint` adds the "run again with --fix" line when a
+/// problem has a fix (not when the fixes are about to be offered anyway).
+pub fn human_report(d: &Diagnosis, color: bool, fix_hint: bool) -> String {
     let paint = Paint(color);
     let mut out = summary_line(d);
     out.push('\n');
@@ -130,7 +136,11 @@ pub fn human(d: &Diagnosis, color: bool) -> String {
             ));
         }
     }
-    if d.findings.iter().any(|f| f.fix.is_some()) {
+    if fix_hint
+        && d.findings
+            .iter()
+            .any(|f| f.fix.is_some() && f.severity >= Severity::Warning)
+    {
         out.push_str(
             "\nRun again with --fix to preview the suggested fixes and choose which to apply.\n",
         );

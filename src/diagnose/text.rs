@@ -93,6 +93,43 @@ pub fn truncate(text: &str, max: usize) -> String {
     }
 }
 
+/// Env values shorter than this are not scrubbed from text unless their name
+/// says they are secret (masking "info" or "true" everywhere would ruin evidence).
+const MIN_SCRUBBED_VALUE: usize = 6;
+
+/// The literal env values of these containers that must never leave the cluster
+/// through evidence: long enough to be specific, or named like a secret.
+pub fn env_values<'c>(
+    containers: impl IntoIterator<Item = &'c super::objects::Container>,
+) -> Vec<String> {
+    let mut values: Vec<String> = containers
+        .into_iter()
+        .flat_map(|c| &c.env)
+        .filter_map(|e| {
+            let v = e.value.as_deref()?.trim();
+            let name = e.name.to_ascii_lowercase();
+            let secret_name = SECRET_KEYS.iter().any(|k| name.contains(k));
+            (v.chars().count() >= MIN_SCRUBBED_VALUE || (secret_name && v.len() >= 3))
+                .then(|| v.to_string())
+        })
+        .collect();
+    // Longest first, so a value containing another is masked whole.
+    values.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+    values.dedup();
+    values
+}
+
+/// Masks every occurrence of these literal values.
+pub fn scrub(text: &str, values: &[String]) -> String {
+    let mut out = text.to_string();
+    for v in values {
+        if out.contains(v.as_str()) {
+            out = out.replace(v.as_str(), MASK);
+        }
+    }
+    out
+}
+
 /// Masks anything that looks like a credential.
 pub fn redact(text: &str) -> String {
     let text = redact_key_values(text);
@@ -128,7 +165,26 @@ fn redact_key_values(text: &str) -> String {
             j += 1;
         }
         if j >= bytes.len() || !matches!(bytes[j], b'=' | b':') {
-            i += key.len();
+            // `token tok_live_8c1f…`, `password is Pa55w0rd-x`: a credential-looking
+            // word right after the key (or after "is") is masked too; "token expired" is not.
+            let mut k = j;
+            if text[k..].starts_with("is ") {
+                k += 3;
+            }
+            let word_len: usize = text[k..]
+                .chars()
+                .take_while(|c| is_value_char(*c))
+                .map(char::len_utf8)
+                .sum();
+            let word = &text[k..k + word_len];
+            if k > i + key.len() && credential_like(word) {
+                out.push_str(&text[copied..k]);
+                out.push_str(MASK);
+                copied = k + word_len;
+                i = copied;
+            } else {
+                i += key.len();
+            }
             continue;
         }
         j += 1;
@@ -255,7 +311,37 @@ fn redact_tokens(text: &str) -> String {
     out
 }
 
+/// A word that reads like a credential rather than prose: long enough, with
+/// letters and digits.
+fn credential_like(word: &str) -> bool {
+    word.chars().count() >= 8
+        && word.chars().any(|c| c.is_ascii_digit())
+        && word.chars().any(|c| c.is_ascii_alphabetic())
+}
+
+/// Prefixes of well-known API token formats.
+const TOKEN_PREFIXES: &[&str] = &[
+    "sk_live_",
+    "sk_test_",
+    "rk_live_",
+    "pk_live_",
+    "tok_live_",
+    "tok_test_",
+    "ghp_",
+    "gho_",
+    "ghs_",
+    "github_pat_",
+    "glpat-",
+    "xoxb-",
+    "xoxp-",
+    "AIza",
+    "sk-proj-",
+];
+
 fn looks_secret(word: &str, before: &str) -> bool {
+    if word.len() >= 16 && TOKEN_PREFIXES.iter().any(|p| word.starts_with(p)) {
+        return true;
+    }
     let aws = |w: &str| {
         (w.starts_with("AKIA") || w.starts_with("ASIA"))
             && w.len() == 20
@@ -287,6 +373,50 @@ fn looks_secret(word: &str, before: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn credentials_after_a_key_word_and_known_token_formats_are_masked() {
+        assert_eq!(
+            redact("ERROR token tok_live_8c1f5e0d2a7b4f3c expired"),
+            "ERROR token *** expired"
+        );
+        assert_eq!(
+            redact("DATABASE_PASSWORD is s3cr3t-value1, retrying"),
+            "DATABASE_PASSWORD is ***, retrying"
+        );
+        assert_eq!(redact("the token expired"), "the token expired");
+        assert_eq!(
+            redact("password reset for user42"),
+            "password reset for user42"
+        );
+        assert_eq!(redact("using tok_live_8c1f5e0d2a7b4f3c"), "using ***");
+        assert_eq!(
+            redact("key ghp_0123456789abcdefABCDEF0123 leaked"),
+            "key *** leaked"
+        );
+    }
+
+    #[test]
+    fn literal_env_values_are_scrubbed() {
+        let c: crate::diagnose::objects::Container = serde_json::from_value(serde_json::json!({
+            "name": "api",
+            "env": [{"name": "DATABASE_PASSWORD", "value": "s3cr3t-value"},
+                    {"name": "LOG_LEVEL", "value": "info"},
+                    {"name": "DB_PASS", "value": "abc"},
+                    {"name": "API_TOKEN", "valueFrom": {"secretKeyRef": {"name": "x", "key": "token"}}}]
+        }))
+        .unwrap();
+        let values = env_values([&c]);
+        assert_eq!(
+            values,
+            ["s3cr3t-value"],
+            "short, non-secret-named values stay"
+        );
+        assert_eq!(
+            scrub("env DATABASE_PASSWORD is s3cr3t-value at info", &values),
+            "env DATABASE_PASSWORD is *** at info"
+        );
+    }
 
     #[test]
     fn key_values_are_masked() {
