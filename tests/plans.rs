@@ -787,3 +787,28 @@ fn the_human_preview_reads_well() {
     assert_eq!(rest, expected);
     assert_eq!(stderr(&out), "dry run: nothing was applied\n");
 }
+
+#[test]
+fn env_values_are_masked_in_diffs_yet_a_changed_one_is_marked() {
+    let env = TestEnv::healthy();
+    let report = apply_and_check(
+        &env,
+        json!({"op": "set_env", "name": "api", "namespace": "shop", "set": [{"key": "LOG_LEVEL", "value": "debug"}]}),
+    );
+    let diff = only_op(&report)["preview"][0]["diff"].as_str().unwrap();
+    assert!(diff.contains("+          value: '*** (changed)'"), "{diff}");
+    assert!(
+        !diff.contains("s3cr3t-value") && !diff.contains("value: info"),
+        "{diff}"
+    );
+    let live = env.live(&["deployment", "api", "-n", "shop"]).unwrap();
+    let containers = live["spec"]["template"]["spec"]["containers"]
+        .as_array()
+        .unwrap();
+    let log_level = containers
+        .iter()
+        .flat_map(|c| c["env"].as_array().into_iter().flatten())
+        .find(|e| e["name"] == "LOG_LEVEL")
+        .unwrap();
+    assert_eq!(log_level["value"], "debug");
+}

@@ -63,59 +63,122 @@ pub fn looks_like_credential(value: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || "+/=_-".contains(c))
 }
 
-/// Masks secret material inside one Kubernetes object, in place.
+/// Masks secret material inside one Kubernetes object, in place: Secret data and
+/// every literal env value (a diff shows *which* variable, never its value).
 pub fn mask_secrets(object: &mut Value) {
-    let is_secret = object.get("kind").and_then(Value::as_str) == Some("Secret");
-    if is_secret {
+    mask_secrets_against(object, None);
+}
+
+/// Like [`mask_secrets`], marking values that differ from `before` (the live
+/// object, unmasked) as `*** (changed)` so a diff still shows what changes.
+pub fn mask_secrets_against(object: &mut Value, before: Option<&Value>) {
+    let old = |field: &str, key: &str| {
+        before
+            .and_then(|b| b.get(field))
+            .and_then(|d| d.get(key))
+            .cloned()
+    };
+    if object.get("kind").and_then(Value::as_str) == Some("Secret") {
         for field in ["data", "stringData"] {
             if let Some(Value::Object(map)) = object.get_mut(field) {
-                for value in map.values_mut() {
-                    *value = Value::String(MASK.into());
+                for (key, value) in map.iter_mut() {
+                    let changed = before.is_some() && old(field, key).is_some_and(|o| o != *value);
+                    *value = Value::String(masked(changed));
                 }
             }
         }
     }
-    mask_env(object);
+    let mut old_env = Vec::new();
+    if let Some(before) = before {
+        collect_env(before, "", &mut old_env);
+    }
+    mask_env(object, "", &|_, _| true, &old_env);
 }
 
-/// Walks the object and masks credential-looking `env` entries wherever containers appear.
-fn mask_env(value: &mut Value) {
+fn masked(changed: bool) -> String {
+    if changed {
+        format!("{MASK} (changed)")
+    } else {
+        MASK.to_string()
+    }
+}
+
+/// (container, variable, literal value) of every env entry in an object.
+fn collect_env(value: &Value, container: &str, out: &mut Vec<(String, String, Value)>) {
     match value {
         Value::Object(map) => {
-            for (key, child) in map.iter_mut() {
-                if key == "env" {
-                    if let Value::Array(entries) = child {
-                        for entry in entries {
-                            mask_env_entry(entry);
-                        }
-                    }
-                } else {
-                    mask_env(child);
+            let here = map.get("name").and_then(Value::as_str).unwrap_or(container);
+            for (key, child) in map {
+                match (key.as_str(), child) {
+                    ("env", Value::Array(entries)) => out.extend(entries.iter().filter_map(|e| {
+                        Some((
+                            here.to_string(),
+                            e.get("name")?.as_str()?.to_string(),
+                            e.get("value")?.clone(),
+                        ))
+                    })),
+                    _ => collect_env(child, here, out),
                 }
             }
         }
-        Value::Array(items) => items.iter_mut().for_each(mask_env),
+        Value::Array(items) => items.iter().for_each(|v| collect_env(v, container, out)),
         _ => {}
     }
 }
 
-fn mask_env_entry(entry: &mut Value) {
-    let name = entry
-        .get("name")
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_string();
-    if let Some(Value::String(v)) = entry.get_mut("value")
-        && (is_credential_name(&name) || looks_like_credential(v))
-    {
-        *v = MASK.into();
+/// Masks the literal values of the `env` entries `should` picks, wherever containers appear.
+fn mask_env(
+    value: &mut Value,
+    container: &str,
+    should: &dyn Fn(&str, &str) -> bool,
+    old: &[(String, String, Value)],
+) {
+    match value {
+        Value::Object(map) => {
+            let here = map
+                .get("name")
+                .and_then(Value::as_str)
+                .unwrap_or(container)
+                .to_string();
+            for (key, child) in map.iter_mut() {
+                match (key.as_str(), child) {
+                    ("env", Value::Array(entries)) => {
+                        for entry in entries {
+                            let name = entry
+                                .get("name")
+                                .and_then(Value::as_str)
+                                .unwrap_or_default()
+                                .to_string();
+                            if let Some(v) = entry.get_mut("value")
+                                && v.as_str().is_some_and(|text| should(&name, text))
+                            {
+                                let changed = old
+                                    .iter()
+                                    .any(|(c, n, o)| *c == here && *n == name && o != v);
+                                *v = Value::String(masked(changed));
+                            }
+                        }
+                    }
+                    (_, child) => mask_env(child, &here, should, old),
+                }
+            }
+        }
+        Value::Array(items) => items
+            .iter_mut()
+            .for_each(|v| mask_env(v, container, should, old)),
+        _ => {}
     }
 }
 
 /// Masks string values in any JSON (a patch body, say) whose key names a
 /// credential or which look like one, and credential-looking `env` entries.
 pub fn mask_json(value: &mut Value) {
-    mask_env(value);
+    mask_env(
+        value,
+        "",
+        &|name, text| is_credential_name(name) || looks_like_credential(text),
+        &[],
+    );
     match value {
         Value::Object(map) => {
             for (key, child) in map.iter_mut() {
@@ -225,13 +288,32 @@ mod tests {
     }
 
     #[test]
-    fn credential_env_values_are_masked_others_kept() {
+    fn changed_values_are_marked_without_showing_them() {
+        let d = |v: &str| json!({"spec": {"containers": [{"name": "app", "env": [{"name": "LOG_LEVEL", "value": v}, {"name": "A", "value": "same"}]}]}});
+        let mut after = d("debug");
+        mask_secrets_against(&mut after, Some(&d("info")));
+        assert_eq!(
+            after["spec"]["containers"][0]["env"][0]["value"],
+            "*** (changed)"
+        );
+        assert_eq!(after["spec"]["containers"][0]["env"][1]["value"], "***");
+    }
+
+    #[test]
+    fn credential_env_values_are_masked_in_bodies_others_kept() {
         let mut d = json!({"kind": "Deployment", "spec": {"template": {"spec": {"containers": [{"env": [
             {"name": "DATABASE_PASSWORD", "value": "s3cr3t-value"},
             {"name": "LOG_LEVEL", "value": "info"},
             {"name": "UPSTREAM", "value": "postgres://app:hunter2@db:5432/x"}
         ]}]}}}});
-        mask_secrets(&mut d);
+        let mut object = d.clone();
+        mask_secrets(&mut object);
+        let env = &object["spec"]["template"]["spec"]["containers"][0]["env"];
+        assert!(
+            env.as_array().unwrap().iter().all(|e| e["value"] == "***"),
+            "objects mask every value: {env}"
+        );
+        mask_json(&mut d);
         let env = &d["spec"]["template"]["spec"]["containers"][0]["env"];
         assert_eq!(env[0]["value"], "***");
         assert_eq!(env[1]["value"], "info");

@@ -75,6 +75,14 @@ const DROPPED_ANNOTATIONS: &[&str] = &[
 /// Drops what the server maintains (and what a person did not ask to change),
 /// masks secrets, and sorts keys so two renderings of one object compare equal.
 pub fn normalize(object: &Value) -> Value {
+    let mut object = unmasked(object);
+    mask::mask_secrets(&mut object);
+    object
+}
+
+/// [`normalize`] without the masking: only for deciding whether anything changes,
+/// never for showing or recording.
+fn unmasked(object: &Value) -> Value {
     let mut object = object.clone();
     if let Some(map) = object.as_object_mut() {
         map.remove("status");
@@ -93,7 +101,6 @@ pub fn normalize(object: &Value) -> Value {
         }
     }
     drop_allocations(&mut object);
-    mask::mask_secrets(&mut object);
     sort_keys(object)
 }
 
@@ -151,32 +158,48 @@ pub struct ObjectPreview {
     pub before: Option<Value>,
     pub after: Option<Value>,
     pub diff: String,
+    /// Whether anything changes, secret values included (the masked sides may be equal).
+    #[serde(skip)]
+    changes: bool,
 }
 
 impl ObjectPreview {
     /// Builds the preview of one object from raw (un-normalized) objects.
     pub fn new(before: Option<&Value>, after: Option<&Value>) -> ObjectPreview {
+        let (raw_before, raw_after) = (before.map(unmasked), after.map(unmasked));
+        let changes = raw_before != raw_after;
         let before = before.map(normalize);
         let after = after.map(normalize);
+        // The diff marks masked values that change, so it says which ones do.
+        let marked_after = raw_after.map(|mut a| {
+            mask::mask_secrets_against(&mut a, raw_before.as_ref());
+            a
+        });
         let reference = after.as_ref().or(before.as_ref());
         let object = reference.map_or_else(|| "object".to_string(), object_label);
         let namespace = reference
             .and_then(|o| o.pointer("/metadata/namespace"))
             .and_then(Value::as_str)
             .map(str::to_string);
-        let diff = unified_diff(&object, before.as_ref(), after.as_ref());
+        let mut diff = unified_diff(&object, before.as_ref(), marked_after.as_ref());
+        if changes && before == marked_after {
+            diff = format!(
+                "--- {object} (live)\n+++ {object} (after)\n@@ masked values change @@\n  (only values shown as *** change)\n"
+            );
+        }
         ObjectPreview {
             object,
             namespace,
             before,
             after,
             diff,
+            changes,
         }
     }
 
     /// True when the change would leave the object exactly as it is.
     pub fn is_no_change(&self) -> bool {
-        self.before == self.after
+        !self.changes
     }
 }
 
@@ -313,6 +336,24 @@ mod tests {
         let mut after = deployment(2);
         after["metadata"]["resourceVersion"] = json!("43");
         assert!(ObjectPreview::new(Some(&deployment(2)), Some(&after)).is_no_change());
+    }
+
+    #[test]
+    fn a_change_of_a_masked_value_is_still_a_change() {
+        let secret = |v: &str| json!({"kind": "Secret", "metadata": {"name": "db"}, "data": {"password": v}});
+        let p = ObjectPreview::new(Some(&secret("b2xk")), Some(&secret("bmV3")));
+        assert!(!p.is_no_change());
+        assert!(
+            !p.diff.contains("b2xk") && !p.diff.contains("bmV3"),
+            "{}",
+            p.diff
+        );
+        assert!(
+            p.diff.contains("+  password: '*** (changed)'"),
+            "{}",
+            p.diff
+        );
+        assert!(ObjectPreview::new(Some(&secret("b2xk")), Some(&secret("b2xk"))).is_no_change());
     }
 
     #[test]
