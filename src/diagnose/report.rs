@@ -4,7 +4,7 @@
 //! severity with evidence, cause and the suggested fix; a healthy scope is one
 //! line. Every piece of text is sanitized again here (no escape sequence from the
 //! cluster or a model reaches the terminal), and color is used only when asked.
-//! JSON: see `README-section.md` beside this file; bump [`SCHEMA_VERSION`] on any
+//! JSON: see the README's Diagnose section; bump [`SCHEMA_VERSION`] on any
 //! incompatible change.
 
 use serde_json::{Value, json};
