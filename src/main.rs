@@ -19,7 +19,7 @@ fn main() -> std::process::ExitCode {
         Ok(config) => {
             init_logging(&config);
             // The sentence may carry a credential ("set env DB_PASSWORD=…"): logs never do.
-            let shown = kubectl_ai::preview::mask::redact_text(&format!("{config:?}"));
+            let shown = kubectl_ai::redact::mask(&format!("{config:?}"));
             tracing::debug!(config = %shown, "resolved configuration");
             run(config)
         }

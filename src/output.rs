@@ -99,39 +99,44 @@ impl Source {
     }
 }
 
-/// Removes terminal control sequences from text that came from outside (cluster, model).
+/// Removes terminal escape sequences and control characters from text that came
+/// from outside (cluster, model), keeping newlines and tabs.
 pub fn sanitize(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
         match c {
-            '\x1b' => {
-                // Skip an escape sequence: ESC [ ... final byte, or ESC ] ... BEL/ST, or ESC x.
-                match chars.peek() {
-                    Some('[') => {
-                        chars.next();
-                        for n in chars.by_ref() {
-                            if ('@'..='~').contains(&n) {
-                                break;
-                            }
+            '\u{1b}' => match chars.peek() {
+                // CSI: ESC [ parameters… final byte in @..~
+                Some('[') => {
+                    chars.next();
+                    for c in chars.by_ref() {
+                        if ('@'..='~').contains(&c) {
+                            break;
                         }
                     }
-                    Some(']') => {
-                        while let Some(n) = chars.next() {
-                            if n == '\x07' || (n == '\x1b' && chars.peek() == Some(&'\\')) {
-                                chars.next_if_eq(&'\\');
-                                break;
-                            }
-                        }
-                    }
-                    Some(_) => {
-                        chars.next();
-                    }
-                    None => {}
                 }
-            }
+                // OSC, DCS, PM, APC, SOS: until BEL or ESC \
+                Some(']' | 'P' | '^' | '_' | 'X') => {
+                    chars.next();
+                    while let Some(c) = chars.next() {
+                        if c == '\u{7}' {
+                            break;
+                        }
+                        if c == '\u{1b}' && chars.peek() == Some(&'\\') {
+                            chars.next();
+                            break;
+                        }
+                    }
+                }
+                _ => {
+                    chars.next();
+                }
+            },
             '\n' | '\t' => out.push(c),
             c if c.is_control() => {}
+            // Bidirectional overrides can reorder or hide text.
+            '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => {}
             c => out.push(c),
         }
     }

@@ -156,7 +156,7 @@ pub async fn run(
             Err(error) => {
                 let failed = &mut operations[index];
                 failed.status = Status::Failed;
-                failed.stderr = Some(mask::redact_text(&format!("{error:#}")));
+                failed.stderr = Some(crate::redact::mask(&format!("{error:#}")));
                 if !settings.json {
                     print_previews(&operations[..=index], settings)?;
                 }
@@ -345,7 +345,7 @@ fn record(entry: &mut OperationReport, captured: &Captured, is_change: bool) {
     if !is_change {
         entry.stdout = Some(String::from_utf8_lossy(&captured.stdout).into_owned());
     }
-    entry.stderr = Some(mask::redact_text(&captured.stderr));
+    entry.stderr = Some(crate::redact::mask(&captured.stderr));
 }
 
 fn mark(operations: &mut [OperationReport], from: Status, to: Status) {
@@ -527,7 +527,9 @@ fn masked_operation(op: &Operation) -> Operation {
         }
         Operation::SetEnv { set, .. } | Operation::RunPod { env: set, .. } => {
             for kv in set.iter_mut() {
-                if mask::is_credential_name(&kv.key) || mask::looks_like_credential(&kv.value) {
+                if crate::redact::is_secret_key(&kv.key)
+                    || crate::redact::looks_like_credential(&kv.value)
+                {
                     kv.value = mask::MASK.into();
                 }
             }
@@ -656,7 +658,7 @@ async fn preview_change(
                 .map(|(b, a)| ObjectPreview::new(Some(b), Some(a)))
                 .collect();
             let text = String::from_utf8_lossy(&dry_run.stdout).into_owned() + &dry_run.stderr;
-            (previews, Some(mask::redact_text(text.trim())))
+            (previews, Some(crate::redact::mask(text.trim())))
         }
         After::Context(name) => {
             let after = context_object(name);

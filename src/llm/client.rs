@@ -15,8 +15,8 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::error::LlmError;
-use super::redact;
 use super::settings::{Endpoint, KeySource, ModelSettings, Secret};
+use crate::redact;
 
 /// One chat message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -4,12 +4,12 @@
 //! provider needs ([`settings`]), how a request body looks, how failures are
 //! retried (429 and 5xx, honoring `retry-after-ms` / `retry-after`, with capped,
 //! jittered exponential backoff) and how each failure is explained to a person
-//! ([`error`]), and what must never be sent ([`redact`]). Callers build the
+//! ([`error`]); what must never be sent is [`crate::redact`]'s concern. Callers build the
 //! messages; this module neither knows nor cares that they are about Kubernetes.
 
 pub mod client;
 pub mod error;
-pub mod redact;
+
 pub mod settings;
 
 pub use client::{ChatClient, Completion, Message, Usage};

@@ -1,67 +1,18 @@
-//! Secrets stay home: masking of secret material in anything shown or recorded.
+//! Secrets stay home: masking of secret material inside Kubernetes objects, JSON
+//! bodies and argvs.
 //!
-//! Secret `data`/`stringData` values are always masked. Environment variables are
-//! masked when their name says they hold a credential (PASSWORD, TOKEN, SECRET,
-//! API_KEY…) or their value looks like one (a bearer token, a private key, a long
-//! random-looking string). Masking keeps keys visible, so a diff still says *what*
-//! changed without saying *to what*.
+//! In objects (diffs, previews, reports) Secret `data`/`stringData` values and every
+//! literal env value are masked; a value that changes shows as `*** (changed)`, so a
+//! diff still says *what* changes without saying *to what*. In JSON bodies and argvs
+//! (patches, `set env` arguments) the values that [`crate::redact`] says look like
+//! credentials are masked. What looks like a credential is decided in one place,
+//! [`crate::redact`].
 
 use serde_json::Value;
 
 pub const MASK: &str = "***";
 
-const CREDENTIAL_WORDS: &[&str] = &[
-    "PASSWORD",
-    "PASSWD",
-    "PWD",
-    "SECRET",
-    "TOKEN",
-    "APIKEY",
-    "API_KEY",
-    "ACCESS_KEY",
-    "PRIVATE_KEY",
-    "CREDENTIAL",
-    "AUTH",
-    "DSN",
-    "CONNECTION_STRING",
-];
-
-/// True for names such as `DATABASE_PASSWORD`, `githubToken`, `AWS_SECRET_ACCESS_KEY`.
-pub fn is_credential_name(name: &str) -> bool {
-    let upper = name.to_ascii_uppercase().replace(['-', '.'], "_");
-    CREDENTIAL_WORDS.iter().any(|w| upper.contains(w))
-}
-
-/// True for values that look like credentials whatever their name.
-pub fn looks_like_credential(value: &str) -> bool {
-    let v = value.trim();
-    let lower = v.to_ascii_lowercase();
-    if lower.starts_with("bearer ")
-        || v.contains("-----BEGIN")
-        || v.starts_with("AKIA")
-        || v.starts_with("sk-")
-        || v.starts_with("ghp_")
-        || v.starts_with("xox")
-        || v.starts_with("eyJ")
-    {
-        return true;
-    }
-    // URLs with a password: scheme://user:pass@host
-    if let Some((_, rest)) = v.split_once("://")
-        && rest
-            .split_once('@')
-            .is_some_and(|(userinfo, _)| userinfo.contains(':'))
-    {
-        return true;
-    }
-    // Long strings mixing letters and digits with no spaces look like keys.
-    v.len() >= 32
-        && !v.contains(' ')
-        && v.chars().any(|c| c.is_ascii_digit())
-        && v.chars().any(|c| c.is_ascii_alphabetic())
-        && v.chars()
-            .all(|c| c.is_ascii_alphanumeric() || "+/=_-".contains(c))
-}
+use crate::redact::{is_secret_key, looks_like_credential};
 
 /// Masks secret material inside one Kubernetes object, in place: Secret data and
 /// every literal env value (a diff shows *which* variable, never its value).
@@ -176,14 +127,14 @@ pub fn mask_json(value: &mut Value) {
     mask_env(
         value,
         "",
-        &|name, text| is_credential_name(name) || looks_like_credential(text),
+        &|name, text| is_secret_key(name) || looks_like_credential(text),
         &[],
     );
     match value {
         Value::Object(map) => {
             for (key, child) in map.iter_mut() {
                 match child {
-                    Value::String(s) if is_credential_name(key) || looks_like_credential(s) => {
+                    Value::String(s) if is_secret_key(key) || looks_like_credential(s) => {
                         *s = MASK.into()
                     }
                     _ => mask_json(child),
@@ -214,7 +165,7 @@ pub fn mask_argv(argv: &[String]) -> Vec<String> {
             match body.split_once('=') {
                 Some((key, value))
                     if !key.starts_with('-')
-                        && (is_credential_name(key) || looks_like_credential(value)) =>
+                        && (is_secret_key(key) || looks_like_credential(value)) =>
                 {
                     format!("{}{key}={MASK}", &arg[..arg.len() - body.len()])
                 }
@@ -222,56 +173,6 @@ pub fn mask_argv(argv: &[String]) -> Vec<String> {
             }
         })
         .collect()
-}
-
-/// Masks credentials inside free text (log lines, event messages, stderr):
-/// `password=…`, `token: …`, `Authorization: Bearer …`, and credential-looking words.
-pub fn redact_text(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for (i, line) in text.split('\n').enumerate() {
-        if i > 0 {
-            out.push('\n');
-        }
-        out.push_str(&redact_line(line));
-    }
-    out
-}
-
-fn redact_line(line: &str) -> String {
-    let mut words: Vec<String> = Vec::new();
-    let mut mask_next = false;
-    for word in line.split(' ') {
-        if mask_next && !word.is_empty() {
-            words.push(MASK.into());
-            mask_next = word.eq_ignore_ascii_case("bearer") || word.eq_ignore_ascii_case("basic");
-            continue;
-        }
-        mask_next = false;
-        let (key, sep, value) = match word.find(['=', ':']) {
-            Some(i) => (&word[..i], &word[i..i + 1], &word[i + 1..]),
-            None => (word, "", ""),
-        };
-        if !sep.is_empty()
-            && is_credential_name(
-                key.trim_matches(|c: char| !c.is_ascii_alphanumeric() && c != '_'),
-            )
-        {
-            if value.is_empty() {
-                words.push(word.to_string());
-                mask_next = true;
-            } else {
-                words.push(format!("{key}{sep}{MASK}"));
-            }
-        } else if word.eq_ignore_ascii_case("bearer") {
-            words.push(word.to_string());
-            mask_next = true;
-        } else if looks_like_credential(word) {
-            words.push(MASK.into());
-        } else {
-            words.push(word.to_string());
-        }
-    }
-    words.join(" ")
 }
 
 #[cfg(test)]
@@ -346,13 +247,15 @@ mod tests {
 
     #[test]
     fn text_redaction_catches_common_shapes() {
-        let r = redact_text("login password=hunter2 ok\nAuthorization: Bearer abc.def\ntoken: xyz");
+        let r = crate::redact::mask(
+            "login password=hunter2 ok\nAuthorization: Bearer abc.def\ntoken: xyz",
+        );
         assert!(!r.contains("hunter2"), "{r}");
         assert!(!r.contains("abc.def"), "{r}");
         assert!(!r.contains("xyz"), "{r}");
         assert!(r.contains("login"), "{r}");
         assert_eq!(
-            redact_text("connection refused 10.0.0.12:5432"),
+            crate::redact::mask("connection refused 10.0.0.12:5432"),
             "connection refused 10.0.0.12:5432"
         );
     }

@@ -16,11 +16,11 @@ use std::time::Duration;
 use serde_json::{Value, json};
 
 use crate::llm::client::sanitize;
-use crate::llm::redact::Redactor;
 use crate::llm::{ChatClient, Completion, Message, ModelSettings, Usage};
 use crate::plan::Plan;
 use crate::plan::schema::{self, plan_from_model, strict_object, vocabulary_lines};
 use crate::plan::validate::{Limits, validate};
+use crate::redact::Redactor;
 
 pub use super::model_context::ModelContext;
 

@@ -6,8 +6,8 @@
 //! anything from Secrets: `-o name` prints nothing else, and each name is checked to
 //! be a plain Kubernetes name that does not look like a credential before it is kept.
 
-use crate::llm::redact::looks_like_credential;
 use crate::plan::validate::object_name;
+use crate::redact::looks_like_credential;
 
 /// At most this many names are sent (workloads first, then services).
 pub const MAX_NAMES: usize = 50;

@@ -1,21 +1,24 @@
-//! Nothing that looks like a credential leaves the machine in a model request.
+//! Secrets stay home: the one place that decides what text looks like a credential.
 //!
-//! A sentence can carry a secret ("create secret db with password=hunter2", "set
-//! API_TOKEN=ghp_… on api"). Before the sentence is sent, every value that looks like
-//! a credential is replaced by a placeholder (`REDACTED_1`, …); the model works with
-//! the placeholder, and [`Redactor::restore`] puts the real value back into its
-//! answer, so the plan still does what was asked while the provider never sees the
-//! value. Text sent back to the model later (a validation error for the repair
-//! retry) goes through [`Redactor::redact_known`] so a restored value cannot leak
-//! that way either. False positives cost nothing but the model's view of a value.
+//! Text reaches people, logs and models from many places: a sentence can carry a
+//! secret ("create secret db with password=hunter2", "set API_TOKEN=ghp_… on api"),
+//! a log line or an event message can print one, an argv can hold one. [`mask`]
+//! replaces every credential-looking value with `***`; the model path uses a
+//! [`Redactor`], which replaces them with placeholders (`REDACTED_1`, …) and
+//! [`Redactor::restore`]s the real values into the model's answer, so the plan
+//! still does what was asked while the provider never sees the value. Text sent
+//! back to the model later (a validation error for the repair retry) goes through
+//! [`Redactor::redact_known`] so a restored value cannot leak that way either.
+//! False positives cost nothing but a masked value.
 //!
 //! What counts as a credential: well-known key and token formats (OpenAI, GitHub,
 //! GitLab, Slack, AWS, Google, Stripe-style `*_live_*` / `*_test_*` keys, JWTs, PEM
-//! private keys); the value of a
-//! `key=value` / `key: value` whose key names a password, token, secret, API key,
-//! access key or credential; the word after "password" / "token" / "api key"; and
-//! long random-looking strings (24+ characters mixing upper case, lower case and
-//! digits — Kubernetes names are lower case, so they never match).
+//! private keys); the value of a `key=value` / `key: value` whose key names a
+//! password, token, secret, API key, access key or credential ([`is_secret_key`]);
+//! the word after "password" / "token" / "api key" / "bearer"; the password of a
+//! URL (`scheme://user:password@host`); and long random-looking strings (24+
+//! characters mixing upper case, lower case and digits — Kubernetes names are
+//! lower case, so they never match).
 
 use serde_json::Value;
 
@@ -44,10 +47,18 @@ const SECRET_KEYS: &[&str] = &[
     "private-key",
     "credential",
     "auth",
+    "client_secret",
+    "session",
+    "cookie",
+    "dsn",
+    "connection_string",
 ];
 
 /// Words after which the next word is the credential ("password hunter2").
 const SECRET_WORDS: &[&str] = &[
+    "bearer",
+    "basic",
+    "authorization",
     "password",
     "passwd",
     "passphrase",
@@ -58,7 +69,7 @@ const SECRET_WORDS: &[&str] = &[
 ];
 
 /// Words between a [`SECRET_WORDS`] word and its value ("password is hunter2").
-const LINKS: &[&str] = &["is", "was", "=", ":", "of", "value"];
+const LINKS: &[&str] = &["is", "was", "=", ":", "of", "value", "bearer", "basic"];
 
 /// Words after a [`SECRET_WORDS`] word that show no value follows ("the token for api").
 const NOT_A_VALUE: &[&str] = &[
@@ -116,6 +127,9 @@ impl Redactor {
         }
         let mut out = String::with_capacity(text.len());
         let mut expect_value = false;
+        // After `token:` or `password =` any value is one; after a bare `password`
+        // only a value-like word is (not "password reset").
+        let mut explicit = false;
         for piece in split_keep_whitespace(text) {
             if piece.trim().is_empty() {
                 out.push_str(piece);
@@ -124,10 +138,15 @@ impl Redactor {
             let (lead, core, trail) = trim_punctuation(piece);
             let lower = core.to_ascii_lowercase();
             if expect_value && LINKS.contains(&lower.as_str()) {
+                explicit |= matches!(lower.as_str(), "=" | ":");
                 out.push_str(piece);
                 continue;
             }
-            if expect_value && !core.is_empty() && !NOT_A_VALUE.contains(&lower.as_str()) {
+            if expect_value
+                && !core.is_empty()
+                && !NOT_A_VALUE.contains(&lower.as_str())
+                && (explicit || value_like(core))
+            {
                 expect_value = false;
                 let placeholder = self.placeholder(core);
                 out.push_str(lead);
@@ -136,9 +155,13 @@ impl Redactor {
                 continue;
             }
             expect_value = false;
-            let bare = lower.trim_end_matches([':', '=']);
-            if SECRET_WORDS.contains(&bare) {
+            let bare = lower.trim_end_matches([':', '=', '"', '\'']);
+            // `password`, `token:`, and identifiers such as `DATABASE_PASSWORD`.
+            if SECRET_WORDS.contains(&bare)
+                || (bare.contains('_') && is_secret_key(bare) && !bare.contains(['=', ':']))
+            {
                 expect_value = true;
+                explicit = lower.ends_with([':', '=']) || trail.ends_with([':', '=']);
                 out.push_str(piece);
                 continue;
             }
@@ -152,6 +175,10 @@ impl Redactor {
     /// One word: the whole word if it is a credential, else the values of its
     /// `key=value` parts whose key names a credential.
     fn redact_word(&mut self, word: &str) -> String {
+        if let Some((before, password, after)) = url_password(word) {
+            let placeholder = self.placeholder(password);
+            return format!("{before}{placeholder}{after}");
+        }
         if !word.trim_end_matches('=').contains(['=', ':']) {
             return if looks_like_credential(word) {
                 self.placeholder(word)
@@ -174,7 +201,7 @@ impl Redactor {
             rest = &rest[i + 1..];
             let end = rest.find([',', ';', '&']).unwrap_or(rest.len());
             let value = &rest[..end];
-            let secret_key = SECRET_KEYS.iter().any(|k| last_key.contains(k));
+            let secret_key = is_secret_key(&last_key);
             if !value.is_empty()
                 && !value.starts_with("REDACTED_")
                 && (secret_key || looks_like_credential(value))
@@ -244,8 +271,69 @@ pub fn mask(text: &str) -> String {
     out
 }
 
+/// Whether the word after "password", "token", "bearer"… is a value rather than
+/// prose ("password reset", "password authentication failed"): it has a digit or
+/// a symbol, or mixes upper and lower case.
+fn value_like(word: &str) -> bool {
+    word.chars().any(|c| !c.is_alphabetic())
+        || (word.chars().any(char::is_uppercase)
+            && word.chars().skip(1).any(char::is_lowercase)
+            && word.chars().skip(1).any(char::is_uppercase))
+}
+
+/// True for a key (`DB_PASSWORD`, `githubToken`, `AWS_SECRET_ACCESS_KEY`,
+/// `api-key`) whose value is a credential. Words count whole (`tokenizer` is no token).
+pub fn is_secret_key(key: &str) -> bool {
+    // Split into lower-case words at `_`, `-`, `.`, and camelCase humps.
+    let mut words: Vec<String> = vec![String::new()];
+    let mut previous_lower = false;
+    for c in key.chars() {
+        if matches!(c, '_' | '-' | '.' | ' ' | '/') {
+            words.push(String::new());
+            previous_lower = false;
+            continue;
+        }
+        if c.is_ascii_uppercase() && previous_lower {
+            words.push(String::new());
+        }
+        previous_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+        if let Some(last) = words.last_mut() {
+            last.push(c.to_ascii_lowercase());
+        }
+    }
+    words.retain(|w| !w.is_empty());
+    let joined = words.join("_");
+    SECRET_KEYS.iter().any(|k| {
+        let k = k.replace('-', "_");
+        let parts: Vec<&str> = k.split('_').collect();
+        words.windows(parts.len()).any(|window| {
+            window
+                .iter()
+                .zip(&parts)
+                .all(|(w, p)| w == p || w.strip_suffix('s') == Some(p))
+        }) || (!k.contains('_') && joined == k)
+    })
+}
+
+/// `scheme://user:password@host…` split around the password.
+fn url_password(word: &str) -> Option<(&str, &str, &str)> {
+    let scheme_end = word.find("://")? + 3;
+    let rest = &word[scheme_end..];
+    let at = rest.find('@')?;
+    let colon = rest[..at].find(':')?;
+    let password = &rest[colon + 1..at];
+    if password.is_empty() || password.starts_with("REDACTED_") {
+        return None;
+    }
+    let start = scheme_end + colon + 1;
+    Some((&word[..start], password, &word[start + password.len()..]))
+}
+
 /// True for a word that on its own looks like a credential.
 pub fn looks_like_credential(word: &str) -> bool {
+    if url_password(word).is_some() {
+        return true;
+    }
     if PREFIXES
         .iter()
         .any(|(prefix, min)| word.starts_with(prefix) && word.len() >= *min)
