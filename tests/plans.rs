@@ -622,32 +622,18 @@ fn a_plan_may_create_a_namespace_and_then_objects_in_it() {
 
 /// Runs a plan with a kubectl that logs each invocation; the logged argvs.
 fn kubectl_calls(env: &TestEnv, plan_json: &Value, flags: &[&str]) -> Vec<String> {
-    let log = env.home().join("calls.log");
-    let _ = std::fs::remove_file(&log);
-    let wrapper = common::write_script(
-        env.home(),
-        "kubectl-logging",
-        &format!(
-            "echo \"$*\" >> '{}'\nexec '{}' \"$@\"",
-            log.display(),
-            common::real_kubectl().display()
-        ),
-    );
+    let (kubectl, log) = env.logging_kubectl();
     let path = env.plan_file(plan_json);
     let out = env
         .plugin()
-        .env("KUBECTL_PATH", &wrapper)
+        .env("KUBECTL_PATH", &kubectl)
         .arg("--plan")
         .arg(&path)
         .args(flags)
         .output()
         .unwrap();
     assert_success(&out);
-    std::fs::read_to_string(&log)
-        .unwrap_or_default()
-        .lines()
-        .map(str::to_string)
-        .collect()
+    common::logged_calls(&log)
 }
 
 #[test]
@@ -686,13 +672,9 @@ fn ctrl_c_during_the_apply_finishes_the_call_in_flight_then_stops_and_reports() 
     let env = TestEnv::healthy();
     // A kubectl that, on the first real apply, interrupts kubectl-ai (as Ctrl-C at
     // the terminal would) and then completes its own work.
-    let wrapper = common::write_script(
-        env.home(),
+    let wrapper = env.kubectl_shim(
         "kubectl-interrupting",
-        &format!(
-            "case \"$*\" in patch*dry-run*) ;; patch*) kill -INT $PPID; sleep 0.3 ;; esac\nexec '{}' \"$@\"",
-            common::real_kubectl().display()
-        ),
+        "case \"$*\" in patch*dry-run*) ;; patch*) kill -INT $PPID; sleep 0.3 ;; esac",
     );
     let path = env.plan_file(&json!({"operations": [
         {"op": "scale", "name": "web", "replicas": {"to": 3}},
@@ -729,13 +711,9 @@ fn ctrl_c_during_the_apply_finishes_the_call_in_flight_then_stops_and_reports() 
 #[test]
 fn ctrl_c_before_the_apply_changes_nothing() {
     let env = TestEnv::healthy();
-    let wrapper = common::write_script(
-        env.home(),
+    let wrapper = env.kubectl_shim(
         "kubectl-interrupting-early",
-        &format!(
-            "case \"$*\" in *dry-run*) kill -INT $PPID; sleep 0.3 ;; esac\nexec '{}' \"$@\"",
-            common::real_kubectl().display()
-        ),
+        "case \"$*\" in *dry-run*) kill -INT $PPID; sleep 0.3 ;; esac",
     );
     let path = env.plan_file(&plan(
         json!({"op": "scale", "name": "web", "replicas": {"to": 3}}),

@@ -220,20 +220,22 @@ impl TestEnv {
     /// A kubectl that logs each invocation's arguments (one line each) to the
     /// returned file, then runs the real kubectl. Set it with `KUBECTL_PATH`.
     pub fn logging_kubectl(&self) -> (PathBuf, PathBuf) {
-        let dir = self.home().join("bin");
-        std::fs::create_dir_all(&dir).expect("bin dir");
         let log = self.home().join("kubectl-calls.log");
         std::fs::write(&log, "").expect("log file");
-        let script = write_script(
-            &dir,
-            "kubectl",
-            &format!(
-                "echo \"$*\" >> '{}'\nexec '{}' \"$@\"",
-                log.display(),
-                real_kubectl().display()
-            ),
-        );
+        let script = self.kubectl_shim("kubectl", &format!("echo \"$*\" >> '{}'", log.display()));
         (script, log)
+    }
+
+    /// A kubectl (for `KUBECTL_PATH`) that runs the shell `prelude` (which sees the
+    /// arguments as `$*`), then the real kubectl with the same arguments.
+    pub fn kubectl_shim(&self, name: &str, prelude: &str) -> PathBuf {
+        let dir = self.home().join("bin");
+        std::fs::create_dir_all(&dir).expect("bin dir");
+        write_script(
+            &dir,
+            name,
+            &format!("{prelude}\nexec '{}' \"$@\"", real_kubectl().display()),
+        )
     }
 
     /// Requests to the sandbox that could change something (not GET).
