@@ -37,6 +37,8 @@ pub mod vars {
     pub const MODEL: &str = "KUBECTL_AI_MODEL";
     /// tracing filter for logs on stderr.
     pub const LOG: &str = "KUBECTL_AI_LOG";
+    /// The journal of applied changes: a file, or `off`.
+    pub const JOURNAL: &str = "KUBECTL_AI_JOURNAL";
     /// OpenAI-compatible base URL.
     pub const OPENAI_BASE_URL: &str = "OPENAI_BASE_URL";
     /// API key for the model.
@@ -48,6 +50,7 @@ pub mod vars {
         TIMEOUT,
         MODEL,
         LOG,
+        JOURNAL,
         OPENAI_BASE_URL,
         OPENAI_API_KEY,
         "OPENAI_API_VERSION",
@@ -232,6 +235,8 @@ pub struct Config {
     pub kubectl_path: Option<PathBuf>,
     /// `KUBECTL_AI_LOG`, when set: a tracing filter that overrides `-v`.
     pub log_filter: Option<String>,
+    /// `KUBECTL_AI_JOURNAL`, when set: where to journal applied changes, or `off`.
+    pub journal: Option<String>,
 }
 
 /// The parts of the process environment that matter, captured once so that
@@ -418,6 +423,7 @@ impl Config {
             kubectl_timeout,
             kubectl_path: env.get(vars::KUBECTL_PATH).map(PathBuf::from),
             log_filter: env.get(vars::LOG).map(str::to_string),
+            journal: env.get(vars::JOURNAL).map(str::to_string),
         })
     }
 

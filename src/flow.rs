@@ -87,6 +87,7 @@ pub async fn execute_plan(
     }
     let kubectl = Kubectl::locate(config)?;
     let outcome = execute::run(&kubectl, &plan, origin, &settings).await?;
+    crate::journal::record(&outcome.report, config.journal.as_deref());
     Ok((outcome.report, outcome.error))
 }
 

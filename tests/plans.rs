@@ -790,3 +790,70 @@ fn env_values_are_masked_in_diffs_yet_a_changed_one_is_marked() {
         .unwrap();
     assert_eq!(log_level["value"], "debug");
 }
+
+#[test]
+fn applied_changes_are_journaled_without_secrets() {
+    let env = TestEnv::healthy();
+    let journal = env.home().join(".local/state/kubectl-ai/journal.jsonl");
+    let out = env.run_plan(
+        &plan(json!({"op": "scale", "name": "web", "replicas": {"to": 3}})),
+        &["--dry-run"],
+    );
+    assert_success(&out);
+    assert!(
+        !journal.exists(),
+        "a dry run applies nothing, so journals nothing"
+    );
+    env.apply(&plan(
+        json!({"op": "set_env", "name": "web", "set": [{"key": "DB_PASSWORD", "value": "hunter5-hunter5"}]}),
+    ));
+    let text = std::fs::read_to_string(&journal).unwrap();
+    let lines: Vec<Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 1, "{text}");
+    assert_eq!(lines[0]["operations"][0]["status"], "applied");
+    assert_eq!(lines[0]["context"], "sandbox");
+    assert!(
+        lines[0]["operations"][0]["equivalent_command"]
+            .as_str()
+            .unwrap()
+            .starts_with("kubectl set env")
+    );
+    assert!(!text.contains("hunter5"), "{text}");
+    // Elsewhere, or off.
+    let elsewhere = env.home().join("audit.jsonl");
+    let path = env.plan_file(&plan(
+        json!({"op": "scale", "name": "web", "replicas": {"to": 4}}),
+    ));
+    let out = env
+        .plugin()
+        .env("KUBECTL_AI_JOURNAL", &elsewhere)
+        .arg("--plan")
+        .arg(&path)
+        .arg("--yes")
+        .output()
+        .unwrap();
+    assert_success(&out);
+    assert_eq!(
+        std::fs::read_to_string(&elsewhere).unwrap().lines().count(),
+        1
+    );
+    let path = env.plan_file(&plan(
+        json!({"op": "scale", "name": "web", "replicas": {"to": 5}}),
+    ));
+    let out = env
+        .plugin()
+        .env("KUBECTL_AI_JOURNAL", "off")
+        .arg("--plan")
+        .arg(&path)
+        .arg("--yes")
+        .output()
+        .unwrap();
+    assert_success(&out);
+    assert_eq!(
+        std::fs::read_to_string(&journal).unwrap().lines().count(),
+        1
+    );
+}
