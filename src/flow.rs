@@ -83,7 +83,8 @@ pub async fn execute_plan(
         }
     }
     if config.explain {
-        return Ok((execute::explain(&plan, origin, &settings), None));
+        let context = crate::kubectl::kubeconfig::current(&config.kube);
+        return Ok((execute::explain(&plan, origin, &settings, context), None));
     }
     let kubectl = Kubectl::locate(config)?;
     let outcome = execute::run(&kubectl, &plan, origin, &settings).await?;

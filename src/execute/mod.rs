@@ -60,7 +60,13 @@ pub struct Outcome {
 }
 
 /// The plan as it would run, without contacting the cluster (`--explain`).
-pub fn explain(plan: &Plan, origin: Origin, settings: &Settings) -> Report {
+/// `context` is what the kubeconfig names (read locally; the cluster is not contacted).
+pub fn explain(
+    plan: &Plan,
+    origin: Origin,
+    settings: &Settings,
+    context: Option<KubeContext>,
+) -> Report {
     let operations = plan
         .operations
         .iter()
@@ -70,7 +76,7 @@ pub fn explain(plan: &Plan, origin: Origin, settings: &Settings) -> Report {
             report
         })
         .collect();
-    report(origin, settings, None, "explained", operations)
+    report(origin, settings, context, "explained", operations)
 }
 
 /// Previews, asks, applies and reports. Prints human output as it goes unless `--json`.
