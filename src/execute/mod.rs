@@ -8,12 +8,10 @@
 //! report says exactly what was applied, what failed and what was not attempted.
 //! Reads need no consent and pass kubectl's output through.
 
+mod dry_run;
 pub mod interrupt;
 pub mod request;
 mod suggest;
-
-use anyhow::Context;
-use serde_json::Value;
 
 use crate::exit::UserError;
 use crate::kubectl::kubeconfig::KubeContext;
@@ -23,8 +21,9 @@ use crate::plan::equivalent::equivalent_args;
 use crate::plan::summary::summary;
 use crate::plan::validate::{Limits, validate};
 use crate::plan::{Operation, Plan};
-use crate::preview::{self, ObjectPreview, mask};
-use request::{After, Before, ChangeRequest, Needs, Prefetched, Request};
+use crate::preview::{ObjectPreview, mask};
+use dry_run::{created_earlier, preview_change, preview_unchecked};
+use request::{After, ChangeRequest};
 
 /// How this run may behave: consent, output and bounds.
 #[derive(Debug, Clone)]
@@ -516,7 +515,7 @@ fn names_namespace(argv: &[String]) -> bool {
 }
 
 /// The runner for an argv: without the command line's `-n` when the argv names its own.
-fn scoped<'k>(kubectl: &'k Kubectl, argv: &[String]) -> std::borrow::Cow<'k, Kubectl> {
+pub(super) fn scoped<'k>(kubectl: &'k Kubectl, argv: &[String]) -> std::borrow::Cow<'k, Kubectl> {
     if names_namespace(argv) {
         std::borrow::Cow::Owned(kubectl.with_namespace(None))
     } else {
@@ -547,139 +546,6 @@ fn masked_operation(op: &Operation) -> Operation {
     op
 }
 
-/// Previews one change: live state and server dry run (concurrently where the
-/// request does not depend on the live state), normalized and diffed.
-async fn preview_change(
-    kubectl: &Kubectl,
-    op: &Operation,
-    settings: &Settings,
-    now: &str,
-) -> anyhow::Result<(ChangeRequest, Vec<ObjectPreview>, Option<String>)> {
-    let mut prefetched = Prefetched::default();
-    match request::needs(op)? {
-        Needs::Nothing => {}
-        Needs::Target(target) => {
-            prefetched.target = Some(fetch_target(kubectl, &target).await?);
-        }
-        Needs::TargetAndReplicaSets(target) => {
-            let rs_argv = request::replicasets_argv(&target.namespace);
-            let rs_runner = scoped(kubectl, &rs_argv);
-            let (live, replicasets) = tokio::join!(
-                fetch_target(kubectl, &target),
-                rs_runner.run_checked(&rs_argv, None)
-            );
-            prefetched.target = Some(live?);
-            prefetched.replicasets = Some(parse_json(&replicasets?.stdout)?);
-        }
-    }
-    let change = match request::build(op, &prefetched, &settings.limits, now)? {
-        Request::Change(change) => change,
-        Request::Read(_) => anyhow::bail!("{} is not a change", op.verb()),
-    };
-
-    let live = async {
-        if let Some(value) = prefetched.target.clone() {
-            return Ok(Some(value));
-        }
-        match &change.target {
-            Some(target) => fetch_target(kubectl, target).await.map(Some),
-            None => Ok(None),
-        }
-    };
-    let before = async {
-        match &change.before {
-            Before::Read { argv, stdin } => {
-                let captured = scoped(kubectl, argv)
-                    .run_checked(argv, stdin.clone())
-                    .await?;
-                Ok(Some(parse_json_or_empty(&captured.stdout)?))
-            }
-            Before::CurrentContext => {
-                let argv: Vec<String> = ["config", "current-context"].map(String::from).into();
-                let captured = scoped(kubectl, &argv).run(&argv, None).await?;
-                Ok(Some(context_object(
-                    String::from_utf8_lossy(&captured.stdout).trim(),
-                )))
-            }
-            Before::Nothing | Before::Target => Ok::<Option<Value>, anyhow::Error>(None),
-        }
-    };
-    let dry_run = async {
-        match &change.after {
-            After::Context(name) => {
-                let argv: Vec<String> = ["config", "get-contexts", "-o", "name"]
-                    .map(String::from)
-                    .into();
-                let captured = scoped(kubectl, &argv).run_checked(&argv, None).await?;
-                let known = String::from_utf8_lossy(&captured.stdout).into_owned();
-                if !known.lines().any(|l| l.trim() == name) {
-                    return Err(UserError::Usage(format!(
-                        "context {name:?} is not in your kubeconfig; known contexts: {}",
-                        known.lines().collect::<Vec<_>>().join(", ")
-                    ))
-                    .into());
-                }
-                Ok(Captured {
-                    status: 0,
-                    stdout: Vec::new(),
-                    stderr: String::new(),
-                })
-            }
-            _ => {
-                kubectl
-                    .run_checked(&change.preview_argv(), change.stdin.clone())
-                    .await
-            }
-        }
-    };
-    let (live, before, dry_run) = tokio::join!(live, before, dry_run);
-    let live = live?;
-    let dry_run = dry_run.map_err(|e| e.context("the server refused the dry run"))?;
-
-    let before_objects: Vec<Value> = match &change.before {
-        Before::Target => live.clone().into_iter().collect(),
-        Before::Nothing => Vec::new(),
-        _ => before?.map(preview::objects).unwrap_or_default(),
-    };
-    let (previews, text) = match &change.after {
-        After::Objects => {
-            let after = preview::objects(parse_json(&dry_run.stdout)?);
-            (preview::pair_up(before_objects, after), None)
-        }
-        After::Removed => (
-            before_objects
-                .iter()
-                .map(|b| ObjectPreview::new(Some(b), None))
-                .collect(),
-            None,
-        ),
-        After::Drained => {
-            let cordoned = live.map(|mut node| {
-                node["spec"]["unschedulable"] = Value::Bool(true);
-                node
-            });
-            let previews = before_objects
-                .iter()
-                .zip(cordoned.iter())
-                .map(|(b, a)| ObjectPreview::new(Some(b), Some(a)))
-                .collect();
-            let text = String::from_utf8_lossy(&dry_run.stdout).into_owned() + &dry_run.stderr;
-            (previews, Some(crate::redact::mask(text.trim())))
-        }
-        After::Context(name) => {
-            let after = context_object(name);
-            (
-                before_objects
-                    .iter()
-                    .map(|b| ObjectPreview::new(Some(b), Some(&after)))
-                    .collect(),
-                None,
-            )
-        }
-    };
-    Ok((change, previews, text))
-}
-
 /// At a terminal, offers the close names of a target that does not exist; the name picked.
 fn pick_instead(error: &anyhow::Error, settings: &Settings) -> Option<String> {
     if !settings.interactive || settings.json || settings.yes {
@@ -695,102 +561,6 @@ fn pick_instead(error: &anyhow::Error, settings: &Settings) -> Option<String> {
         &format!("{}; use one of these?", missing.message),
         &missing.candidates,
     )
-}
-
-/// True when an earlier operation of the plan creates this namespace.
-fn created_earlier(earlier: &[Operation], namespace: &str) -> bool {
-    earlier.iter().any(|op| match op {
-        Operation::CreateNamespace { name } => name == namespace,
-        Operation::Apply { objects, .. } => objects.iter().any(|o| {
-            o.get("kind").and_then(Value::as_str) == Some("Namespace")
-                && o.pointer("/metadata/name").and_then(Value::as_str) == Some(namespace)
-        }),
-        _ => false,
-    })
-}
-
-/// The preview of a create into a namespace an earlier operation creates: the
-/// server cannot dry-run it yet, so the object built here is shown, marked as unchecked.
-fn preview_unchecked(
-    op: &Operation,
-    settings: &Settings,
-    now: &str,
-    namespace: &str,
-) -> anyhow::Result<(ChangeRequest, Vec<ObjectPreview>, Option<String>)> {
-    let change = match request::build(op, &Prefetched::default(), &settings.limits, now)? {
-        Request::Change(change)
-            if change.before == Before::Nothing || matches!(change.before, Before::Read { .. }) =>
-        {
-            change
-        }
-        _ => {
-            return Err(UserError::Usage(format!(
-                "operation {} acts on an existing object in namespace {namespace}, which this plan only creates; split the plan in two",
-                op.verb()
-            ))
-            .into());
-        }
-    };
-    let objects = change
-        .stdin
-        .as_deref()
-        .map(serde_json::from_slice::<Value>)
-        .transpose()?
-        .map(preview::objects)
-        .unwrap_or_default();
-    let previews = objects
-        .iter()
-        .map(|o| ObjectPreview::new(None, Some(o)))
-        .collect();
-    let note = format!(
-        "not checked by the server: namespace {namespace} does not exist until an earlier operation creates it"
-    );
-    Ok((change, previews, Some(note)))
-}
-
-/// The kubeconfig's current context as a tiny object, so switching contexts diffs like any change.
-fn context_object(name: &str) -> Value {
-    serde_json::json!({ "kind": "Kubeconfig", "metadata": { "name": "current-context" }, "current-context": name })
-}
-
-/// Gets the live target; a missing one is a usage error that suggests close names.
-async fn fetch_target(kubectl: &Kubectl, target: &request::Target) -> anyhow::Result<Value> {
-    let argv = target.get_argv();
-    let captured = scoped(kubectl, &argv).run(&argv, None).await?;
-    if captured.status == 0 {
-        return parse_json(&captured.stdout);
-    }
-    if captured.stderr.contains("NotFound") || captured.stderr.contains("not found") {
-        let missing = suggest::not_found(kubectl, target).await;
-        let message = missing.message.clone();
-        return Err(anyhow::Error::new(missing).context(UserError::Usage(message)));
-    }
-    Err(anyhow::anyhow!(
-        "kubectl {} failed (exit {}): {}",
-        target.get_argv().join(" "),
-        captured.status,
-        captured.stderr.trim()
-    ))
-}
-
-/// kubectl's `-o json` output: one object, a `List`, or (for several objects from
-/// one command, as `label -l` prints them) several objects one after another.
-fn parse_json(bytes: &[u8]) -> anyhow::Result<Value> {
-    let mut values = serde_json::Deserializer::from_slice(bytes)
-        .into_iter::<Value>()
-        .collect::<Result<Vec<Value>, _>>()
-        .context("kubectl printed something that is not JSON")?;
-    Ok(match values.len() {
-        1 => values.remove(0),
-        _ => serde_json::json!({ "kind": "List", "items": values }),
-    })
-}
-
-fn parse_json_or_empty(bytes: &[u8]) -> anyhow::Result<Value> {
-    if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Ok(Value::Null);
-    }
-    parse_json(bytes)
 }
 
 /// RFC 3339 UTC timestamp of now, without a date crate.
