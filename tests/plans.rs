@@ -857,3 +857,26 @@ fn applied_changes_are_journaled_without_secrets() {
         1
     );
 }
+
+#[test]
+fn a_namespace_the_plan_names_beats_the_command_line_for_preview_and_apply_alike() {
+    let env = TestEnv::healthy();
+    let path = env.plan_file(&plan(
+        json!({"op": "scale", "name": "web", "namespace": "shop", "replicas": {"to": 4}}),
+    ));
+    let out = env
+        .plugin()
+        .args(["-n", "default", "--yes", "--plan"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_success(&out);
+    assert_eq!(
+        env.live(&["deployment", "web", "-n", "shop"]).unwrap()["spec"]["replicas"],
+        4
+    );
+    assert_eq!(
+        env.live(&["deployment", "web", "-n", "default"]).unwrap()["spec"]["replicas"],
+        2
+    );
+}

@@ -255,8 +255,9 @@ pub async fn run(
         }
         let captured = match &requests[index] {
             Some(change) => {
-                kubectl
-                    .run(&change.apply_argv(), change.stdin.clone())
+                let argv = change.apply_argv();
+                scoped(kubectl, &argv)
+                    .run(&argv, change.stdin.clone())
                     .await?
             }
             None => {
