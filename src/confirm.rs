@@ -11,8 +11,6 @@ use dialoguer::{Confirm, Select};
 pub enum Answer {
     Yes,
     No,
-    /// No terminal to ask at: nothing may change.
-    NoTerminal,
     Interrupted,
 }
 

@@ -212,34 +212,22 @@ pub async fn run(
     }
     if !settings.yes {
         let question = consent_question(pending, &place(context.as_ref(), &ops, &operations));
-        let answer = if settings.interactive {
-            crate::confirm::ask(&question)?
-        } else {
-            crate::confirm::Answer::NoTerminal
-        };
-        match answer {
-            crate::confirm::Answer::Yes => {}
-            crate::confirm::Answer::No => {
+        if let Some(refusal) = consent(settings, &question)? {
+            let interrupted = matches!(refusal, UserError::Interrupted);
+            if interrupted && !settings.json {
+                report_interruption(&operations, settings);
+            } else {
                 mark(&mut operations, Status::NotAttempted, Status::Declined);
-                return Ok(Outcome {
-                    report: report(origin, settings, context, "declined", operations),
-                    error: Some(anyhow::Error::new(UserError::Declined(
-                        "nothing was changed".into(),
-                    ))),
-                });
             }
-            crate::confirm::Answer::NoTerminal => {
-                mark(&mut operations, Status::NotAttempted, Status::Declined);
-                return Ok(Outcome {
-                    report: report(origin, settings, context, "declined", operations),
-                    error: Some(anyhow::Error::new(UserError::Declined(
-                        "there is no terminal to ask for consent, so nothing was changed; add --yes to apply, or --dry-run to only preview".into(),
-                    ))),
-                });
-            }
-            crate::confirm::Answer::Interrupted => {
-                return interrupted(origin, settings, context, operations);
-            }
+            let status = if interrupted {
+                "interrupted"
+            } else {
+                "declined"
+            };
+            return Ok(Outcome {
+                report: report(origin, settings, context, status, operations),
+                error: Some(refusal.into()),
+            });
         }
     }
 
@@ -247,7 +235,13 @@ pub async fn run(
     let _shield = interrupt::shield();
     for (index, op) in ops.iter().enumerate() {
         if interrupt::raised() {
-            return interrupted(origin, settings, context, operations);
+            if !settings.json {
+                report_interruption(&operations, settings);
+            }
+            return Ok(Outcome {
+                report: report(origin, settings, context, "interrupted", operations),
+                error: Some(UserError::Interrupted.into()),
+            });
         }
         let report_entry = &mut operations[index];
         if report_entry.status == Status::NoChange {
@@ -360,24 +354,28 @@ fn mark(operations: &mut [OperationReport], from: Status, to: Status) {
     }
 }
 
-fn interrupted(
-    origin: Origin,
-    settings: &Settings,
-    context: Option<KubeContext>,
-    operations: Vec<OperationReport>,
-) -> anyhow::Result<Outcome> {
-    if !settings.json {
-        for (index, entry) in operations
-            .iter()
-            .enumerate()
-            .filter(|(_, e)| e.kind == "change")
-        {
-            eprint!("{}", output::human_outcome(index, entry, settings.color));
-        }
+/// Ctrl-C during the apply: what was applied and what was not attempted, on stderr.
+fn report_interruption(operations: &[OperationReport], settings: &Settings) {
+    for (index, entry) in operations
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.kind == "change")
+    {
+        eprint!("{}", output::human_outcome(index, entry, settings.color));
     }
-    Ok(Outcome {
-        report: report(origin, settings, context, "interrupted", operations),
-        error: Some(anyhow::Error::new(UserError::Interrupted)),
+}
+
+/// Asks once at the terminal; `None` means go ahead, otherwise why not.
+fn consent(settings: &Settings, question: &str) -> anyhow::Result<Option<UserError>> {
+    if !settings.interactive {
+        return Ok(Some(UserError::Declined(
+            "there is no terminal to ask for consent, so nothing was changed; add --yes to apply, or --dry-run to only preview".into(),
+        )));
+    }
+    Ok(match crate::confirm::ask(question)? {
+        crate::confirm::Answer::Yes => None,
+        crate::confirm::Answer::No => Some(UserError::Declined("nothing was changed".into())),
+        crate::confirm::Answer::Interrupted => Some(UserError::Interrupted),
     })
 }
 
