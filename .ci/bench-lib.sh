@@ -42,16 +42,16 @@ print_summary() {
     printf '%s\n' "${summary_lines[@]}"
 }
 
-# Release builds of everything the benchmarks run (binaries and examples).
+# Release builds of everything the benchmarks run (the plugin, the sandbox, tests/bench).
 build_release() {
     command -v cargo >/dev/null || die "cargo is missing: install a Rust toolchain"
     if [ -z "${BENCH_BUILT:-}" ]; then
-        say "cargo build --release --workspace --bins --examples"
-        cargo build --release --locked --quiet --workspace --bins --examples
+        say "cargo build --release --workspace --bins"
+        cargo build --release --locked --quiet --workspace --bins
     fi
     bin=$root/target/release/kubectl-ai
     sandbox_bin=$root/target/release/kube-sandbox
-    examples=$root/target/release/examples
+    bins=$root/target/release
 }
 
 # hyperfine, installed with apt-get when running as root; otherwise a clear stop.

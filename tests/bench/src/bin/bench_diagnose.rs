@@ -1,7 +1,7 @@
 //! Benchmark: `diagnose` over kubectl's JSON for 1k / 10k / 50k pods (two
 //! events per pod), reporting wall time and peak memory (VmHWM).
 //!
-//! `cargo run --release --example bench_diagnose` runs every size; `... -- 10000`
+//! `cargo run --release -p kubectl-ai-bench --bin bench_diagnose` runs every size; `... -- 10000`
 //! runs one size (any multiple of 500). The target: 10,000 pods with 20,000
 //! events in under 1 s and under 200 MB, input bytes included (kubectl's output
 //! is in memory when diagnose parses it).

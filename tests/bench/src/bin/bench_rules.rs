@@ -1,6 +1,6 @@
 //! Micro-benchmark of the offline rules: time per sentence over the public corpus
 //! and the held-out phrasings. No harness (the numbers, not a framework, matter):
-//! `cargo run --release --example bench_rules` (or `.ci/bench-understand`, which
+//! `cargo run --release -p kubectl-ai-bench --bin bench_rules --` (or `.ci/bench-understand`, which
 //! also times the whole `kubectl-ai --offline --explain` process). Target: tens
 //! of microseconds, not milliseconds (see the constants).
 
@@ -15,7 +15,7 @@ const TARGET_SLOWEST: f64 = 500e-6;
 
 fn sentences(file: &str) -> Vec<String> {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
+        .join("../fixtures")
         .join(file);
     std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("reading {}: {e}", path.display()))

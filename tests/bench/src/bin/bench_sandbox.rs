@@ -1,6 +1,6 @@
 //! Benchmark: the sandbox (the fake API server the tests run kubectl against).
 //!
-//! `cargo run --release --example bench_sandbox [RUNS]` measures, RUNS times each
+//! `cargo run --release -p kubectl-ai-bench --bin bench_sandbox -- [RUNS]` measures, RUNS times each
 //! (default 20), reporting the median and the slowest:
 //!
 //! 1. in process: `Sandbox::start()` plus seeding `scenario::load("healthy")`

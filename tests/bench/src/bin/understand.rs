@@ -1,5 +1,5 @@
 //! Prints what the offline rules make of each argument (or of each stdin line):
-//! `cargo run --example understand -- "scale web to 3"`.
+//! `cargo run -p kubectl-ai-bench --bin understand -- "scale web to 3"`.
 
 use kubectl_ai::plan::equivalent::equivalent_args;
 use kubectl_ai::understand::rules::{Understood, understand};
