@@ -20,4 +20,5 @@ pub mod llm;
 pub mod output;
 pub mod plan;
 pub mod preview;
+pub mod shown;
 pub mod understand;

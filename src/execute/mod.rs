@@ -12,7 +12,6 @@ pub mod interrupt;
 pub mod request;
 mod suggest;
 
-use anyhow::Context;
 use serde_json::Value;
 
 use crate::exit::UserError;
@@ -248,25 +247,41 @@ pub async fn run(
         if report_entry.status == Status::NoChange {
             continue;
         }
-        let captured = match &requests[index] {
+        let result = match &requests[index] {
             Some(change) => {
                 kubectl
                     .run(&change.apply_argv(), change.stdin.clone())
-                    .await?
+                    .await
             }
             None => {
                 let argv = equivalent_args(op);
                 if settings.json {
-                    scoped(kubectl, &argv).run(&argv, None).await?
+                    scoped(kubectl, &argv).run(&argv, None).await
                 } else {
-                    let code = scoped(kubectl, &argv).stream(&argv).await?;
-                    Captured {
-                        status: code,
-                        stdout: Vec::new(),
-                        stderr: String::new(),
-                    }
+                    scoped(kubectl, &argv)
+                        .stream(&argv)
+                        .await
+                        .map(|code| Captured {
+                            status: code,
+                            stdout: Vec::new(),
+                            stderr: String::new(),
+                        })
                 }
             }
+        };
+        // A call that could not finish (timed out, could not start) still ends
+        // in the report: earlier changes were applied, and this one may have
+        // reached the server.
+        let (captured, unfinished) = match result {
+            Ok(captured) => (captured, None),
+            Err(error) => (
+                Captured {
+                    status: -1,
+                    stdout: Vec::new(),
+                    stderr: format!("{error:#}"),
+                },
+                Some(error),
+            ),
         };
         record(report_entry, &captured, op.is_change());
         if !settings.json && op.is_change() {
@@ -280,17 +295,24 @@ pub async fn run(
                     }
                 }
             }
-            let message = format!(
-                "operation {} failed; {} earlier change(s) were applied, the rest were not attempted",
-                index + 1,
-                operations[..index]
-                    .iter()
-                    .filter(|o| o.status == Status::Applied)
-                    .count()
-            );
+            let applied = operations[..index]
+                .iter()
+                .filter(|o| o.status == Status::Applied)
+                .count();
+            let error = match unfinished {
+                None => anyhow::anyhow!(
+                    "operation {} failed; {applied} earlier change(s) were applied, the rest were not attempted",
+                    index + 1
+                ),
+                Some(error) => error.context(format!(
+                    "operation {} did not finish, so it may or may not have been applied (check with \
+                     kubectl get); {applied} earlier change(s) were applied, the rest were not attempted",
+                    index + 1
+                )),
+            };
             return Ok(Outcome {
                 report: report(origin, settings, context, "failed", operations),
-                error: Some(anyhow::anyhow!(message)),
+                error: Some(error),
             });
         }
     }
@@ -309,15 +331,35 @@ async fn run_reads(
 ) -> anyhow::Result<Option<anyhow::Error>> {
     for (index, op) in plan.operations.iter().enumerate() {
         let argv = equivalent_args(op);
-        let captured = if settings.json {
-            scoped(kubectl, &argv).run(&argv, None).await?
+        let result = if settings.json {
+            scoped(kubectl, &argv).run(&argv, None).await
         } else {
-            let status = scoped(kubectl, &argv).stream(&argv).await?;
-            Captured {
-                status,
-                stdout: Vec::new(),
-                stderr: String::new(),
+            scoped(kubectl, &argv)
+                .stream(&argv)
+                .await
+                .map(|status| Captured {
+                    status,
+                    stdout: Vec::new(),
+                    stderr: String::new(),
+                })
+        };
+        // With --json the report is the product: a read that could not run is
+        // recorded in it rather than losing the document.
+        let captured = match result {
+            Ok(captured) => captured,
+            Err(error) if settings.json => {
+                let captured = Captured {
+                    status: -1,
+                    stdout: Vec::new(),
+                    stderr: format!("{error:#}"),
+                };
+                record(&mut operations[index], &captured, false);
+                for entry in operations.iter_mut().skip(index + 1) {
+                    entry.status = Status::NotAttempted;
+                }
+                return Ok(Some(error));
             }
+            Err(error) => return Err(error),
         };
         record(&mut operations[index], &captured, false);
         if captured.status != 0 {
@@ -325,9 +367,9 @@ async fn run_reads(
                 entry.status = Status::NotAttempted;
             }
             return Ok(Some(anyhow::anyhow!(
-                "kubectl {} exited with status {}",
-                argv.join(" "),
-                captured.status
+                "{} exited with {}",
+                display_command(&argv),
+                crate::kubectl::describe_status(captured.status)
             )));
         }
     }
@@ -561,7 +603,7 @@ async fn preview_change(
                 rs_runner.run_checked(&rs_argv, None)
             );
             prefetched.target = Some(live?);
-            prefetched.replicasets = Some(parse_json(&replicasets?.stdout)?);
+            prefetched.replicasets = Some(parse_json(&replicasets?)?);
         }
     }
     let change = match request::build(op, &prefetched, &settings.limits, now)? {
@@ -584,7 +626,7 @@ async fn preview_change(
                 let captured = scoped(kubectl, argv)
                     .run_checked(argv, stdin.clone())
                     .await?;
-                Ok(Some(parse_json_or_empty(&captured.stdout)?))
+                Ok(parse_json_or_empty(&captured)?.or(Some(Value::Null)))
             }
             Before::CurrentContext => {
                 let argv: Vec<String> = ["config", "current-context"].map(String::from).into();
@@ -635,7 +677,7 @@ async fn preview_change(
     };
     let (previews, text) = match &change.after {
         After::Objects => {
-            let after = preview::objects(parse_json(&dry_run.stdout)?);
+            let after = preview::objects(parse_json_or_empty(&dry_run)?.unwrap_or(Value::Null));
             (preview::pair_up(before_objects, after), None)
         }
         After::Removed => (
@@ -750,39 +792,63 @@ async fn fetch_target(kubectl: &Kubectl, target: &request::Target) -> anyhow::Re
     let argv = target.get_argv();
     let captured = scoped(kubectl, &argv).run(&argv, None).await?;
     if captured.status == 0 {
-        return parse_json(&captured.stdout);
+        return parse_json(&captured);
     }
     if captured.stderr.contains("NotFound") || captured.stderr.contains("not found") {
         let missing = suggest::not_found(kubectl, target).await;
         let message = missing.message.clone();
         return Err(anyhow::Error::new(missing).context(UserError::Usage(message)));
     }
-    Err(anyhow::anyhow!(
-        "kubectl {} failed (exit {}): {}",
-        target.get_argv().join(" "),
-        captured.status,
-        captured.stderr.trim()
-    ))
+    Err(crate::kubectl::KubectlError::Failed {
+        command: display_command(&mask::mask_argv(&scoped(kubectl, &argv).argv(&argv))),
+        status: captured.status,
+        stderr: captured.stderr,
+    }
+    .into())
 }
 
 /// kubectl's `-o json` output: one object, a `List`, or (for several objects from
 /// one command, as `label -l` prints them) several objects one after another.
-fn parse_json(bytes: &[u8]) -> anyhow::Result<Value> {
-    let mut values = serde_json::Deserializer::from_slice(bytes)
-        .into_iter::<Value>()
-        .collect::<Result<Vec<Value>, _>>()
-        .context("kubectl printed something that is not JSON")?;
-    Ok(match values.len() {
-        1 => values.remove(0),
-        _ => serde_json::json!({ "kind": "List", "items": values }),
+/// Nothing at all is an error: a `get -o json` always prints something.
+fn parse_json(captured: &Captured) -> anyhow::Result<Value> {
+    parse_json_or_empty(captured)?.ok_or_else(|| {
+        anyhow::anyhow!(
+            "kubectl printed nothing where JSON was expected{}; check that KUBECTL_PATH \
+             (or kubectl on PATH) is a working kubectl",
+            stderr_note(captured)
+        )
     })
 }
 
-fn parse_json_or_empty(bytes: &[u8]) -> anyhow::Result<Value> {
+/// Like [`parse_json`], with `None` when kubectl printed nothing (a dry run
+/// that selects no objects).
+fn parse_json_or_empty(captured: &Captured) -> anyhow::Result<Option<Value>> {
+    let bytes = &captured.stdout;
     if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Ok(Value::Null);
+        return Ok(None);
     }
-    parse_json(bytes)
+    let mut values = serde_json::Deserializer::from_slice(bytes)
+        .into_iter::<Value>()
+        .collect::<Result<Vec<Value>, _>>()
+        .map_err(|e| {
+            anyhow::anyhow!(
+                "kubectl printed something that is not JSON ({e}); it begins {}{}",
+                crate::shown::value(&String::from_utf8_lossy(&bytes[..bytes.len().min(400)])),
+                stderr_note(captured)
+            )
+        })?;
+    Ok(Some(match values.len() {
+        1 => values.remove(0),
+        _ => serde_json::json!({ "kind": "List", "items": values }),
+    }))
+}
+
+/// kubectl's stderr, when it said anything, to add to a message.
+fn stderr_note(captured: &Captured) -> String {
+    match captured.stderr.trim() {
+        "" => String::new(),
+        text => format!("; kubectl said: {text}"),
+    }
 }
 
 /// RFC 3339 UTC timestamp of now, without a date crate.
