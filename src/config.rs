@@ -484,8 +484,9 @@ fn validate_kube_flags(kube: &KubeFlags) -> Result<(), UserError> {
         && !is_dns1123_label(ns)
     {
         return Err(usage(format!(
-            "namespace {ns:?} is not a valid name (lowercase letters, digits and '-', \
-             at most 63 characters)"
+            "namespace {} is not a valid name (lowercase letters, digits and '-', \
+             at most 63 characters)",
+            crate::shown::value(ns)
         )));
     }
     let values = [
@@ -501,9 +502,30 @@ fn validate_kube_flags(kube: &KubeFlags) -> Result<(), UserError> {
             && (value.is_empty() || value.starts_with('-'))
         {
             return Err(usage(format!(
-                "{flag} needs a value that does not start with '-' (got {value:?})"
+                "{flag} needs a value that does not start with '-' (got {})",
+                crate::shown::value(value)
             )));
         }
+        if let Some(value) = value
+            && value.chars().any(char::is_control)
+        {
+            return Err(usage(format!(
+                "{flag} {} contains control characters (an escape sequence?); give the name \
+                 as kubectl config get-contexts shows it",
+                crate::shown::value(value)
+            )));
+        }
+    }
+    if let Some(timeout) = &kube.request_timeout
+        && timeout != "0"
+        && crate::plan::validate::duration(timeout).is_err()
+        && !timeout.bytes().all(|b| b.is_ascii_digit())
+    {
+        return Err(usage(format!(
+            "--request-timeout {} is not a duration; give seconds or a number with a unit \
+             (10, 10s, 2m, 1h; 0 for none)",
+            crate::shown::value(timeout)
+        )));
     }
     Ok(())
 }

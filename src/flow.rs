@@ -37,6 +37,13 @@ pub fn read_plan(path: &Path) -> anyhow::Result<Plan> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("could not read the plan file {}", path.display()))
         .map_err(|e| UserError::Usage(format!("{e:#}")))?;
+    if text.trim().is_empty() {
+        return Err(UserError::Usage(format!(
+            "the plan file {} is empty; a plan is {{\"operations\": [{{\"op\": \"scale\", \"name\": \"web\", \"replicas\": {{\"to\": 3}}}}]}} (save one with --save-plan FILE)",
+            path.display()
+        ))
+        .into());
+    }
     let parsed = if text.trim_start().starts_with('{') {
         serde_json::from_str::<Plan>(&text).map_err(|e| e.to_string())
     } else {
@@ -126,7 +133,7 @@ pub fn settings(config: &Config) -> Settings {
 fn print_report(config: &Config, report: &Report, explained: bool) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();
     if config.json {
-        out.write_all(report.to_json().as_bytes())?;
+        out.write_all(crate::shown::json(report.to_json()).as_bytes())?;
     } else if explained {
         writeln!(out, "Plan (from {}), not run:", report.source.describe())?;
         for (index, op) in report.operations.iter().enumerate() {
@@ -166,9 +173,10 @@ pub async fn run_sentence(config: &Config, sentence: &str) -> anyhow::Result<Exi
     }
     if config.offline {
         return Err(UserError::Usage(format!(
-            "{sentence:?} needs a model to understand, and --offline never contacts one; \
+            "{} needs a model to understand, and --offline never contacts one; \
              drop --offline (and set OPENAI_API_KEY or OPENAI_BASE_URL), or ask in a form the \
-             offline rules know, such as:\n{OFFLINE_EXAMPLES}"
+             offline rules know, such as:\n{OFFLINE_EXAMPLES}",
+            crate::shown::value(sentence)
         ))
         .into());
     }
@@ -246,8 +254,8 @@ async fn run_diagnose(
     if let Some(namespace) = namespace {
         if !crate::config::is_dns1123_label(&namespace) {
             return Err(UserError::Usage(format!(
-                "{:?} is not a valid namespace name (lowercase letters, digits and '-', at most 63); nothing was run",
-                sanitize(&namespace)
+                "{} is not a valid namespace name (lowercase letters, digits and '-', at most 63); nothing was run",
+                crate::shown::value(&namespace)
             ))
             .into());
         }
@@ -301,7 +309,11 @@ fn explain_diagnose(
             "equivalent_command": command,
             "operations": [],
         });
-        writeln!(out, "{}", serde_json::to_string_pretty(&report)?)?;
+        writeln!(
+            out,
+            "{}",
+            crate::shown::json(serde_json::to_string_pretty(&report)?)
+        )?;
     } else {
         writeln!(
             out,

@@ -22,4 +22,5 @@ pub mod output;
 pub mod plan;
 pub mod preview;
 pub mod redact;
+pub mod shown;
 pub mod understand;

@@ -12,6 +12,7 @@ use kubectl_ai::cli::Cli;
 use kubectl_ai::config::Config;
 use kubectl_ai::execute::interrupt;
 use kubectl_ai::exit::{ExitCode, UserError, is_broken_pipe};
+use kubectl_ai::output::sanitize;
 
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse_args();
@@ -94,15 +95,17 @@ fn report(err: &anyhow::Error) {
     if user_error.is_some_and(UserError::is_silent) {
         return;
     }
+    // Errors carry kubectl's stderr, server messages and file contents: no
+    // escape sequence from outside reaches the terminal through them.
     let mut stderr = std::io::stderr().lock();
-    let _ = writeln!(stderr, "error: {err}");
+    let _ = writeln!(stderr, "error: {}", sanitize(&err.to_string()));
     // A cause that only repeats the line above it (an error wrapped to pick an
     // exit code) says nothing new.
     let mut previous = err.to_string();
     for cause in err.chain().skip(1) {
         let text = cause.to_string();
         if text != previous {
-            let _ = writeln!(stderr, "  caused by: {text}");
+            let _ = writeln!(stderr, "  caused by: {}", sanitize(&text));
         }
         previous = text;
     }

@@ -106,7 +106,9 @@ impl Collected {
     /// intermediate list of every object).
     pub fn add_json(&mut self, bytes: &[u8]) -> Result<()> {
         if bytes.iter().all(u8::is_ascii_whitespace) {
-            return Ok(());
+            // `get -o json` prints a List even when there is nothing: silence
+            // is a broken kubectl, not an empty cluster.
+            anyhow::bail!("{PRINTED_NOTHING}");
         }
         let before = self.lengths();
         let mut de = serde_json::Deserializer::from_slice(bytes);
@@ -257,18 +259,25 @@ impl<'de> serde::de::Visitor<'de> for ItemsSeed<'_> {
     }
 }
 
+const PRINTED_NOTHING: &str = "kubectl printed nothing where JSON was expected; check that \
+     KUBECTL_PATH (or kubectl on PATH) is a working kubectl";
+
 /// Parses kubectl JSON output into typed structs. Typed parsing is the fast path;
 /// if it fails (a `null` where a list was expected, say), the document is read as a
 /// generic tree, nulls are dropped, and it is tried again.
 pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
-        return serde_json::from_str("{}").context("empty output");
+        anyhow::bail!("{PRINTED_NOTHING}");
     }
     match serde_json::from_slice::<T>(bytes) {
         Ok(value) => Ok(value),
         Err(first) => {
-            let mut tree: serde_json::Value = serde_json::from_slice(bytes)
-                .context("kubectl printed something that is not JSON")?;
+            let mut tree: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| {
+                anyhow::anyhow!(
+                    "kubectl printed something that is not JSON ({e}); it begins {}",
+                    crate::shown::value(&String::from_utf8_lossy(&bytes[..bytes.len().min(400)]))
+                )
+            })?;
             drop_nulls(&mut tree);
             serde_json::from_value(tree).with_context(|| format!("unexpected JSON shape ({first})"))
         }
@@ -297,6 +306,15 @@ fn scope_args(request: &DiagnoseRequest) -> Vec<String> {
     } else {
         Vec::new()
     }
+}
+
+fn is_timeout(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        matches!(
+            cause.downcast_ref::<crate::kubectl::KubectlError>(),
+            Some(crate::kubectl::KubectlError::TimedOut { .. })
+        )
+    })
 }
 
 fn args(parts: &[&str], scope: &[String]) -> Vec<String> {
@@ -329,6 +347,11 @@ pub async fn collect(
         Ok(out) => c
             .add_json(&out)
             .context("reading the objects kubectl listed")?,
+        // A cluster that does not answer in time won't answer kind by kind
+        // either: asking again would multiply the wait by the number of kinds.
+        Err(first) if is_timeout(&first) => {
+            return Err(first.context("kubectl could not list the objects to diagnose"));
+        }
         Err(first) => {
             let mut read_any = false;
             let mut last_error = first;

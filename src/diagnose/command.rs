@@ -117,8 +117,8 @@ pub async fn run(
             document["all_fixed"] = Value::Bool(all_fixed);
         }
         let mut out = std::io::stdout().lock();
-        serde_json::to_writer_pretty(&mut out, &document)?;
-        writeln!(out)?;
+        let text = crate::shown::json(serde_json::to_string_pretty(&document)?);
+        writeln!(out, "{text}")?;
         out.flush()?;
     } else if fix && applied > 0 {
         println!(

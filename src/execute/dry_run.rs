@@ -8,15 +8,14 @@
 //! creates cannot be dry-run yet, so the object built here is shown, marked
 //! unchecked.
 
-use anyhow::Context;
 use serde_json::Value;
 
 use super::request::{self, After, Before, ChangeRequest, Needs, Prefetched, Request};
 use super::{Settings, scoped, suggest};
 use crate::exit::UserError;
-use crate::kubectl::{Captured, Kubectl};
+use crate::kubectl::{Captured, Kubectl, display_command};
 use crate::plan::Operation;
-use crate::preview::{self, ObjectPreview};
+use crate::preview::{self, ObjectPreview, mask};
 
 /// A change's request, its object previews, and what the dry run printed where it prints no objects.
 pub(super) type Previewed = (ChangeRequest, Vec<ObjectPreview>, Option<String>);
@@ -43,7 +42,7 @@ pub(super) async fn preview_change(
                 rs_runner.run_checked(&rs_argv, None)
             );
             prefetched.target = Some(live?);
-            prefetched.replicasets = Some(parse_json(&replicasets?.stdout)?);
+            prefetched.replicasets = Some(parse_json(&replicasets?)?);
         }
     }
     let change = match request::build(op, &prefetched, &settings.limits, now)? {
@@ -66,7 +65,7 @@ pub(super) async fn preview_change(
                 let captured = scoped(kubectl, argv)
                     .run_checked(argv, stdin.clone())
                     .await?;
-                Ok(Some(parse_json_or_empty(&captured.stdout)?))
+                Ok(parse_json_or_empty(&captured)?.or(Some(Value::Null)))
             }
             Before::CurrentContext => {
                 let argv: Vec<String> = ["config", "current-context"].map(String::from).into();
@@ -117,7 +116,7 @@ pub(super) async fn preview_change(
     };
     let (previews, text) = match &change.after {
         After::Objects => {
-            let after = preview::objects(parse_json(&dry_run.stdout)?);
+            let after = preview::objects(parse_json_or_empty(&dry_run)?.unwrap_or(Value::Null));
             (preview::pair_up(before_objects, after), None)
         }
         After::Removed => (
@@ -215,37 +214,61 @@ async fn fetch_target(kubectl: &Kubectl, target: &request::Target) -> anyhow::Re
     let argv = target.get_argv();
     let captured = scoped(kubectl, &argv).run(&argv, None).await?;
     if captured.status == 0 {
-        return parse_json(&captured.stdout);
+        return parse_json(&captured);
     }
     if captured.stderr.contains("NotFound") || captured.stderr.contains("not found") {
         let missing = suggest::not_found(kubectl, target).await;
         let message = missing.message.clone();
         return Err(anyhow::Error::new(missing).context(UserError::Usage(message)));
     }
-    Err(anyhow::anyhow!(
-        "kubectl {} failed (exit {}): {}",
-        target.get_argv().join(" "),
-        captured.status,
-        captured.stderr.trim()
-    ))
+    Err(crate::kubectl::KubectlError::Failed {
+        command: display_command(&mask::mask_argv(&scoped(kubectl, &argv).argv(&argv))),
+        status: captured.status,
+        stderr: captured.stderr,
+    }
+    .into())
 }
 
 /// kubectl's `-o json` output: one object, a `List`, or (for several objects from
 /// one command, as `label -l` prints them) several objects one after another.
-fn parse_json(bytes: &[u8]) -> anyhow::Result<Value> {
-    let mut values = serde_json::Deserializer::from_slice(bytes)
-        .into_iter::<Value>()
-        .collect::<Result<Vec<Value>, _>>()
-        .context("kubectl printed something that is not JSON")?;
-    Ok(match values.len() {
-        1 => values.remove(0),
-        _ => serde_json::json!({ "kind": "List", "items": values }),
+/// Nothing at all is an error: a `get -o json` always prints something.
+fn parse_json(captured: &Captured) -> anyhow::Result<Value> {
+    parse_json_or_empty(captured)?.ok_or_else(|| {
+        anyhow::anyhow!(
+            "kubectl printed nothing where JSON was expected{}; check that KUBECTL_PATH \
+             (or kubectl on PATH) is a working kubectl",
+            stderr_note(captured)
+        )
     })
 }
 
-fn parse_json_or_empty(bytes: &[u8]) -> anyhow::Result<Value> {
+/// Like [`parse_json`], with `None` when kubectl printed nothing (a dry run
+/// that selects no objects).
+fn parse_json_or_empty(captured: &Captured) -> anyhow::Result<Option<Value>> {
+    let bytes = &captured.stdout;
     if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Ok(Value::Null);
+        return Ok(None);
     }
-    parse_json(bytes)
+    let mut values = serde_json::Deserializer::from_slice(bytes)
+        .into_iter::<Value>()
+        .collect::<Result<Vec<Value>, _>>()
+        .map_err(|e| {
+            anyhow::anyhow!(
+                "kubectl printed something that is not JSON ({e}); it begins {}{}",
+                crate::shown::value(&String::from_utf8_lossy(&bytes[..bytes.len().min(400)])),
+                stderr_note(captured)
+            )
+        })?;
+    Ok(Some(match values.len() {
+        1 => values.remove(0),
+        _ => serde_json::json!({ "kind": "List", "items": values }),
+    }))
+}
+
+/// kubectl's stderr, when it said anything, to add to a message.
+fn stderr_note(captured: &Captured) -> String {
+    match captured.stderr.trim() {
+        "" => String::new(),
+        text => format!("; kubectl said: {text}"),
+    }
 }

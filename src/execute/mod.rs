@@ -247,26 +247,42 @@ pub async fn run(
         if report_entry.status == Status::NoChange {
             continue;
         }
-        let captured = match &requests[index] {
+        let result = match &requests[index] {
             Some(change) => {
                 let argv = change.apply_argv();
                 scoped(kubectl, &argv)
                     .run(&argv, change.stdin.clone())
-                    .await?
+                    .await
             }
             None => {
                 let argv = equivalent_args(op);
                 if settings.json {
-                    scoped(kubectl, &argv).run(&argv, None).await?
+                    scoped(kubectl, &argv).run(&argv, None).await
                 } else {
-                    let code = scoped(kubectl, &argv).stream(&argv).await?;
-                    Captured {
-                        status: code,
-                        stdout: Vec::new(),
-                        stderr: String::new(),
-                    }
+                    scoped(kubectl, &argv)
+                        .stream(&argv)
+                        .await
+                        .map(|code| Captured {
+                            status: code,
+                            stdout: Vec::new(),
+                            stderr: String::new(),
+                        })
                 }
             }
+        };
+        // A call that could not finish (timed out, could not start) still ends
+        // in the report: earlier changes were applied, and this one may have
+        // reached the server.
+        let (captured, unfinished) = match result {
+            Ok(captured) => (captured, None),
+            Err(error) => (
+                Captured {
+                    status: -1,
+                    stdout: Vec::new(),
+                    stderr: format!("{error:#}"),
+                },
+                Some(error),
+            ),
         };
         record(report_entry, &captured, op.is_change());
         if !settings.json && op.is_change() {
@@ -280,17 +296,24 @@ pub async fn run(
                     }
                 }
             }
-            let message = format!(
-                "operation {} failed; {} earlier change(s) were applied, the rest were not attempted",
-                index + 1,
-                operations[..index]
-                    .iter()
-                    .filter(|o| o.status == Status::Applied)
-                    .count()
-            );
+            let applied = operations[..index]
+                .iter()
+                .filter(|o| o.status == Status::Applied)
+                .count();
+            let error = match unfinished {
+                None => anyhow::anyhow!(
+                    "operation {} failed; {applied} earlier change(s) were applied, the rest were not attempted",
+                    index + 1
+                ),
+                Some(error) => error.context(format!(
+                    "operation {} did not finish, so it may or may not have been applied (check with \
+                     kubectl get); {applied} earlier change(s) were applied, the rest were not attempted",
+                    index + 1
+                )),
+            };
             return Ok(Outcome {
                 report: report(origin, settings, context, "failed", operations),
-                error: Some(anyhow::anyhow!(message)),
+                error: Some(error),
             });
         }
     }
@@ -309,15 +332,35 @@ async fn run_reads(
 ) -> anyhow::Result<Option<anyhow::Error>> {
     for (index, op) in plan.operations.iter().enumerate() {
         let argv = equivalent_args(op);
-        let captured = if settings.json {
-            scoped(kubectl, &argv).run(&argv, None).await?
+        let result = if settings.json {
+            scoped(kubectl, &argv).run(&argv, None).await
         } else {
-            let status = scoped(kubectl, &argv).stream(&argv).await?;
-            Captured {
-                status,
-                stdout: Vec::new(),
-                stderr: String::new(),
+            scoped(kubectl, &argv)
+                .stream(&argv)
+                .await
+                .map(|status| Captured {
+                    status,
+                    stdout: Vec::new(),
+                    stderr: String::new(),
+                })
+        };
+        // With --json the report is the product: a read that could not run is
+        // recorded in it rather than losing the document.
+        let captured = match result {
+            Ok(captured) => captured,
+            Err(error) if settings.json => {
+                let captured = Captured {
+                    status: -1,
+                    stdout: Vec::new(),
+                    stderr: format!("{error:#}"),
+                };
+                record(&mut operations[index], &captured, false);
+                for entry in operations.iter_mut().skip(index + 1) {
+                    entry.status = Status::NotAttempted;
+                }
+                return Ok(Some(error));
             }
+            Err(error) => return Err(error),
         };
         record(&mut operations[index], &captured, false);
         if captured.status != 0 {
@@ -325,9 +368,9 @@ async fn run_reads(
                 entry.status = Status::NotAttempted;
             }
             return Ok(Some(anyhow::anyhow!(
-                "kubectl {} exited with status {}",
-                argv.join(" "),
-                captured.status
+                "{} exited with {}",
+                display_command(&argv),
+                crate::kubectl::describe_status(captured.status)
             )));
         }
     }

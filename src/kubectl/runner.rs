@@ -34,7 +34,8 @@ pub enum KubectlError {
     },
     /// kubectl ran and exited non-zero.
     #[error(
-        "`{command}` failed with exit status {status}{}",
+        "`{command}` failed with {}{}",
+        describe_status(*status),
         stderr_suffix(stderr)
     )]
     Failed {
@@ -56,6 +57,28 @@ pub enum KubectlError {
         /// The limit that was hit.
         after: Duration,
     },
+}
+
+/// An exit status for people: a status above 128 is how a process killed by a
+/// signal is reported (128+N), so the signal is named.
+pub fn describe_status(status: i32) -> String {
+    match status {
+        129..=192 => {
+            let signal = status - 128;
+            let name = match signal {
+                1 => " (SIGHUP)",
+                2 => " (SIGINT)",
+                6 => " (SIGABRT)",
+                9 => " (SIGKILL: killed, perhaps for running out of memory)",
+                11 => " (SIGSEGV: kubectl crashed)",
+                13 => " (SIGPIPE)",
+                15 => " (SIGTERM)",
+                _ => "",
+            };
+            format!("exit status {status}: killed by signal {signal}{name}")
+        }
+        _ => format!("exit status {status}"),
+    }
 }
 
 fn stderr_suffix(stderr: &str) -> String {
@@ -117,6 +140,9 @@ impl Kubectl {
     /// and forward the config's global flags.
     pub fn locate(config: &Config) -> anyhow::Result<Kubectl> {
         let path = find_kubectl(config.kubectl_path.as_deref())?;
+        if let Some(kubeconfig) = &config.kube.kubeconfig {
+            check_kubeconfig(Path::new(kubeconfig))?;
+        }
         Ok(Kubectl::new(
             path,
             config.kube.clone(),
@@ -252,7 +278,11 @@ impl Kubectl {
             }
             .into()
         } else {
-            anyhow::Error::new(err).context(format!("could not start {}", self.path.display()))
+            anyhow::Error::new(err).context(format!(
+                "could not start {}; make sure it is an executable kubectl (chmod +x), \
+                 or set KUBECTL_PATH to one",
+                self.path.display()
+            ))
         }
     }
 
@@ -333,6 +363,23 @@ impl Kubectl {
         );
         Ok(captured)
     }
+}
+
+/// `--kubeconfig FILE` must name a readable file: kubectl's own message for a
+/// missing one ("stat ...") does not say which flag was wrong.
+fn check_kubeconfig(path: &Path) -> anyhow::Result<()> {
+    let problem = match std::fs::metadata(path) {
+        Ok(meta) if meta.is_file() => return Ok(()),
+        Ok(_) => "is not a file".to_string(),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => "does not exist".to_string(),
+        Err(e) => format!("can't be read ({e})"),
+    };
+    Err(crate::exit::UserError::Usage(format!(
+        "--kubeconfig {} {problem}; give the path of a kubeconfig file, or leave the flag out \
+         to use KUBECONFIG or ~/.kube/config",
+        crate::shown::value(&path.display().to_string())
+    ))
+    .into())
 }
 
 /// Find the kubectl to run: `kubectl_path` (from `KUBECTL_PATH`) when given,

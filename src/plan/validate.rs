@@ -156,7 +156,10 @@ pub fn validate_operation(op: &Operation, limits: &Limits) -> Check {
             opt(selector, label_selector)?;
             match sort_by.as_deref() {
                 None | Some("cpu") | Some("memory") => Ok(()),
-                Some(other) => Err(format!("top can sort by cpu or memory, not {other:?}")),
+                Some(other) => Err(format!(
+                    "top can sort by cpu or memory, not {other}",
+                    other = crate::shown::value(other)
+                )),
             }
         }
         Operation::RolloutStatus {
@@ -355,7 +358,8 @@ pub fn validate_operation(op: &Operation, limits: &Limits) -> Check {
             target_port.map_or(Ok(()), port_number)?;
             if service_name.is_none() && dns_label("service name", name).is_err() {
                 return Err(format!(
-                    "{name:?} cannot be a service name (at most 63 lowercase letters, digits and '-'); give a service name"
+                    "{name} cannot be a service name (at most 63 lowercase letters, digits and '-'); give a service name",
+                    name = crate::shown::value(name)
                 ));
             }
             opt(service_name, |s| dns_label("service name", s))
@@ -438,7 +442,11 @@ pub fn known_kind(name: &str) -> Result<&'static KindInfo, String> {
     not_a_flag("kind", name)?;
     kinds::lookup(name).ok_or_else(|| {
         let known: Vec<&str> = kinds::known_names().collect();
-        format!("unknown kind {name:?}; known kinds: {}", known.join(", "))
+        format!(
+            "unknown kind {}; known kinds: {}",
+            crate::shown::value(name),
+            known.join(", ")
+        )
     })
 }
 
@@ -486,11 +494,15 @@ fn metadata_edit(
 fn not_a_flag(what: &str, value: &str) -> Check {
     if value.starts_with('-') {
         return Err(format!(
-            "{what} {value:?} starts with '-'; values may not look like command-line flags"
+            "{what} {value} starts with '-'; values may not look like command-line flags",
+            value = crate::shown::value(value)
         ));
     }
     if value.chars().any(char::is_control) {
-        return Err(format!("{what} {value:?} contains control characters"));
+        return Err(format!(
+            "{what} {value} contains control characters (an escape sequence?); remove them",
+            value = crate::shown::value(value)
+        ));
     }
     Ok(())
 }
@@ -535,7 +547,8 @@ pub fn object_name(name: &str) -> Check {
         && name.split('.').all(|part| is_dns_label(part, 253));
     if !valid {
         return Err(format!(
-            "name {name:?} is not a valid Kubernetes name (lowercase letters, digits, '-' and '.', starting and ending with a letter or digit)"
+            "name {name} is not a valid Kubernetes name (lowercase letters, digits, '-' and '.', starting and ending with a letter or digit)",
+            name = crate::shown::value(name)
         ));
     }
     Ok(())
@@ -546,7 +559,8 @@ pub fn dns_label(what: &str, name: &str) -> Check {
     not_a_flag(what, name)?;
     if !is_dns_label(name, 63) {
         return Err(format!(
-            "{what} {name:?} is not valid (at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit)"
+            "{what} {name} is not valid (at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit)",
+            name = crate::shown::value(name)
         ));
     }
     Ok(())
@@ -562,7 +576,12 @@ fn container_name(name: &str) -> Check {
 
 fn node_name(name: &str) -> Check {
     not_a_flag("node name", name)?;
-    object_name(name).map_err(|_| format!("node name {name:?} is not a valid Kubernetes name"))
+    object_name(name).map_err(|_| {
+        format!(
+            "node name {name} is not a valid Kubernetes name",
+            name = crate::shown::value(name)
+        )
+    })
 }
 
 fn is_dns_label(s: &str, max: usize) -> bool {
@@ -587,7 +606,8 @@ pub fn label_key(key: &str) -> Check {
         prefix.is_none_or(|p| p.len() <= 253 && p.split('.').all(|l| is_dns_label(l, 63)));
     if !prefix_ok || !is_label_name(name) || name.is_empty() {
         return Err(format!(
-            "key {key:?} is not a valid label or annotation key (letters, digits, '-', '_', '.', at most 63, with an optional DNS prefix and '/')"
+            "key {key} is not a valid label or annotation key (letters, digits, '-', '_', '.', at most 63, with an optional DNS prefix and '/')",
+            key = crate::shown::value(key)
         ));
     }
     Ok(())
@@ -606,7 +626,8 @@ fn is_label_name(s: &str) -> bool {
 pub fn label_value(value: &str) -> Check {
     if !is_label_name(value) {
         return Err(format!(
-            "label value {value:?} is not valid (at most 63 letters, digits, '-', '_', '.', starting and ending with a letter or digit)"
+            "label value {value} is not valid (at most 63 letters, digits, '-', '_', '.', starting and ending with a letter or digit)",
+            value = crate::shown::value(value)
         ));
     }
     Ok(())
@@ -625,8 +646,8 @@ fn annotation_pair(kv: &KeyValue) -> Check {
         .any(|c| c.is_control() && c != '\n' && c != '\t')
     {
         return Err(format!(
-            "annotation {:?} has control characters in its value",
-            kv.key
+            "annotation {} has control characters in its value; remove them",
+            crate::shown::value(&kv.key)
         ));
     }
     Ok(())
@@ -641,7 +662,8 @@ fn env_name(name: &str) -> Check {
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
     if !ok {
         return Err(format!(
-            "environment variable name {name:?} is not valid (letters, digits, '_', '-', '.', not starting with a digit)"
+            "environment variable name {name} is not valid (letters, digits, '_', '-', '.', not starting with a digit)",
+            name = crate::shown::value(name)
         ));
     }
     Ok(())
@@ -666,7 +688,8 @@ fn config_key(key: &str) -> Check {
         && key != "..";
     if !ok {
         return Err(format!(
-            "key {key:?} is not valid (letters, digits, '-', '_' and '.')"
+            "key {key} is not valid (letters, digits, '-', '_' and '.')",
+            key = crate::shown::value(key)
         ));
     }
     Ok(())
@@ -677,7 +700,8 @@ pub fn label_selector(selector: &str) -> Check {
     not_a_flag("selector", selector)?;
     let bad = || {
         format!(
-            "label selector {selector:?} is not valid (use forms like app=web, tier!=db, env in (prod,staging), app)"
+            "label selector {selector} is not valid (use forms like app=web, tier!=db, env in (prod,staging), app)",
+            selector = crate::shown::value(selector)
         )
     };
     if selector.trim().is_empty() {
@@ -751,7 +775,8 @@ pub fn field_selector_check(selector: &str) -> Check {
     not_a_flag("field selector", selector)?;
     let bad = || {
         format!(
-            "field selector {selector:?} is not valid (use forms like status.phase!=Running or spec.nodeName=worker-1)"
+            "field selector {selector} is not valid (use forms like status.phase!=Running or spec.nodeName=worker-1)",
+            selector = crate::shown::value(selector)
         )
     };
     for requirement in selector.split(',') {
@@ -777,7 +802,12 @@ pub fn field_selector_check(selector: &str) -> Check {
 /// Resource quantities such as `250m`, `0.5`, `512Mi`, `1G`, `1e3`.
 pub fn quantity(q: &str) -> Check {
     not_a_flag("quantity", q)?;
-    let bad = || format!("quantity {q:?} is not valid (examples: 250m, 0.5, 512Mi, 2Gi)");
+    let bad = || {
+        format!(
+            "quantity {q} is not valid (examples: 250m, 0.5, 512Mi, 2Gi)",
+            q = crate::shown::value(q)
+        )
+    };
     let number_end = q
         .find(|c: char| !(c.is_ascii_digit() || c == '.'))
         .unwrap_or(q.len());
@@ -809,7 +839,12 @@ fn resources(r: &Resources) -> Check {
 /// Container image references: `[registry[:port]/]path[:tag][@digest]`.
 pub fn image_ref(image: &str) -> Check {
     not_a_flag("image", image)?;
-    let bad = |why: &str| format!("image {image:?} is not a valid image reference ({why})");
+    let bad = |why: &str| {
+        format!(
+            "image {image} is not a valid image reference ({why})",
+            image = crate::shown::value(image)
+        )
+    };
     if image.is_empty() || image.len() > 4096 {
         return Err(bad("empty or too long"));
     }
@@ -880,7 +915,12 @@ pub fn image_ref(image: &str) -> Check {
 /// Durations as kubectl takes them for `--since`: `30s`, `15m`, `1h`, `1h30m`.
 pub fn duration(d: &str) -> Check {
     not_a_flag("duration", d)?;
-    let bad = || format!("duration {d:?} is not valid (examples: 30s, 15m, 1h, 2h30m)");
+    let bad = || {
+        format!(
+            "duration {d} is not valid (examples: 30s, 15m, 1h, 2h30m)",
+            d = crate::shown::value(d)
+        )
+    };
     let mut rest = d;
     if rest.is_empty() {
         return Err(bad());
@@ -910,7 +950,8 @@ pub fn json_path(path: &str) -> Check {
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '[' | ']' | '*' | '_' | '-'));
     if !ok {
         return Err(format!(
-            "JSON path {path:?} is not valid (examples: .metadata.name, .spec.containers[*].image)"
+            "JSON path {path} is not valid (examples: .metadata.name, .spec.containers[*].image)",
+            path = crate::shown::value(path)
         ));
     }
     Ok(())
@@ -920,7 +961,8 @@ fn jsonpath_template(template: &str) -> Check {
     not_a_flag("jsonpath", template)?;
     if !(template.contains('{') && template.contains('}')) {
         return Err(format!(
-            "jsonpath {template:?} is not a template (example: {{.items[*].metadata.name}})"
+            "jsonpath {template} is not a template (example: {{.items[*].metadata.name}})",
+            template = crate::shown::value(template)
         ));
     }
     Ok(())
@@ -933,7 +975,8 @@ fn column_header(header: &str) -> Check {
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-'));
     if !ok {
         return Err(format!(
-            "column header {header:?} is not valid (letters, digits, '_' and '-')"
+            "column header {header} is not valid (letters, digits, '_' and '-')",
+            header = crate::shown::value(header)
         ));
     }
     Ok(())
@@ -945,7 +988,8 @@ fn explain_field(field: &str) -> Check {
     known_kind(kind)?;
     if !field.chars().all(|c| c.is_ascii_alphanumeric() || c == '.') {
         return Err(format!(
-            "field {field:?} is not valid (example: deployment.spec.strategy)"
+            "field {field} is not valid (example: deployment.spec.strategy)",
+            field = crate::shown::value(field)
         ));
     }
     Ok(())
@@ -954,7 +998,10 @@ fn explain_field(field: &str) -> Check {
 fn context_name(name: &str) -> Check {
     not_a_flag("context", name)?;
     if name.is_empty() || name.len() > 253 || name.chars().any(|c| c.is_whitespace()) {
-        return Err(format!("context name {name:?} is not valid"));
+        return Err(format!(
+            "context name {name} is not valid (no spaces, at most 253 characters)",
+            name = crate::shown::value(name)
+        ));
     }
     Ok(())
 }
@@ -968,6 +1015,27 @@ fn manifest_object(object: &serde_json::Value) -> Check {
         .unwrap_or("");
     if kind.is_empty() || api_version.is_empty() {
         return Err("every object to apply needs apiVersion and kind".into());
+    }
+    let kind_ok = kind.starts_with(|c: char| c.is_ascii_alphabetic())
+        && kind.len() <= 63
+        && kind.chars().all(|c| c.is_ascii_alphanumeric());
+    if !kind_ok {
+        return Err(format!(
+            "kind {} of an object to apply is not valid (a name like ConfigMap or Deployment)",
+            crate::shown::value(kind)
+        ));
+    }
+    let (group, version) = api_version.rsplit_once('/').unwrap_or(("", api_version));
+    let version_ok = version.starts_with('v')
+        && version.len() <= 63
+        && version
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
+    if !version_ok || !(group.is_empty() || crate::config::is_dns1123_subdomain(group)) {
+        return Err(format!(
+            "apiVersion {} of the {kind} to apply is not valid (examples: v1, apps/v1)",
+            crate::shown::value(api_version)
+        ));
     }
     if kind == "List" || kind.ends_with("List") {
         return Err(format!("give the objects of a {kind} one by one"));

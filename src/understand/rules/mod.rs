@@ -43,8 +43,9 @@ pub enum Understood {
 pub fn understand(sentence: &str) -> Understood {
     if let Some(part) = lex::shell_syntax(sentence) {
         return Understood::Invalid(format!(
-            "refusing {part:?}: that is shell syntax, and kubectl ai never runs a shell; \
-             ask for one thing in plain words"
+            "refusing {}: that is shell syntax, and kubectl ai never runs a shell; \
+             ask for one thing in plain words",
+            crate::shown::value(part)
         ));
     }
     if sentence.len() > 1000 {
