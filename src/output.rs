@@ -215,7 +215,11 @@ mod tests {
     fn sanitize_strips_escape_sequences_and_controls() {
         assert_eq!(sanitize("a\x1b[31mred\x1b[0m b"), "ared b");
         assert_eq!(sanitize("x\x1b]0;title\x07y"), "xy");
-        assert_eq!(sanitize("gnp.\u{202e}exe"), "gnp.exe", "bidi overrides reorder text");
+        assert_eq!(
+            sanitize("gnp.\u{202e}exe"),
+            "gnp.exe",
+            "bidi overrides reorder text"
+        );
         assert_eq!(sanitize("bell\x07 ok\n\tnext\r"), "bell ok\n\tnext");
     }
 }

@@ -1260,3 +1260,52 @@ fn a_call_that_does_not_finish_during_the_apply_keeps_the_report() {
     assert!(err.contains("1 earlier change(s) were applied"), "{err}");
     assert_eq!(env.replicas("default", "web"), 4);
 }
+
+#[test]
+fn what_a_timed_out_kubectl_started_is_stopped_too() {
+    let env = TestEnv::healthy();
+    // kubectl starts a helper (as an exec credential plugin would); when kubectl
+    // is stopped for taking too long, its helper must not live on.
+    let pid_file = env.home().join("helper.pid");
+    let hang = fake_kubectl(
+        &env,
+        "kubectl-with-helper",
+        &format!(
+            "sleep 120 &\necho $! > '{}'\nexec sleep 120",
+            pid_file.display()
+        ),
+    );
+    let path = env.plan_file(&scale_web(3));
+    let out = with_kubectl(&env, &hang)
+        .env("KUBECTL_AI_TIMEOUT", "1")
+        .args(["--plan", path.to_str().unwrap(), "--yes"])
+        .timeout(std::time::Duration::from_secs(30))
+        .output()
+        .unwrap();
+    assert_no_crash(&out);
+    assert_exit(&out, 1);
+    assert!(
+        stderr(&out).contains("timed out after 1s"),
+        "{}",
+        stderr(&out)
+    );
+    let pid = std::fs::read_to_string(&pid_file)
+        .unwrap()
+        .trim()
+        .to_string();
+    // Gone, or a zombie waiting to be reaped; never still running.
+    let alive = || {
+        std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
+            stat.rsplit(')')
+                .next()
+                .is_some_and(|rest| !rest.trim_start().starts_with('Z'))
+        })
+    };
+    for _ in 0..50 {
+        if !alive() {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    panic!("the helper {pid} that kubectl started is still running");
+}

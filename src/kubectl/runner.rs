@@ -334,10 +334,17 @@ impl Kubectl {
             _ => None,
         };
 
-        let output = self
-            .within_limit(&command, child.wait_with_output())
-            .await?
-            .with_context(|| format!("reading the output of `{command}`"))?;
+        let group = child.id();
+        let output = match self.within_limit(&command, child.wait_with_output()).await {
+            Ok(output) => output,
+            Err(timed_out) => {
+                // kubectl is killed when its future is dropped; what it started
+                // (an exec credential plugin, say) shares its process group.
+                kill_group(group);
+                return Err(timed_out);
+            }
+        }
+        .with_context(|| format!("reading the output of `{command}`"))?;
         if let Some(writer) = writer {
             match writer.await {
                 Ok(Ok(())) => {}
@@ -453,6 +460,20 @@ pub fn quote(arg: &str) -> Cow<'_, str> {
     } else {
         Cow::Owned(format!("'{}'", arg.replace('\'', r"'\''")))
     }
+}
+
+/// Kills a captured call's whole process group (it was started as its leader).
+fn kill_group(group: Option<u32>) {
+    #[cfg(unix)]
+    if let Some(pgid) = group.and_then(|g| i32::try_from(g).ok()) {
+        // SAFETY: killpg takes plain integers and touches no memory of ours; the
+        // group is the one this runner created for the call.
+        unsafe {
+            libc::killpg(pgid, libc::SIGKILL);
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = group;
 }
 
 #[cfg(test)]
