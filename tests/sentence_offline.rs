@@ -337,3 +337,15 @@ fn a_bad_namespace_in_a_health_question_is_refused() {
     assert!(stderr(&out).contains("Bad_NS"), "{}", stderr(&out));
     assert_eq!(logged_calls(&log), Vec::<String>::new());
 }
+
+#[test]
+fn a_health_question_about_a_bad_name_is_refused_not_widened() {
+    let env = TestEnv::healthy();
+    let out = env
+        .plugin()
+        .args(["--offline", "why is the deployment Web_1 failing"])
+        .output()
+        .unwrap();
+    assert_exit(&out, 2);
+    assert!(stderr(&out).contains("Web_1"), "{}", stderr(&out));
+}

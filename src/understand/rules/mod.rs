@@ -109,8 +109,8 @@ pub struct HealthQuestion {
     pub all_namespaces: bool,
     /// The sentence asks to fix something: `diagnose --fix`.
     pub fix: bool,
-    /// The object it names with its kind ("the deployment orders"), as typed:
-    /// diagnose looks at (and fixes) that object only.
+    /// The object it names with its kind ("the deployment orders"), as typed (the
+    /// caller validates the name): diagnose looks at (and fixes) that object only.
     pub target: Option<(String, String)>,
 }
 
@@ -172,7 +172,6 @@ pub fn health_question(sentence: &str) -> Option<HealthQuestion> {
                 "pvc",
             ],
         ) && let Some(t) = toks.get(k + 1)
-            && crate::config::is_dns1123_subdomain(&t.raw)
             && !at(k + 1, &["in", "is", "are", "has", "and", "or", "namespace"])
         {
             question.target = Some((toks[k].low.clone(), t.raw.clone()));
