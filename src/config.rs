@@ -464,30 +464,9 @@ fn join_words(words: &[String]) -> Option<String> {
     (!joined.is_empty()).then_some(joined)
 }
 
-/// A DNS-1123 label: what a namespace name must be.
-pub fn is_dns1123_label(s: &str) -> bool {
-    !s.is_empty()
-        && s.len() <= 63
-        && s.bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        && !s.starts_with('-')
-        && !s.ends_with('-')
-}
-
-/// A DNS-1123 subdomain: what most object names must be.
-pub fn is_dns1123_subdomain(s: &str) -> bool {
-    !s.is_empty() && s.len() <= 253 && s.split('.').all(is_dns1123_label)
-}
-
 fn validate_kube_flags(kube: &KubeFlags) -> Result<(), UserError> {
-    if let Some(ns) = &kube.namespace
-        && !is_dns1123_label(ns)
-    {
-        return Err(usage(format!(
-            "namespace {} is not a valid name (lowercase letters, digits and '-', \
-             at most 63 characters)",
-            crate::shown::value(ns)
-        )));
+    if let Some(ns) = &kube.namespace {
+        crate::plan::validate::namespace_name(ns).map_err(usage)?;
     }
     let values = [
         ("--context", &kube.context),
@@ -541,7 +520,7 @@ fn parse_target(raw: &str) -> Result<Target, UserError> {
         && kind
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-');
-    if !kind_ok || !is_dns1123_subdomain(name) {
+    if !kind_ok || crate::plan::validate::object_name(name).is_err() {
         return Err(bad());
     }
     Ok(Target {

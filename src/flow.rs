@@ -252,13 +252,8 @@ async fn run_diagnose(
     let target = target.map(|(kind, name)| crate::config::Target { kind, name });
     let mut scoped = config.clone();
     if let Some(namespace) = namespace {
-        if !crate::config::is_dns1123_label(&namespace) {
-            return Err(UserError::Usage(format!(
-                "{} is not a valid namespace name (lowercase letters, digits and '-', at most 63); nothing was run",
-                crate::shown::value(&namespace)
-            ))
-            .into());
-        }
+        crate::plan::validate::namespace_name(&namespace)
+            .map_err(|e| UserError::Usage(format!("{e}; nothing was run")))?;
         scoped.kube.namespace = Some(namespace);
     }
     if all_namespaces && scoped.kube.namespace.is_none() {

@@ -1031,7 +1031,7 @@ fn manifest_object(object: &serde_json::Value) -> Check {
         && version
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
-    if !version_ok || !(group.is_empty() || crate::config::is_dns1123_subdomain(group)) {
+    if !version_ok || !(group.is_empty() || group.split('.').all(|part| is_dns_label(part, 63))) {
         return Err(format!(
             "apiVersion {} of the {kind} to apply is not valid (examples: v1, apps/v1)",
             crate::shown::value(api_version)
