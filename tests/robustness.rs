@@ -115,25 +115,9 @@ fn scale_web(to: i64) -> Value {
     plan(json!({"op": "scale", "name": "web", "replicas": {"to": to}}))
 }
 
-/// xorshift64*: deterministic, so a failure reproduces from the printed input.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items[self.below(items.len())]
-    }
-}
+#[path = "common/rng.rs"]
+mod rng;
+use rng::Rng;
 
 // ---- plan files --------------------------------------------------------------
 
