@@ -223,10 +223,10 @@ async fn fetch_target(kubectl: &Kubectl, target: &request::Target) -> anyhow::Re
         return Err(anyhow::Error::new(missing).context(UserError::Usage(message)));
     }
     Err(anyhow::anyhow!(
-        "kubectl {} failed (exit {}): {}",
-        target.get_argv().join(" "),
+        "`{}` failed with exit status {}:\n{}",
+        scoped(kubectl, &argv).display(&argv),
         captured.status,
-        captured.stderr.trim()
+        crate::kubectl::condense_stderr(&captured.stderr)
     ))
 }
 

@@ -7,4 +7,4 @@
 pub mod kubeconfig;
 pub mod runner;
 
-pub use runner::{Captured, Kubectl, KubectlError, display_command, quote};
+pub use runner::{Captured, Kubectl, KubectlError, condense_stderr, display_command, quote};
