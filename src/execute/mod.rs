@@ -442,7 +442,7 @@ fn place(context: Option<&KubeContext>, ops: &[Operation], reports: &[OperationR
 }
 
 /// Whether a change acts inside a namespace.
-fn namespaced(op: &Operation) -> bool {
+pub(crate) fn namespaced(op: &Operation) -> bool {
     match op {
         Operation::CreateNamespace { .. }
         | Operation::Cordon { .. }
