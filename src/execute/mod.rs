@@ -313,6 +313,11 @@ async fn run_reads(
             scoped(kubectl, &argv).run(&argv, None).await?
         } else {
             let status = scoped(kubectl, &argv).stream(&argv).await?;
+            // kubectl shares our stdout: killed by SIGPIPE, it met the same closed
+            // pipe (`| head`), which is not a failure.
+            if status == 128 + 13 {
+                return Err(std::io::Error::from(std::io::ErrorKind::BrokenPipe).into());
+            }
             Captured {
                 status,
                 stdout: Vec::new(),
