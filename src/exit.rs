@@ -105,6 +105,10 @@ pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
         cause
             .downcast_ref::<std::io::Error>()
             .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            // A JSON document written straight to stdout (`diagnose --json | head`).
+            || cause
+                .downcast_ref::<serde_json::Error>()
+                .is_some_and(|e| e.io_error_kind() == Some(std::io::ErrorKind::BrokenPipe))
     })
 }
 
@@ -112,6 +116,13 @@ pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
 mod tests {
     use super::*;
     use anyhow::Context;
+
+    #[test]
+    fn a_closed_pipe_under_serde_json_is_a_broken_pipe() {
+        let io = std::io::Error::from(std::io::ErrorKind::BrokenPipe);
+        let err = anyhow::Error::new(serde_json::Error::io(io));
+        assert!(is_broken_pipe(&err));
+    }
 
     #[test]
     fn codes_are_the_documented_numbers() {

@@ -140,6 +140,22 @@ fn print_report(config: &Config, report: &Report, explained: bool) -> anyhow::Re
             writeln!(out, "{}. {}", index + 1, sanitize(&op.summary))?;
             writeln!(out, "   {}", op.equivalent_command)?;
         }
+        // Where it would run, as the kubeconfig says (read locally, nothing contacted).
+        let own_namespaces = report.operations.iter().all(|op| {
+            op.operation.namespace().is_some()
+                || (op.operation.is_change() && !crate::execute::namespaced(&op.operation))
+        });
+        let namespace = report.namespace.as_ref().filter(|_| !own_namespaces);
+        match (&report.context, namespace) {
+            (Some(context), Some(namespace)) => writeln!(
+                out,
+                "In context {}, namespace {}.",
+                sanitize(context),
+                sanitize(namespace)
+            )?,
+            (Some(context), None) => writeln!(out, "In context {}.", sanitize(context))?,
+            _ => {}
+        }
     }
     out.flush()?;
     Ok(())
@@ -319,14 +335,10 @@ fn explain_diagnose(
             if config.kube.all_namespaces {
                 "every namespace".to_string()
             } else {
-                format!(
-                    "namespace {}",
-                    config
-                        .kube
-                        .namespace
-                        .as_deref()
-                        .unwrap_or("(the current one)")
-                )
+                match config.kube.namespace.as_deref() {
+                    Some(namespace) => format!("namespace {namespace}"),
+                    None => "the current namespace".to_string(),
+                }
             },
             if fix {
                 " and offer its fixes (each previewed, and applied only with consent)"

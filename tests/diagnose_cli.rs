@@ -222,7 +222,9 @@ fn fix_with_yes_rolls_back_to_the_last_good_revision_and_exits_0() {
         "previewed: {text}"
     );
     assert!(
-        text.contains("Applied 1 of 1 suggested fix; run `kubectl ai diagnose` again"),
+        text.contains(
+            "Applied 1 of 1 suggested fix; run `kubectl ai diagnose -n progressdeadline` again"
+        ),
         "{text}"
     );
     assert!(!text.contains("Run again with --fix"), "{text}");

@@ -42,7 +42,8 @@ pub async fn run(
         target,
         question: question.map(str::to_string),
     };
-    let kubectl = Kubectl::locate(config)?;
+    // Collection adds its own scope (-n NS or -A) to the calls that take one.
+    let kubectl = Kubectl::locate(config)?.with_namespace(None);
     let mut diagnosis = super::run(&kubectl, &request)
         .await
         .context("diagnosis failed: the cluster could not be read")?;
@@ -121,8 +122,18 @@ pub async fn run(
         writeln!(out, "{text}")?;
         out.flush()?;
     } else if fix && applied > 0 {
+        // The same scope again, so the command can be pasted as is.
+        let scope = if request.all_namespaces {
+            " -A".to_string()
+        } else {
+            request
+                .namespace
+                .as_ref()
+                .map(|ns| format!(" -n {}", crate::kubectl::quote(ns)))
+                .unwrap_or_default()
+        };
         println!(
-            "\nApplied {applied} of {} suggested fix{}; run `kubectl ai diagnose` again to confirm the problems are gone.",
+            "\nApplied {applied} of {} suggested fix{}; run `kubectl ai diagnose{scope}` again once the rollout settles to confirm the problems are gone.",
             fixable.len(),
             if fixable.len() == 1 { "" } else { "es" }
         );

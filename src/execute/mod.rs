@@ -335,14 +335,18 @@ async fn run_reads(
         let result = if settings.json {
             scoped(kubectl, &argv).run(&argv, None).await
         } else {
-            scoped(kubectl, &argv)
-                .stream(&argv)
-                .await
-                .map(|status| Captured {
+            match scoped(kubectl, &argv).stream(&argv).await {
+                // kubectl shares our stdout: killed by SIGPIPE, it met the same
+                // closed pipe (`| head`), which is not a failure.
+                Ok(status) if status == 128 + 13 => {
+                    return Err(std::io::Error::from(std::io::ErrorKind::BrokenPipe).into());
+                }
+                other => other.map(|status| Captured {
                     status,
                     stdout: Vec::new(),
                     stderr: String::new(),
-                })
+                }),
+            }
         };
         // With --json the report is the product: a read that could not run is
         // recorded in it rather than losing the document.
@@ -485,7 +489,7 @@ fn place(context: Option<&KubeContext>, ops: &[Operation], reports: &[OperationR
 }
 
 /// Whether a change acts inside a namespace.
-fn namespaced(op: &Operation) -> bool {
+pub(crate) fn namespaced(op: &Operation) -> bool {
     match op {
         Operation::CreateNamespace { .. }
         | Operation::Cordon { .. }

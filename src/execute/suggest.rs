@@ -19,10 +19,15 @@ pub struct NotFound {
 
 /// The NotFound error for a target, with the closest existing names when there are any.
 pub async fn not_found(kubectl: &Kubectl, target: &Target) -> NotFound {
-    let place = match &target.namespace {
-        Some(ns) => format!(" in namespace {ns}"),
+    // The plan's namespace, else the one given with -n, else the context's.
+    let namespace = target
+        .namespace
+        .as_ref()
+        .or(kubectl.flags().namespace.as_ref());
+    let place = match namespace {
+        Some(ns) if target.kind.namespaced => format!(" in namespace {ns}"),
         None if target.kind.namespaced => " in the current namespace".to_string(),
-        None => String::new(),
+        _ => String::new(),
     };
     let mut message = format!("{} {} not found{place}", target.kind.singular, target.name);
     let mut candidates = Vec::new();

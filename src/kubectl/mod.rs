@@ -7,4 +7,6 @@
 pub mod kubeconfig;
 pub mod runner;
 
-pub use runner::{Captured, Kubectl, KubectlError, describe_status, display_command, quote};
+pub use runner::{
+    Captured, Kubectl, KubectlError, condense_stderr, describe_status, display_command, quote,
+};

@@ -82,12 +82,44 @@ pub fn describe_status(status: i32) -> String {
 }
 
 fn stderr_suffix(stderr: &str) -> String {
-    let trimmed = stderr.trim();
-    if trimmed.is_empty() {
+    let condensed = condense_stderr(stderr);
+    if condensed.is_empty() {
         " (kubectl printed nothing on stderr)".to_string()
     } else {
-        format!(":\n{trimmed}")
+        format!(":\n{condensed}")
     }
+}
+
+/// kubectl's stderr for an error message, trimmed, with client-go log lines
+/// (`E1124 03:03:58.350345   30678 memcache.go:265] ...`) that only repeat an
+/// earlier one dropped: without a reachable cluster kubectl prints the same
+/// line five times before its own one-line explanation.
+pub fn condense_stderr(stderr: &str) -> String {
+    let mut seen = std::collections::HashSet::new();
+    stderr
+        .trim()
+        .lines()
+        .filter(|line| match klog_message(line) {
+            Some(message) => seen.insert(message),
+            None => true,
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The message of a client-go (klog) log line, without its severity, time,
+/// thread id and source location; `None` for any other line.
+fn klog_message(line: &str) -> Option<&str> {
+    let b = line.as_bytes();
+    let header = b.len() > 22
+        && matches!(b[0], b'I' | b'W' | b'E' | b'F')
+        && b[1..5].iter().all(u8::is_ascii_digit)
+        && b[5] == b' '
+        && b[8] == b':';
+    if !header {
+        return None;
+    }
+    line.split_once("] ").map(|(_, message)| message)
 }
 
 /// The outcome of a captured kubectl call.
@@ -570,6 +602,22 @@ mod tests {
         assert_eq!(
             err.to_string(),
             "`kubectl get pods` failed with exit status 1:\nError from server (Forbidden): nope"
+        );
+    }
+
+    #[test]
+    fn repeated_client_go_log_lines_are_shown_once() {
+        let stderr = "E1124 03:03:58.350345   30678 memcache.go:265] \"Unhandled Error\" err=\"refused\"\n\
+                      E1124 03:03:58.351813   30678 memcache.go:265] \"Unhandled Error\" err=\"refused\"\n\
+                      The connection to the server localhost:8080 was refused - did you specify the right host or port?\n";
+        assert_eq!(
+            condense_stderr(stderr),
+            "E1124 03:03:58.350345   30678 memcache.go:265] \"Unhandled Error\" err=\"refused\"\n\
+             The connection to the server localhost:8080 was refused - did you specify the right host or port?"
+        );
+        assert_eq!(
+            condense_stderr("  Error from server (NotFound): x\n"),
+            "Error from server (NotFound): x"
         );
     }
 }

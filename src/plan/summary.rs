@@ -49,6 +49,7 @@ fn what(op: &Operation) -> String {
             namespace,
             all_namespaces,
             selector,
+            field_selector,
             ..
         } => {
             let what = match name {
@@ -62,7 +63,9 @@ fn what(op: &Operation) -> String {
             let filter = selector
                 .as_ref()
                 .map(|s| format!(" with labels {s}"))
-                .unwrap_or_default();
+                .into_iter()
+                .chain(field_selector.as_ref().map(|f| format!(" where {f}")))
+                .collect::<String>();
             let verb = if name.is_some() { "show" } else { "list" };
             format!("{verb} {what}{filter}{}", scope(namespace, *all_namespaces))
         }
@@ -235,16 +238,29 @@ fn what(op: &Operation) -> String {
 fn metadata(verb: &str, edit: &MetadataEdit) -> String {
     let target = match (&edit.name, &edit.selector) {
         (Some(name), _) => object(&edit.kind, name),
-        (None, Some(s)) => format!("{} with labels {s}", plural(&edit.kind)),
+        (None, Some(s)) => format!("{} matching {s}", plural(&edit.kind)),
         (None, None) => plural(&edit.kind).to_string(),
     };
-    let mut parts: Vec<String> = edit
+    let set: Vec<String> = edit
         .set
         .iter()
         .map(|kv| format!("{}={}", kv.key, kv.value))
         .collect();
-    parts.extend(edit.remove.iter().map(|k| format!("{k}-")));
-    format!("{verb} {target} {}", parts.join(" "))
+    let noun = if verb == "label" {
+        "label"
+    } else {
+        "annotation"
+    };
+    let removed = match edit.remove.len() {
+        0 => String::new(),
+        1 => format!("remove {noun} {}", edit.remove[0]),
+        _ => format!("remove {noun}s {}", edit.remove.join(", ")),
+    };
+    match (set.is_empty(), removed.is_empty()) {
+        (false, true) => format!("{verb} {target} with {}", set.join(" ")),
+        (true, false) => format!("{removed} from {target}"),
+        _ => format!("{verb} {target} with {} and {removed}", set.join(" ")),
+    }
 }
 
 #[cfg(test)]

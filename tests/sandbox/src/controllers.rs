@@ -91,7 +91,8 @@ fn is_terminating(obj: &Value) -> bool {
     obj.pointer("/metadata/deletionTimestamp").is_some()
 }
 
-/// Nodes that take new pods (not cordoned), least loaded first.
+/// Nodes that take new pods (Ready and not cordoned, as the scheduler's
+/// not-ready taints would have it), least loaded first.
 fn pick_node(store: &Store) -> Option<String> {
     let nodes = store.list(rt("", "nodes"), None);
     let pods = store.list(pods_t(), None);
@@ -101,6 +102,7 @@ fn pick_node(store: &Store) -> Option<String> {
             !n.pointer("/spec/unschedulable")
                 .and_then(Value::as_bool)
                 .unwrap_or(false)
+                && is_ready(n)
         })
         .map(|n| {
             let name = name_of(n).to_string();
