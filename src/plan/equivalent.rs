@@ -264,7 +264,7 @@ pub fn equivalent_args(op: &Operation) -> Vec<String> {
             a.extend(["set", "env"]);
             a.push(object(kind, name));
             a.scope(namespace, false);
-            a.flag_eq("-c", container.clone());
+            a.flag_value("-c", container.as_deref());
             for p in pairs(set) {
                 a.push(p);
             }
@@ -283,7 +283,7 @@ pub fn equivalent_args(op: &Operation) -> Vec<String> {
             a.extend(["set", "resources"]);
             a.push(object(kind, name));
             a.scope(namespace, false);
-            a.flag_eq("-c", container.clone());
+            a.flag_value("-c", container.as_deref());
             for (flag, r) in [("--requests", requests), ("--limits", limits)] {
                 let mut parts = Vec::new();
                 if let Some(cpu) = &r.cpu {
