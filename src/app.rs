@@ -43,7 +43,7 @@ pub fn kubectl(config: &Config) -> anyhow::Result<Kubectl> {
 
 /// `kubectl ai <sentence>`: understand, preview, confirm, apply.
 pub async fn sentence(config: &Config, sentence: &str) -> anyhow::Result<ExitCode> {
-    crate::flow::run_sentence(config, sentence).await
+    crate::sentence::run_sentence(config, sentence).await
 }
 
 /// `kubectl ai --plan FILE`: run a saved plan.

@@ -22,5 +22,6 @@ pub mod output;
 pub mod plan;
 pub mod preview;
 pub mod redact;
+pub mod sentence;
 pub mod shown;
 pub mod understand;
