@@ -13,7 +13,7 @@ use std::io::Write;
 use anyhow::Context;
 use serde_json::{Value, json};
 
-use super::{DiagnoseRequest, Diagnosis, Finding, Severity, prompt, report};
+use super::{DiagnoseRequest, Diagnosis, Finding, Severity, evidence, prompt, report};
 use crate::config::{Config, Target};
 use crate::execute::Origin;
 use crate::exit::{ExitCode, UserError};
@@ -49,12 +49,23 @@ pub async fn run(
         .context("diagnosis failed: the cluster could not be read")?;
 
     if model_configured(config) && !diagnosis.findings.is_empty() {
-        match explain(config, &diagnosis, question).await {
+        let mut evidence = Vec::new();
+        match explain(
+            config,
+            &kubectl,
+            &request,
+            &diagnosis,
+            question,
+            &mut evidence,
+        )
+        .await
+        {
             Ok(explanation) => diagnosis.explanation = Some(explanation),
             Err(e) => eprintln!(
                 "warning: no explanation from the model ({e:#}); the findings above are complete without it"
             ),
         }
+        diagnosis.evidence = evidence;
     }
 
     let mut out = std::io::stdout().lock();
@@ -155,20 +166,78 @@ fn model_configured(config: &Config) -> bool {
             || !matches!(config.model_settings.api_key, KeySource::None))
 }
 
-/// Asks the model to rank and explain the findings (structured output, one call).
+/// Asks the model to rank and explain the findings (structured output). The
+/// model may first ask for read-only evidence, at most [`evidence::MAX_STEPS`]
+/// times; what was read is pushed to `gathered` even when no explanation follows.
 async fn explain(
     config: &Config,
+    kubectl: &Kubectl,
+    request: &DiagnoseRequest,
     diagnosis: &Diagnosis,
     question: Option<&str>,
+    gathered: &mut Vec<evidence::Gathered>,
 ) -> anyhow::Result<prompt::Explanation> {
     let prompt = prompt::build(diagnosis, question);
     let client = ChatClient::new(&config.model_settings)?;
-    let body = client.body(
-        &[Message::system(prompt.system), Message::user(prompt.user)],
-        "diagnosis_explanation",
-        &prompt::answer_schema(),
-    );
-    let completion = client.send(body).await?;
-    let content = crate::understand::model::usable_content(&completion, &config.model_settings)?;
-    prompt::parse_answer(&content, diagnosis)
+    let mut finding_namespaces: Vec<String> = diagnosis
+        .findings
+        .iter()
+        .take(prompt::MAX_FINDINGS)
+        .filter_map(|f| f.object.namespace.clone())
+        .collect();
+    finding_namespaces.sort();
+    finding_namespaces.dedup();
+    let scope = evidence::Scope {
+        namespace: if request.all_namespaces {
+            None
+        } else {
+            request.namespace.clone()
+        },
+        all_namespaces: request.all_namespaces,
+        finding_namespaces,
+    };
+    let mut budget = evidence::MAX_TOTAL_CHARS;
+    let mut messages = vec![Message::system(prompt.system), Message::user(prompt.user)];
+    let schema = prompt::answer_schema();
+    let mut step = 0;
+    loop {
+        let body = client.body(&messages, "diagnosis_explanation", &schema);
+        let completion = client.send(body).await?;
+        let content =
+            crate::understand::model::usable_content(&completion, &config.model_settings)?;
+        let turn = prompt::parse_turn(&content, diagnosis)?;
+        if turn.requests.is_empty() {
+            return Ok(turn.explanation);
+        }
+        if step == evidence::MAX_STEPS {
+            anyhow::bail!(
+                "the model still asked for evidence after {} steps, so it was stopped",
+                evidence::MAX_STEPS
+            );
+        }
+        step += 1;
+        let (read, refused) = evidence::gather(
+            kubectl,
+            &turn.requests,
+            &scope,
+            step,
+            &mut budget,
+            &diagnosis.env_values,
+        )
+        .await;
+        for why in &refused {
+            eprintln!(
+                "warning: the model asked for evidence that was refused, nothing ran for it: {}",
+                crate::output::sanitize(why)
+            );
+        }
+        messages.push(Message::assistant(turn.echo()));
+        messages.push(Message::user(evidence::results_message(
+            &read,
+            &refused,
+            step,
+            step == evidence::MAX_STEPS,
+        )));
+        gathered.extend(read);
+    }
 }

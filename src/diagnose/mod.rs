@@ -11,6 +11,7 @@
 //! ([`prompt`]), but it never produces them.
 
 pub mod collect;
+pub mod evidence;
 pub mod objects;
 pub mod prompt;
 pub mod report;
@@ -189,6 +190,11 @@ pub struct Diagnosis {
     pub notes: Vec<String>,
     /// The model's explanation, when one was asked for (see [`prompt`]).
     pub explanation: Option<prompt::Explanation>,
+    /// The extra reads the model asked for before explaining (see [`evidence`]).
+    pub evidence: Vec<evidence::Gathered>,
+    /// The literal env values of the pods looked at: masked in anything read later.
+    #[serde(skip)]
+    pub env_values: Vec<String>,
 }
 
 impl Diagnosis {
@@ -224,7 +230,7 @@ pub async fn run(reader: &impl Reader, request: &DiagnoseRequest) -> anyhow::Res
 /// Analyzes a collection for a request (scope and target), without any I/O.
 pub fn diagnose(collected: &Collected, request: &DiagnoseRequest) -> Diagnosis {
     let mut findings = analyze(collected);
-    scrub_env_values(collected, &mut findings);
+    let env_values = scrub_env_values(collected, &mut findings);
     if let Some((kind, name)) = &request.target {
         findings.retain(|f| concerns(f, kind, name));
     }
@@ -239,13 +245,15 @@ pub fn diagnose(collected: &Collected, request: &DiagnoseRequest) -> Diagnosis {
         checked: collected.counts(),
         notes: collected.notes.clone(),
         explanation: None,
+        evidence: Vec::new(),
+        env_values,
     }
 }
 
 /// Env values are never shown or sent (invariant 6), even when a workload logs
 /// its own environment: every literal env value of the pods looked at is masked
 /// in the findings' text.
-fn scrub_env_values(collected: &Collected, findings: &mut [Finding]) {
+fn scrub_env_values(collected: &Collected, findings: &mut [Finding]) -> Vec<String> {
     let values = text::env_values(
         collected
             .pods
@@ -253,7 +261,7 @@ fn scrub_env_values(collected: &Collected, findings: &mut [Finding]) {
             .flat_map(|p| p.spec.containers.iter().chain(&p.spec.init_containers)),
     );
     if values.is_empty() {
-        return;
+        return values;
     }
     for f in findings {
         f.problem = text::scrub(&f.problem, &values);
@@ -265,6 +273,7 @@ fn scrub_env_values(collected: &Collected, findings: &mut [Finding]) {
             fix.summary = text::scrub(&fix.summary, &values);
         }
     }
+    values
 }
 
 fn concerns(finding: &Finding, kind: &str, name: &str) -> bool {
@@ -396,6 +405,8 @@ mod tests {
             checked: vec![],
             notes: vec![],
             explanation: None,
+            evidence: vec![],
+            env_values: vec![],
         };
         assert_eq!(d.exit_code(), 0);
     }

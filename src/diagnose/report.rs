@@ -164,6 +164,22 @@ pub fn human_report(d: &Diagnosis, color: bool, fix_hint: bool) -> String {
         for s in &x.next_steps {
             out.push_str(&format!("  → {}\n", sanitize(s)));
         }
+        if !d.evidence.is_empty() {
+            out.push_str("  Evidence the model asked for (read-only):\n");
+            for g in &d.evidence {
+                out.push_str(&format!(
+                    "    $ {}{}\n",
+                    sanitize(&g.command),
+                    if g.ok { "" } else { "  (failed)" }
+                ));
+            }
+        }
+    }
+    if d.explanation.is_none() && !d.evidence.is_empty() {
+        out.push_str("\nEvidence the model asked for (read-only), without an explanation:\n");
+        for g in &d.evidence {
+            out.push_str(&format!("    $ {}\n", sanitize(&g.command)));
+        }
     }
     for n in &d.notes {
         out.push_str(&format!("note: {}\n", sanitize(n)));
@@ -212,6 +228,10 @@ pub fn json(d: &Diagnosis) -> Value {
         "findings": findings,
         "checked": checked,
         "notes": d.notes,
-        "model": d.explanation,
+        "model": d.explanation.as_ref().map(|x| {
+            let mut model = json!(x);
+            model["evidence"] = json!(d.evidence);
+            model
+        }),
     })
 }
