@@ -69,7 +69,11 @@ pub fn summary_line(d: &Diagnosis) -> String {
             .iter()
             .filter(|(k, n)| *n > 0 && *k != "events")
             .take(4)
-            .map(|(k, n)| format!("{n} {k}"))
+            .map(|(k, n)| match (n, crate::plan::kinds::lookup(k)) {
+                // "1 deployment", "2 deployments"
+                (1, Some(kind)) => format!("1 {}", kind.singular),
+                _ => format!("{n} {k}"),
+            })
             .collect();
         return if checked.is_empty() {
             format!("No problems found {} (nothing to check).", scope(d))
