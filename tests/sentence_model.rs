@@ -547,3 +547,78 @@ fn the_models_diagnose_answer_under_explain_contacts_no_cluster() {
     );
     assert_eq!(logged_calls(&log), Vec::<String>::new());
 }
+
+#[test]
+fn a_model_that_does_not_exist_is_named() {
+    let (env, fake) = env_and_model();
+    fake.push(Reply::model_not_found("gpt-nonexistent"));
+    let out = run(&env, &fake, &["--yes", "--model", "gpt-nonexistent", VAGUE]);
+    assert_exit(&out, 1);
+    let err = stderr(&out);
+    assert!(err.contains("gpt-nonexistent"), "{err}");
+    assert_eq!(fake.requests().len(), 1, "404 is not retried");
+    assert_unchanged(&env);
+}
+
+#[test]
+fn a_forbidden_model_is_explained_and_not_retried() {
+    let (env, fake) = env_and_model();
+    fake.push(Reply::openai_error(
+        403,
+        "You are not allowed to sample from this model",
+        "invalid_request_error",
+        None,
+        None,
+    ));
+    let out = run(&env, &fake, &["--yes", VAGUE]);
+    assert_exit(&out, 1);
+    let err = stderr(&out);
+    assert!(err.contains("403"), "{err}");
+    assert!(err.contains("OPENAI_API_KEY"), "{err}");
+    assert_eq!(fake.requests().len(), 1);
+    assert_unchanged(&env);
+}
+
+#[test]
+fn a_slow_model_times_out_with_advice_and_nothing_changes() {
+    let (env, fake) = env_and_model();
+    fake.push(Reply::slow(
+        std::time::Duration::from_secs(20),
+        Reply::Content(scale_web(5)),
+    ));
+    let out = env
+        .with_model_at(&fake.base_url())
+        .env("KUBECTL_AI_MODEL_TIMEOUT", "1")
+        .args(["--yes", VAGUE])
+        .output()
+        .unwrap();
+    assert_exit(&out, 1);
+    let err = stderr(&out);
+    assert!(err.contains("timeout_secs"), "{err}");
+    assert_unchanged(&env);
+}
+
+#[test]
+fn azure_deployments_get_their_url_and_header() {
+    let (env, fake) = env_and_model();
+    fake.push(Reply::Content(scale_web(3)));
+    let out = env
+        .plugin()
+        .env("AZURE_OPENAI_ENDPOINT", fake.azure_endpoint())
+        .env("AZURE_OPENAI_API_KEY", "azure-test-key")
+        .env("AZURE_OPENAI_DEPLOYMENT", "prod-gpt")
+        .env("AZURE_OPENAI_API_VERSION", "2024-10-21")
+        .args(["--yes", VAGUE])
+        .output()
+        .unwrap();
+    assert_success(&out);
+    let request = &fake.requests()[0];
+    assert_eq!(
+        request.path,
+        "/openai/deployments/prod-gpt/chat/completions"
+    );
+    assert_eq!(request.query_param("api-version"), Some("2024-10-21"));
+    assert_eq!(request.header("api-key"), Some("azure-test-key"));
+    assert_eq!(request.header("authorization"), None);
+    assert_eq!(env.replicas("default", "web"), 3);
+}
