@@ -880,3 +880,37 @@ fn a_namespace_the_plan_names_beats_the_command_line_for_preview_and_apply_alike
         2
     );
 }
+
+#[test]
+fn rollout_undo_of_statefulsets_and_daemonsets_uses_their_revisions() {
+    let env = TestEnv::healthy();
+    let labels = json!({"app": "db"});
+    let sts = json!({"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": "db"},
+        "spec": {"serviceName": "db", "replicas": 1, "selector": {"matchLabels": labels},
+            "template": {"metadata": {"labels": labels}, "spec": {"containers": [{"name": "db", "image": "postgres:15"}]}}}});
+    let agent_labels = json!({"app": "agent"});
+    let ds = json!({"apiVersion": "apps/v1", "kind": "DaemonSet", "metadata": {"name": "agent"},
+        "spec": {"selector": {"matchLabels": agent_labels},
+            "template": {"metadata": {"labels": agent_labels}, "spec": {"containers": [{"name": "agent", "image": "fluent-bit:3.0"}]}}}});
+    apply_and_check(&env, json!({"op": "apply", "objects": [sts, ds]}));
+    for (kind, name, new, old) in [
+        ("statefulset", "db", "postgres:16", "postgres:15"),
+        ("daemonset", "agent", "fluent-bit:3.1", "fluent-bit:3.0"),
+    ] {
+        apply_and_check(
+            &env,
+            json!({"op": "set_image", "kind": kind, "name": name, "image": new}),
+        );
+        let report = apply_and_check(
+            &env,
+            json!({"op": "rollout_undo", "kind": kind, "name": name}),
+        );
+        let diff = only_op(&report)["preview"][0]["diff"].as_str().unwrap();
+        assert!(diff.contains(&format!("+      - image: {old}")), "{diff}");
+        let live = env.live(&[kind, name]).unwrap();
+        assert_eq!(
+            live["spec"]["template"]["spec"]["containers"][0]["image"], old,
+            "{kind}"
+        );
+    }
+}

@@ -34,15 +34,15 @@ pub(super) async fn preview_change(
         Needs::Target(target) => {
             prefetched.target = Some(fetch_target(kubectl, &target).await?);
         }
-        Needs::TargetAndReplicaSets(target) => {
-            let rs_argv = request::replicasets_argv(&target.namespace);
+        Needs::TargetAndRevisions(target) => {
+            let rs_argv = request::revisions_argv(&target);
             let rs_runner = scoped(kubectl, &rs_argv);
             let (live, replicasets) = tokio::join!(
                 fetch_target(kubectl, &target),
                 rs_runner.run_checked(&rs_argv, None)
             );
             prefetched.target = Some(live?);
-            prefetched.replicasets = Some(parse_json(&replicasets?)?);
+            prefetched.revisions = Some(parse_json(&replicasets?)?);
         }
     }
     let change = match request::build(op, &prefetched, &settings.limits, now)? {

@@ -130,8 +130,9 @@ pub enum Needs {
     Nothing,
     /// The live target (relative scaling counts from it).
     Target(Target),
-    /// The live target and the ReplicaSets of its namespace (rollout undo).
-    TargetAndReplicaSets(Target),
+    /// The live target and the revisions of its namespace (rollout undo): the
+    /// ReplicaSets of a deployment, the ControllerRevisions of a statefulset or daemonset.
+    TargetAndRevisions(Target),
 }
 
 /// Which reads an operation's request depends on, before it can be built.
@@ -148,15 +149,20 @@ pub fn needs(op: &Operation) -> anyhow::Result<Needs> {
             name,
             namespace,
             ..
-        } => Needs::TargetAndReplicaSets(Target::new(kind, name, namespace)?),
+        } => Needs::TargetAndRevisions(Target::new(kind, name, namespace)?),
         _ => Needs::Nothing,
     })
 }
 
-/// The "kubectl get" of every ReplicaSet in a namespace, for rollout undo.
-pub fn replicasets_argv(namespace: &Option<String>) -> Vec<String> {
-    let mut argv = vec!["get".to_string(), "replicasets".to_string()];
-    push_namespace(&mut argv, namespace);
+/// The "kubectl get" of every revision a rollout undo chooses from, in the target's namespace.
+pub fn revisions_argv(target: &Target) -> Vec<String> {
+    let resource = if target.kind.resource == "deployments" {
+        "replicasets"
+    } else {
+        "controllerrevisions"
+    };
+    let mut argv = vec!["get".to_string(), resource.to_string()];
+    push_namespace(&mut argv, &target.namespace);
     argv.extend(["-o".to_string(), "json".to_string()]);
     argv
 }
@@ -165,7 +171,8 @@ pub fn replicasets_argv(namespace: &Option<String>) -> Vec<String> {
 #[derive(Default)]
 pub struct Prefetched {
     pub target: Option<Value>,
-    pub replicasets: Option<Value>,
+    /// ReplicaSets or ControllerRevisions, for rollout undo.
+    pub revisions: Option<Value>,
 }
 
 /// Builds the request for one operation. `now` stamps restarts (RFC 3339), so the
@@ -434,13 +441,6 @@ pub fn build(
             to_revision,
         } => {
             let target = Target::new(kind, name, namespace)?;
-            if target.kind.resource != "deployments" {
-                bail!(
-                    "rollout undo is offered for deployments; for {} use `kubectl rollout undo {}` directly",
-                    target.kind.resource,
-                    target.label()
-                );
-            }
             let template = undo_template(&target, prefetched, *to_revision)?;
             patch(
                 target,
@@ -718,37 +718,45 @@ pub fn resolve_relative(live: i64, change: ReplicaChange) -> i64 {
     }
 }
 
-/// Finds the pod template of the revision to roll back to, as `kubectl rollout undo` does.
+/// Finds the pod template of the revision to roll back to, as `kubectl rollout
+/// undo` does: a deployment's ReplicaSets carry a revision annotation and the
+/// template; a statefulset's or daemonset's ControllerRevisions carry a revision
+/// number and the template as a patch.
 fn undo_template(
     target: &Target,
     prefetched: &Prefetched,
     to_revision: Option<i64>,
 ) -> anyhow::Result<Value> {
-    let deployment = prefetched
+    let owner = prefetched
         .target
         .as_ref()
-        .context("the deployment was not read")?;
+        .with_context(|| format!("{} was not read", target.label()))?;
+    let deployment = target.kind.resource == "deployments";
     let revision_of = |o: &Value| {
-        o.pointer("/metadata/annotations/deployment.kubernetes.io~1revision")
-            .and_then(Value::as_str)
-            .and_then(|r| r.parse::<i64>().ok())
+        if deployment {
+            o.pointer("/metadata/annotations/deployment.kubernetes.io~1revision")
+                .and_then(Value::as_str)
+                .and_then(|r| r.parse::<i64>().ok())
+        } else {
+            o.get("revision").and_then(Value::as_i64)
+        }
     };
-    let current = revision_of(deployment).unwrap_or(0);
-    let uid = deployment.pointer("/metadata/uid").and_then(Value::as_str);
+    let uid = owner.pointer("/metadata/uid").and_then(Value::as_str);
     let owned: Vec<&Value> = prefetched
-        .replicasets
+        .revisions
         .as_ref()
         .and_then(|l| l.get("items"))
         .and_then(Value::as_array)
         .map(|items| {
             items
                 .iter()
-                .filter(|rs| {
-                    rs.pointer("/metadata/ownerReferences")
+                .filter(|revision| {
+                    revision
+                        .pointer("/metadata/ownerReferences")
                         .and_then(Value::as_array)
                         .is_some_and(|refs| {
                             refs.iter().any(|r| {
-                                r.get("kind").and_then(Value::as_str) == Some("Deployment")
+                                r.get("kind").and_then(Value::as_str) == Some(target.kind.kind)
                                     && (r.get("uid").and_then(Value::as_str) == uid
                                         || r.get("name").and_then(Value::as_str)
                                             == Some(target.name.as_str()))
@@ -758,12 +766,22 @@ fn undo_template(
                 .collect()
         })
         .unwrap_or_default();
+    // A deployment says its revision; for the others the newest revision is the current one.
+    let current = if deployment {
+        revision_of(owner).unwrap_or(0)
+    } else {
+        owned
+            .iter()
+            .filter_map(|r| revision_of(r))
+            .max()
+            .unwrap_or(0)
+    };
     let chosen = match to_revision {
         Some(wanted) => owned
             .iter()
-            .find(|rs| revision_of(rs) == Some(wanted))
+            .find(|r| revision_of(r) == Some(wanted))
             .with_context(|| {
-                let mut known: Vec<i64> = owned.iter().filter_map(|rs| revision_of(rs)).collect();
+                let mut known: Vec<i64> = owned.iter().filter_map(|r| revision_of(r)).collect();
                 known.sort_unstable();
                 format!(
                     "{} has no revision {wanted}; known revisions: {}",
@@ -777,8 +795,8 @@ fn undo_template(
             })?,
         None => owned
             .iter()
-            .filter(|rs| revision_of(rs).is_some_and(|r| r < current))
-            .max_by_key(|rs| revision_of(rs))
+            .filter(|r| revision_of(r).is_some_and(|n| n < current))
+            .max_by_key(|r| revision_of(r))
             .with_context(|| {
                 format!(
                     "{} has no previous revision to roll back to",
@@ -786,12 +804,21 @@ fn undo_template(
                 )
             })?,
     };
+    let pointer = if deployment {
+        "/spec/template"
+    } else {
+        "/data/spec/template"
+    };
     let mut template = chosen
-        .pointer("/spec/template")
+        .pointer(pointer)
         .cloned()
-        .context("the ReplicaSet has no pod template")?;
+        .context("the revision has no pod template")?;
+    if let Some(map) = template.as_object_mut() {
+        map.remove("$patch");
+    }
     if let Some(Value::Object(labels)) = template.pointer_mut("/metadata/labels") {
         labels.remove("pod-template-hash");
+        labels.remove("controller-revision-hash");
     }
     Ok(template)
 }
@@ -876,7 +903,7 @@ mod tests {
         };
         let prefetched = Prefetched {
             target: Some(json!({"spec": {"replicas": 2}})),
-            replicasets: None,
+            revisions: None,
         };
         let err = build(&op, &prefetched, &Limits::default(), "now")
             .unwrap_err()
@@ -929,7 +956,7 @@ mod tests {
             target: Some(
                 json!({"metadata": {"annotations": {"deployment.kubernetes.io/revision": "3"}}}),
             ),
-            replicasets: Some(json!({"items": [rs("1", "a"), rs("2", "b"), rs("3", "c")]})),
+            revisions: Some(json!({"items": [rs("1", "a"), rs("2", "b"), rs("3", "c")]})),
         };
         let target = Target::new("deployment", "web", &None).unwrap();
         let t = undo_template(&target, &prefetched, None).unwrap();

@@ -101,7 +101,23 @@ fn unmasked(object: &Value) -> Value {
         }
     }
     drop_allocations(&mut object);
+    drop_null_timestamps(&mut object);
     sort_keys(object)
+}
+
+/// `creationTimestamp: null` in pod templates says nothing, and servers and
+/// kubectl's local edits disagree on whether to print it.
+fn drop_null_timestamps(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            if map.get("creationTimestamp").is_some_and(Value::is_null) {
+                map.remove("creationTimestamp");
+            }
+            map.values_mut().for_each(drop_null_timestamps);
+        }
+        Value::Array(items) => items.iter_mut().for_each(drop_null_timestamps),
+        _ => {}
+    }
 }
 
 /// Values the server allocates anew for every request (a Service's cluster IPs and
