@@ -486,12 +486,7 @@ fn a_failed_apply_reports_what_was_applied_and_what_was_not_attempted() {
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let report = json_stdout(&out);
     assert_eq!(report["status"], "failed");
-    let statuses: Vec<&str> = report["operations"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|o| o["status"].as_str().unwrap())
-        .collect();
+    let statuses = common::statuses(&report);
     assert_eq!(statuses, ["applied", "failed", "not-attempted"]);
     assert!(
         report["operations"][1]["stderr"]
@@ -518,12 +513,7 @@ fn a_refused_preview_changes_nothing() {
     assert_eq!(out.status.code(), Some(1));
     let report = json_stdout(&out);
     assert_eq!(report["status"], "failed");
-    let statuses: Vec<&str> = report["operations"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|o| o["status"].as_str().unwrap())
-        .collect();
+    let statuses = common::statuses(&report);
     assert_eq!(statuses, ["not-attempted", "failed", "not-attempted"]);
     assert!(
         report["operations"][1]["stderr"]
@@ -691,12 +681,7 @@ fn ctrl_c_during_the_apply_finishes_the_call_in_flight_then_stops_and_reports() 
     assert_eq!(out.status.code(), Some(130), "{}", stderr(&out));
     let report = json_stdout(&out);
     assert_eq!(report["status"], "interrupted");
-    let statuses: Vec<&str> = report["operations"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|o| o["status"].as_str().unwrap())
-        .collect();
+    let statuses = common::statuses(&report);
     assert_eq!(statuses, ["applied", "not-attempted"]);
     assert_eq!(
         env.live(&["deployment", "web"]).unwrap()["spec"]["replicas"],

@@ -1057,18 +1057,13 @@ fn a_fault_during_the_apply_is_reported_operation_by_operation() {
             let out = env.run_plan(&two_scales(), &["--yes", "--json"]);
             assert_no_crash(&out);
             let report = json_stdout(&out);
-            let statuses: Vec<&str> = report["operations"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|o| o["status"].as_str().unwrap())
-                .collect();
+            let statuses = common::statuses(&report);
             // What the report says is what the cluster shows.
             let web = env.replicas("default", "web");
             let api = env.replicas("default", "api");
             let live = [web == 4, api == 3];
             for (i, status) in statuses.iter().enumerate() {
-                match *status {
+                match status.as_str() {
                     "applied" => assert!(
                         live[i],
                         "{fault:?}/{skip}: op {i} reported applied, not live: {report:#}"

@@ -188,6 +188,21 @@ pub fn json_stdout(out: &std::process::Output) -> serde_json::Value {
     })
 }
 
+/// Each operation's status in a `--json` report, in order.
+pub fn statuses(report: &serde_json::Value) -> Vec<String> {
+    report["operations"]
+        .as_array()
+        .expect("a report has operations")
+        .iter()
+        .map(|o| {
+            o["status"]
+                .as_str()
+                .expect("every operation has a status")
+                .to_string()
+        })
+        .collect()
+}
+
 pub fn stdout(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }

@@ -3,6 +3,7 @@
 
 use crate::plan::{KeyValue, MetadataEdit, Operation};
 
+use super::per_name;
 use super::slots::{Slots, topic};
 
 /// "delete pod web-7d9f", "delete pods with label app=old", "remove label tier from pod x",
@@ -41,11 +42,7 @@ pub(super) fn remove(s: &mut Slots) -> Option<Vec<Operation>> {
         namespace: namespace.clone(),
         selector: selector.clone(),
     };
-    if names.is_empty() {
-        Some(vec![one(None)])
-    } else {
-        Some(names.into_iter().map(|n| one(Some(n))).collect())
-    }
+    Some(per_name(names, one))
 }
 
 /// "label pod web-7d9f tier=frontend", "annotate deployment web owner=team-a",
@@ -152,9 +149,5 @@ fn metadata_ops(
             Operation::Label(edit)
         }
     };
-    if names.is_empty() {
-        Some(vec![one(None)])
-    } else {
-        Some(names.into_iter().map(|n| one(Some(n))).collect())
-    }
+    Some(per_name(names, one))
 }

@@ -354,6 +354,16 @@ pub(crate) const VERBS: &[(&[&str], Verb)] = &[
 
 /// The verb and how many words it used. A sentence that starts with what it wants
 /// ("pods in shop", "logs of api", "warning events") reads as a request to show it.
+/// One operation per named object ("describe web and api"), or one for the kind
+/// or selector when no name is given.
+fn per_name(names: Vec<String>, one: impl Fn(Option<String>) -> Operation) -> Vec<Operation> {
+    if names.is_empty() {
+        vec![one(None)]
+    } else {
+        names.into_iter().map(|n| one(Some(n))).collect()
+    }
+}
+
 fn verb(toks: &[lex::Tok]) -> Option<(Verb, usize)> {
     let first = toks.first()?;
     if first.quoted {

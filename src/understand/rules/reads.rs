@@ -3,6 +3,7 @@
 use crate::plan::kinds;
 use crate::plan::{Operation, OutputFormat};
 
+use super::per_name;
 use super::slots::{Slots, topic};
 
 /// "get pods in shop", "show pod web-7d9f as yaml", "list pods that are not running".
@@ -66,11 +67,7 @@ pub(super) fn get(s: &mut Slots) -> Option<Vec<Operation>> {
         sort_by: sort_by.clone(),
         show_labels,
     };
-    if names.is_empty() {
-        Some(vec![one(None)])
-    } else {
-        Some(names.into_iter().map(|n| one(Some(n))).collect())
-    }
+    Some(per_name(names, one))
 }
 
 /// "describe pod web-7d9f", "details of the deployment called api".
@@ -85,11 +82,7 @@ pub(super) fn describe(s: &mut Slots) -> Option<Vec<Operation>> {
         namespace: namespace.clone(),
         selector: selector.clone(),
     };
-    if names.is_empty() {
-        Some(vec![one(None)])
-    } else {
-        Some(names.into_iter().map(|n| one(Some(n))).collect())
-    }
+    Some(per_name(names, one))
 }
 
 /// "what contexts do I have", "which context am I using".
