@@ -372,54 +372,20 @@ pub fn build(
             kind,
             name,
             namespace,
-            container,
-            image,
-        } => {
-            let target = Target::new(kind, name, namespace)?;
-            let assignment = format!("{}={image}", container.as_deref().unwrap_or("*"));
-            kubectl_change(target, &["set", "image"], &[assignment])
+            ..
         }
-        Operation::SetEnv {
+        | Operation::SetEnv {
             kind,
             name,
             namespace,
-            container,
-            set,
-            remove,
-        } => {
-            let target = Target::new(kind, name, namespace)?;
-            let mut args: Vec<String> = container
-                .iter()
-                .map(|c| format!("--containers={c}"))
-                .collect();
-            args.extend(set.iter().map(|kv| format!("{}={}", kv.key, kv.value)));
-            args.extend(remove.iter().map(|k| format!("{k}-")));
-            kubectl_change(target, &["set", "env"], &args)
+            ..
         }
-        Operation::SetResources {
+        | Operation::SetResources {
             kind,
             name,
             namespace,
-            container,
-            requests,
-            limits: resource_limits,
-        } => {
-            let target = Target::new(kind, name, namespace)?;
-            let mut args: Vec<String> = container
-                .iter()
-                .map(|c| format!("--containers={c}"))
-                .collect();
-            for (flag, r) in [("--requests", requests), ("--limits", resource_limits)] {
-                let parts: Vec<String> = [("cpu", &r.cpu), ("memory", &r.memory)]
-                    .into_iter()
-                    .filter_map(|(k, v)| v.as_ref().map(|v| format!("{k}={v}")))
-                    .collect();
-                if !parts.is_empty() {
-                    args.push(format!("{flag}={}", parts.join(",")));
-                }
-            }
-            kubectl_change(target, &["set", "resources"], &args)
-        }
+            ..
+        } => kubectl_change(op, Target::new(kind, name, namespace)?),
         Operation::RolloutRestart {
             kind,
             name,
@@ -452,17 +418,10 @@ pub fn build(
             kind,
             name,
             namespace,
-            port,
-            target_port,
-            service_type,
-            service_name,
+            ..
         } => {
-            let target = Target::new(kind, name, namespace)?;
-            let mut args = vec![format!("--port={port}")];
-            args.extend(target_port.map(|p| format!("--target-port={p}")));
-            args.extend(service_type.map(|t| format!("--type={}", t.as_str())));
-            args.extend(service_name.as_ref().map(|n| format!("--name={n}")));
-            let mut change = kubectl_change(target, &["expose"], &args);
+            // A new Service: the diff starts from nothing; the workload must exist.
+            let mut change = kubectl_change(op, Target::new(kind, name, namespace)?);
             change.before = Before::Nothing;
             change
         }
@@ -523,16 +482,7 @@ pub fn build(
             stdin: None,
             after: After::Drained,
         },
-        Operation::Taint { node, .. } => {
-            let target = Target::new("node", node, &None)?;
-            ChangeRequest {
-                target: Some(target),
-                before: Before::Target,
-                argv: equivalent_args(op),
-                stdin: None,
-                after: After::Objects,
-            }
-        }
+        Operation::Taint { node, .. } => kubectl_change(op, Target::new("node", node, &None)?),
         Operation::Patch {
             kind,
             name,
@@ -644,16 +594,13 @@ fn patch(target: Target, patch_type: &str, body: &Value) -> ChangeRequest {
     }
 }
 
-/// A change made by one of kubectl's own commands whose server dry run prints the result.
-fn kubectl_change(target: Target, verb: &[&str], args: &[String]) -> ChangeRequest {
-    let mut argv: Vec<String> = verb.iter().map(|s| s.to_string()).collect();
-    argv.push(target.label());
-    push_namespace(&mut argv, &target.namespace);
-    argv.extend(args.iter().cloned());
+/// A change made by kubectl's own command — the equivalent command itself — whose
+/// server dry run prints the resulting object (set image/env/resources, expose, taint).
+fn kubectl_change(op: &Operation, target: Target) -> ChangeRequest {
     ChangeRequest {
         target: Some(target),
         before: Before::Target,
-        argv,
+        argv: equivalent_args(op),
         stdin: None,
         after: After::Objects,
     }
