@@ -334,3 +334,29 @@ fn fix_when_a_problem_has_no_fix_still_exits_4() {
     assert!(stdout(&out).contains("No suggested fix to apply."));
     assert_eq!(changes(&env), Vec::<String>::new());
 }
+
+#[test]
+fn after_its_fix_a_namespace_is_healthy_and_counts_read_naturally() {
+    let env = TestEnv::with(&["healthy", "selector"]);
+    let out = env
+        .plugin()
+        .args(["diagnose", "-n", "selector", "--fix", "--yes"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let out = env
+        .plugin()
+        .args(["diagnose", "-n", "selector"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let text = stdout(&out);
+    assert!(
+        text.starts_with("No problems found in selector (checked "),
+        "{text}"
+    );
+    assert!(
+        text.contains(" 1 deployment,") && !text.contains("1 deployments"),
+        "{text}"
+    );
+}

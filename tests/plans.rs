@@ -899,3 +899,27 @@ fn rollout_undo_of_statefulsets_and_daemonsets_uses_their_revisions() {
         );
     }
 }
+
+#[test]
+fn explain_names_the_context_from_the_kubeconfig_without_contacting_it() {
+    let env = TestEnv::healthy();
+    let path = env.plan_file(&plan(
+        json!({"op": "scale", "name": "web", "replicas": {"to": 3}}),
+    ));
+    let (kubectl, log) = env.logging_kubectl();
+    let out = env
+        .plugin()
+        .env("KUBECTL_PATH", &kubectl)
+        .args(["--explain", "--json", "-n", "shop", "--plan"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_success(&out);
+    let report = json_stdout(&out);
+    assert_eq!(report["context"], "sandbox");
+    assert_eq!(report["namespace"], "shop");
+    assert!(
+        common::logged_calls(&log).is_empty(),
+        "no kubectl call under --explain"
+    );
+}
