@@ -51,6 +51,8 @@ pub enum Status {
     NoChange,
     Declined,
     Failed,
+    /// The request may or may not have reached the cluster (the connection dropped).
+    Unknown,
     NotAttempted,
     /// Shown and not applied (`--dry-run`).
     Previewed,
@@ -183,6 +185,7 @@ pub fn human_outcome(index: usize, op: &OperationReport, color: bool) -> String 
         Status::Applied => ("applied", "\x1b[32m"),
         Status::NoChange => ("no change", "\x1b[2m"),
         Status::Failed => ("failed", "\x1b[31m"),
+        Status::Unknown => ("unknown", "\x1b[31m"),
         Status::NotAttempted => ("not attempted", "\x1b[33m"),
         Status::Declined => ("declined", "\x1b[33m"),
         Status::Previewed => ("previewed, not applied", "\x1b[2m"),
@@ -198,7 +201,7 @@ pub fn human_outcome(index: usize, op: &OperationReport, color: bool) -> String 
     if let Some(stderr) = op
         .stderr
         .as_deref()
-        .filter(|s| op.status == Status::Failed && !s.trim().is_empty())
+        .filter(|s| matches!(op.status, Status::Failed | Status::Unknown) && !s.trim().is_empty())
     {
         for l in sanitize(stderr).lines() {
             line.push_str(&format!("   {l}\n"));

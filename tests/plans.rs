@@ -72,7 +72,8 @@ fn scale_to_a_count() {
             .unwrap()
             .starts_with("kubectl scale deployment/web -n shop --replicas=5")
     );
-    assert_eq!(op["argv"][0], "patch");
+    // The apply sends the previewed object itself, with its resourceVersion.
+    assert_eq!(op["argv"][0], "replace");
     let diff = op["preview"][0]["diff"].as_str().unwrap();
     assert!(diff.contains("-  replicas: 2\n+  replicas: 5"), "{diff}");
     let live = env.live(&["deployment", "web", "-n", "shop"]).unwrap();
@@ -644,7 +645,8 @@ fn a_change_costs_three_kubectl_calls_and_a_read_one() {
         "{calls:#?}"
     );
     assert!(
-        calls[2].starts_with("patch deployments web") && !calls[2].contains("--dry-run"),
+        calls[2].starts_with("replace --raw /apis/apps/v1/namespaces/default/deployments/web")
+            && !calls[2].contains("--dry-run"),
         "{calls:#?}"
     );
     let calls = kubectl_calls(&env, &plan(json!({"op": "get", "kinds": ["pods"]})), &[]);
@@ -664,7 +666,7 @@ fn ctrl_c_during_the_apply_finishes_the_call_in_flight_then_stops_and_reports() 
     // the terminal would) and then completes its own work.
     let wrapper = env.kubectl_shim(
         "kubectl-interrupting",
-        "case \"$*\" in patch*dry-run*) ;; patch*) kill -INT $PPID; sleep 0.3 ;; esac",
+        "case \"$*\" in replace*) kill -INT $PPID; sleep 0.3 ;; esac",
     );
     let path = env.plan_file(&json!({"operations": [
         {"op": "scale", "name": "web", "replicas": {"to": 3}},

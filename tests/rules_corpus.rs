@@ -121,6 +121,62 @@ fn describe(c: &Canonical) -> String {
     format!("{} {}", c.words.join(" "), flags.join(" "))
 }
 
+/// Whether what the rules made of `sentence` is the one expected meaning; why not.
+fn verdict(sentence: &str, expected: &str, got: &Understood) -> Result<(), String> {
+    match (expected, got) {
+        ("MODEL", Understood::NeedsModel) => Ok(()),
+        ("MODEL", other) => Err(format!("expected MODEL, got {other:?}")),
+        ("INVALID", Understood::Invalid(message)) => {
+            // Some word that is not plain lowercase English must be quoted back:
+            // "-1", "../../etc/passwd", "-rf", "Web", or the value of "--tail=-5".
+            let named = sentence
+                .split_whitespace()
+                .map(|w| w.trim_end_matches([';', ',', '?', '.']))
+                .filter(|w| !w.is_empty() && !w.chars().all(|c| c.is_ascii_lowercase()))
+                .any(|w| {
+                    message.contains(w)
+                        || w.split_once('=')
+                            .is_some_and(|(_, v)| !v.is_empty() && message.contains(v))
+                });
+            if named {
+                Ok(())
+            } else {
+                Err(format!(
+                    "INVALID message does not name the bad value: {message:?}"
+                ))
+            }
+        }
+        ("INVALID", other) => Err(format!("expected INVALID, got {other:?}")),
+        (command, Understood::Plan(plan)) => {
+            // Several operations are written "kubectl a && kubectl b".
+            let want: Vec<Canonical> = command
+                .split(" && ")
+                .map(|one| {
+                    let args: Vec<String> = one
+                        .split_whitespace()
+                        .skip_while(|w| *w == "kubectl")
+                        .map(String::from)
+                        .collect();
+                    canonical(&args)
+                })
+                .collect();
+            let got: Vec<Canonical> = plan
+                .operations
+                .iter()
+                .map(|op| canonical(&equivalent_args(op)))
+                .collect();
+            if got == want {
+                Ok(())
+            } else {
+                let show =
+                    |c: &[Canonical]| c.iter().map(describe).collect::<Vec<_>>().join(" && ");
+                Err(format!("want: {}\n    got:  {}", show(&want), show(&got)))
+            }
+        }
+        (command, other) => Err(format!("want: {command}\n    got:  {other:?}")),
+    }
+}
+
 /// Checks every line of a corpus file; returns the failures, one readable block each.
 fn check(path: &Path) -> (usize, Vec<String>) {
     let text =
@@ -137,60 +193,18 @@ fn check(path: &Path) -> (usize, Vec<String>) {
         };
         total += 1;
         let got = understand(sentence);
-        let fail = |why: String| format!("line {}: {sentence:?}\n    {why}", lineno + 1);
-        match (expected.trim(), &got) {
-            ("MODEL", Understood::NeedsModel) => {}
-            ("MODEL", other) => failures.push(fail(format!("expected MODEL, got {other:?}"))),
-            ("INVALID", Understood::Invalid(message)) => {
-                // Some word that is not plain lowercase English must be quoted back:
-                // "-1", "../../etc/passwd", "-rf", "Web", or the value of "--tail=-5".
-                let named = sentence
-                    .split_whitespace()
-                    .map(|w| w.trim_end_matches([';', ',', '?', '.']))
-                    .filter(|w| !w.is_empty() && !w.chars().all(|c| c.is_ascii_lowercase()))
-                    .any(|w| {
-                        message.contains(w)
-                            || w.split_once('=')
-                                .is_some_and(|(_, v)| !v.is_empty() && message.contains(v))
-                    });
-                if !named {
-                    failures.push(fail(format!(
-                        "INVALID message does not name the bad value: {message:?}"
-                    )));
-                }
-            }
-            ("INVALID", other) => failures.push(fail(format!("expected INVALID, got {other:?}"))),
-            (command, Understood::Plan(plan)) => {
-                // Several operations are written "kubectl a && kubectl b".
-                let want: Vec<Canonical> = command
-                    .split(" && ")
-                    .map(|one| {
-                        let args: Vec<String> = one
-                            .split_whitespace()
-                            .skip_while(|w| *w == "kubectl")
-                            .map(String::from)
-                            .collect();
-                        canonical(&args)
-                    })
-                    .collect();
-                let got: Vec<Canonical> = plan
-                    .operations
-                    .iter()
-                    .map(|op| canonical(&equivalent_args(op)))
-                    .collect();
-                if got != want {
-                    let show =
-                        |c: &[Canonical]| c.iter().map(describe).collect::<Vec<_>>().join(" && ");
-                    failures.push(fail(format!(
-                        "want: {}\n    got:  {}",
-                        show(&want),
-                        show(&got)
-                    )));
-                }
-            }
-            (command, other) => {
-                failures.push(fail(format!("want: {command}\n    got:  {other:?}")))
-            }
+        // "A || B": either meaning is right; a trailing "|| MODEL" accepts deferring.
+        let verdicts: Vec<Result<(), String>> = expected
+            .split(" || ")
+            .map(|alternative| verdict(sentence, alternative.trim(), &got))
+            .collect();
+        if !verdicts.iter().any(Result::is_ok) {
+            let why: Vec<String> = verdicts.into_iter().filter_map(Result::err).collect();
+            failures.push(format!(
+                "line {}: {sentence:?}\n    {}",
+                lineno + 1,
+                why.join("\n    or ")
+            ));
         }
     }
     (total, failures)

@@ -10,6 +10,7 @@
 
 use serde_json::Value;
 
+use super::commit::{self, Step};
 use super::request::{self, After, Before, ChangeRequest, Needs, Prefetched, Request};
 use super::{Settings, scoped, suggest};
 use crate::exit::UserError;
@@ -17,8 +18,14 @@ use crate::kubectl::{Captured, Kubectl, display_command};
 use crate::plan::Operation;
 use crate::preview::{self, ObjectPreview, mask};
 
-/// A change's request, its object previews, and what the dry run printed where it prints no objects.
-pub(super) type Previewed = (ChangeRequest, Vec<ObjectPreview>, Option<String>);
+/// A change as previewed: its request, the object previews, what the dry run
+/// printed where it prints no objects, and the requests that apply exactly this.
+pub(super) struct Previewed {
+    pub change: ChangeRequest,
+    pub previews: Vec<ObjectPreview>,
+    pub text: Option<String>,
+    pub steps: Vec<Step>,
+}
 
 /// Previews one change: live state and server dry run (concurrently where the
 /// request does not depend on the live state), normalized and diffed.
@@ -99,30 +106,47 @@ pub(super) async fn preview_change(
                 })
             }
             _ => {
-                kubectl
-                    .run_checked(&change.preview_argv(), change.stdin.clone())
+                let argv = change.preview_argv();
+                scoped(kubectl, &argv)
+                    .run_checked(&argv, change.stdin.clone())
                     .await
             }
         }
     };
     let (live, before, dry_run) = tokio::join!(live, before, dry_run);
     let live = live?;
-    let dry_run = dry_run.map_err(|e| e.context("the server refused the dry run"))?;
-
     let before_objects: Vec<Value> = match &change.before {
         Before::Target => live.clone().into_iter().collect(),
         Before::Nothing => Vec::new(),
         _ => before?.map(preview::objects).unwrap_or_default(),
     };
-    let (previews, text) = match &change.after {
+    // kubectl's own refusal to overwrite, said the same way whatever the request.
+    refuse_overwrite(op, &before_objects)?;
+    let dry_run = match dry_run {
+        Ok(captured) => captured,
+        Err(error)
+            if change.before == Before::Nothing
+                && format!("{error:#}").contains("(AlreadyExists)") =>
+        {
+            return already_there(kubectl, change, error).await;
+        }
+        Err(error) => return Err(error.context("the server refused the dry run")),
+    };
+
+    let (pairs, text) = match &change.after {
         After::Objects => {
-            let after = preview::objects(parse_json_or_empty(&dry_run)?.unwrap_or(Value::Null));
-            (preview::pair_up(before_objects, after), None)
+            let mut after = preview::objects(parse_json_or_empty(&dry_run)?.unwrap_or(Value::Null));
+            // kubectl's own commands (`set image` to the image already there) print
+            // nothing when they would change nothing: the object stays as it is.
+            if after.is_empty() && change.before == Before::Target {
+                after = before_objects.clone();
+            }
+            (preview::pair(before_objects, after), None)
         }
         After::Removed => (
             before_objects
-                .iter()
-                .map(|b| ObjectPreview::new(Some(b), None))
+                .into_iter()
+                .map(|b| (Some(b), None))
                 .collect(),
             None,
         ),
@@ -131,26 +155,154 @@ pub(super) async fn preview_change(
                 node["spec"]["unschedulable"] = Value::Bool(true);
                 node
             });
-            let previews = before_objects
-                .iter()
-                .zip(cordoned.iter())
-                .map(|(b, a)| ObjectPreview::new(Some(b), Some(a)))
+            let pairs = before_objects
+                .into_iter()
+                .zip(cordoned)
+                .map(|(b, a)| (Some(b), Some(a)))
                 .collect();
             let text = String::from_utf8_lossy(&dry_run.stdout).into_owned() + &dry_run.stderr;
-            (previews, Some(crate::redact::mask(text.trim())))
+            (pairs, Some(crate::redact::mask(text.trim())))
         }
         After::Context(name) => {
             let after = context_object(name);
             (
                 before_objects
-                    .iter()
-                    .map(|b| ObjectPreview::new(Some(b), Some(&after)))
+                    .into_iter()
+                    .map(|b| (Some(b), Some(after.clone())))
                     .collect(),
                 None,
             )
         }
     };
-    Ok((change, previews, text))
+    let previews = pairs
+        .iter()
+        .map(|(b, a)| ObjectPreview::new(b.as_ref(), a.as_ref()))
+        .collect();
+    let steps = commit::steps(&change, &pairs)?;
+    Ok(Previewed {
+        change,
+        previews,
+        text,
+        steps,
+    })
+}
+
+/// A label or annotation edit without `overwrite` does what `kubectl label`
+/// without `--overwrite` does: it refuses to replace a value that is there.
+fn refuse_overwrite(op: &Operation, live_objects: &[Value]) -> anyhow::Result<()> {
+    let (edit, field, word) = match op {
+        Operation::Label(edit) => (edit, "labels", "label"),
+        Operation::Annotate(edit) => (edit, "annotations", "annotation"),
+        _ => return Ok(()),
+    };
+    if edit.overwrite {
+        return Ok(());
+    }
+    for live in live_objects {
+        for kv in &edit.set {
+            let existing = live
+                .pointer(&format!("/metadata/{field}"))
+                .and_then(|m| m.get(&kv.key))
+                .and_then(Value::as_str);
+            if let Some(existing) = existing.filter(|v| *v != kv.value) {
+                return Err(UserError::Usage(format!(
+                    "{} already has {word} {}={}; to replace it, ask to overwrite it \
+                     (\"overwrite\": true in a plan, kubectl {} --overwrite)",
+                    preview::object_label(live),
+                    kv.key,
+                    crate::redact::mask(existing),
+                    if word == "label" { "label" } else { "annotate" },
+                ))
+                .into());
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A create of something that exists: "no change" when what exists already is
+/// what would be created (every field the create sets has that value), so a
+/// create can be run twice; otherwise the server's refusal, with what to do.
+async fn already_there(
+    kubectl: &Kubectl,
+    change: ChangeRequest,
+    refusal: anyhow::Error,
+) -> anyhow::Result<Previewed> {
+    let intended = match &change.stdin {
+        Some(stdin) => serde_json::from_slice::<Value>(stdin)?,
+        // `kubectl expose` builds its Service from the workload: ask it to show it.
+        None => {
+            let mut argv = change.argv.clone();
+            argv.extend(["--dry-run=client", "-o", "json"].map(String::from));
+            parse_json(&scoped(kubectl, &argv).run_checked(&argv, None).await?)?
+        }
+    };
+    let intended = preview::objects(intended);
+    let stream: Vec<u8> = intended
+        .iter()
+        .map(Value::to_string)
+        .collect::<Vec<_>>()
+        .join("\n")
+        .into_bytes();
+    let mut get: Vec<String> = ["get", "-f", "-", "-o", "json"].map(String::from).into();
+    if let Some(ns) = change.argv.windows(2).find(|w| w[0] == "-n").map(|w| &w[1]) {
+        get.extend(["-n".to_string(), ns.clone()]);
+    }
+    let live = preview::objects(parse_json(
+        &scoped(kubectl, &get)
+            .run_checked(&get, Some(stream))
+            .await?,
+    )?);
+    let pairs = preview::pair(live, intended);
+    let differs = pairs
+        .iter()
+        .find_map(|(live, wanted)| match (live, wanted) {
+            (Some(live), Some(wanted)) if is_subset(wanted, live) => None,
+            (_, Some(wanted)) => Some(preview::object_label(wanted)),
+            _ => None,
+        });
+    if let Some(label) = differs {
+        return Err(refusal.context(UserError::Usage(format!(
+            "{label} already exists and is not what this would create; change it with \
+             another request (set image, scale, apply…) or delete it first"
+        ))));
+    }
+    let previews = pairs
+        .iter()
+        .filter_map(|(live, _)| live.as_ref())
+        .map(|live| ObjectPreview::new(Some(live), Some(live)))
+        .collect();
+    Ok(Previewed {
+        change,
+        previews,
+        text: None,
+        steps: Vec::new(),
+    })
+}
+
+/// True when every field `wanted` sets has the same value in `live` (lists
+/// element by element, of the same length).
+fn is_subset(wanted: &Value, live: &Value) -> bool {
+    fn unset(value: &Value) -> bool {
+        match value {
+            Value::Null => true,
+            Value::Object(map) => map.values().all(unset),
+            Value::Array(items) => items.is_empty(),
+            _ => false,
+        }
+    }
+    match (wanted, live) {
+        // What a create leaves unset (`creationTimestamp: null`) the server may fill in.
+        (Value::Null, _) => true,
+        (Value::Object(w), Value::Object(l)) => w.iter().all(|(key, value)| match l.get(key) {
+            Some(found) => is_subset(value, found),
+            None => unset(value),
+        }),
+        (Value::Array(w), Value::Array(l)) => {
+            w.len() == l.len() && w.iter().zip(l).all(|(a, b)| is_subset(a, b))
+        }
+        _ => wanted == live,
+    }
 }
 
 /// True when an earlier operation of the plan creates this namespace.
@@ -201,7 +353,13 @@ pub(super) fn preview_unchecked(
     let note = format!(
         "not checked by the server: namespace {namespace} does not exist until an earlier operation creates it"
     );
-    Ok((change, previews, Some(note)))
+    let steps = commit::steps(&change, &[])?;
+    Ok(Previewed {
+        change,
+        previews,
+        text: Some(note),
+        steps,
+    })
 }
 
 /// The kubeconfig's current context as a tiny object, so switching contexts diffs like any change.
@@ -216,7 +374,13 @@ async fn fetch_target(kubectl: &Kubectl, target: &request::Target) -> anyhow::Re
     if captured.status == 0 {
         return parse_json(&captured);
     }
-    if captured.stderr.contains("NotFound") || captured.stderr.contains("not found") {
+    // Only the server saying this object is missing means a misspelt name: "context
+    // was not found", a missing kubeconfig or a Forbidden are kubectl's own words.
+    if captured.stderr.contains("(NotFound)")
+        && captured
+            .stderr
+            .contains(&format!("\"{}\" not found", target.name))
+    {
         let missing = suggest::not_found(kubectl, target).await;
         let message = missing.message.clone();
         return Err(anyhow::Error::new(missing).context(UserError::Usage(message)));

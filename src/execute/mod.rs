@@ -8,6 +8,7 @@
 //! report says exactly what was applied, what failed and what was not attempted.
 //! Reads need no consent and pass kubectl's output through.
 
+mod commit;
 mod dry_run;
 pub mod interrupt;
 pub mod request;
@@ -22,8 +23,9 @@ use crate::plan::summary::summary;
 use crate::plan::validate::{Limits, validate};
 use crate::plan::{Operation, Plan};
 use crate::preview::{ObjectPreview, mask};
+use commit::{Sent, Step};
 use dry_run::{created_earlier, preview_change, preview_unchecked};
-use request::{After, ChangeRequest};
+use request::After;
 
 /// How this run may behave: consent, output and bounds.
 #[derive(Debug, Clone)]
@@ -113,7 +115,7 @@ pub async fn run(
 
     // Preview every change before asking anything.
     let now = now_rfc3339();
-    let mut requests: Vec<Option<ChangeRequest>> = Vec::new();
+    let mut requests: Vec<Option<Vec<Step>>> = Vec::new();
     // A copy, since a misspelt target may be corrected at the prompt.
     let mut ops = plan.operations.clone();
     for index in 0..ops.len() {
@@ -143,20 +145,25 @@ pub async fn run(
             }
         }
         match previewed {
-            Ok((change, previews, text)) => {
+            Ok(previewed) => {
                 let report = &mut operations[index];
-                report.argv = mask::mask_argv(&change.apply_argv());
-                let no_change = !previews.is_empty()
-                    && previews.iter().all(ObjectPreview::is_no_change)
-                    || previews.is_empty() && text.is_none() && change.after != After::Drained;
-                report.preview = Some(previews);
-                report.preview_text = text;
+                let no_change = previewed.steps.is_empty()
+                    || !previewed.previews.is_empty()
+                        && previewed.previews.iter().all(ObjectPreview::is_no_change)
+                    || previewed.previews.is_empty()
+                        && previewed.text.is_none()
+                        && previewed.change.after != After::Drained;
+                if let Some(first) = previewed.steps.first() {
+                    report.argv = mask::mask_argv(&first.argv());
+                }
+                report.preview = Some(previewed.previews);
+                report.preview_text = previewed.text;
                 report.status = if no_change {
                     Status::NoChange
                 } else {
                     Status::NotAttempted
                 };
-                requests.push(Some(change));
+                requests.push(Some(previewed.steps));
             }
             Err(error) => {
                 let failed = &mut operations[index];
@@ -248,12 +255,7 @@ pub async fn run(
             continue;
         }
         let result = match &requests[index] {
-            Some(change) => {
-                let argv = change.apply_argv();
-                scoped(kubectl, &argv)
-                    .run(&argv, change.stdin.clone())
-                    .await
-            }
+            Some(steps) => apply_steps(kubectl, steps).await,
             None => {
                 let argv = equivalent_args(op);
                 if settings.json {
@@ -268,27 +270,21 @@ pub async fn run(
                             stderr: String::new(),
                         })
                 }
+                .map(Applied::Done)
             }
         };
         // A call that could not finish (timed out, could not start) still ends
         // in the report: earlier changes were applied, and this one may have
         // reached the server.
-        let (captured, unfinished) = match result {
-            Ok(captured) => (captured, None),
-            Err(error) => (
-                Captured {
-                    status: -1,
-                    stdout: Vec::new(),
-                    stderr: format!("{error:#}"),
-                },
-                Some(error),
-            ),
+        let applied = match result {
+            Ok(applied) => applied,
+            Err(error) => Applied::Unfinished(error),
         };
-        record(report_entry, &captured, op.is_change());
+        let failure = record_applied(report_entry, &applied);
         if !settings.json && op.is_change() {
             emit(&output::human_outcome(index, report_entry, settings.color))?;
         }
-        if captured.status != 0 {
+        if let Some(failure) = failure {
             if !settings.json {
                 for (later, entry) in operations.iter().enumerate().skip(index + 1) {
                     if entry.status == Status::NotAttempted {
@@ -296,21 +292,14 @@ pub async fn run(
                     }
                 }
             }
-            let applied = operations[..index]
+            let earlier = operations[..index]
                 .iter()
                 .filter(|o| o.status == Status::Applied)
                 .count();
-            let error = match unfinished {
-                None => anyhow::anyhow!(
-                    "operation {} failed; {applied} earlier change(s) were applied, the rest were not attempted",
-                    index + 1
-                ),
-                Some(error) => error.context(format!(
-                    "operation {} did not finish, so it may or may not have been applied (check with \
-                     kubectl get); {applied} earlier change(s) were applied, the rest were not attempted",
-                    index + 1
-                )),
-            };
+            let error = failure.context(format!(
+                "operation {}: {earlier} earlier change(s) were applied, the rest were not attempted",
+                index + 1
+            ));
             return Ok(Outcome {
                 report: report(origin, settings, context, "failed", operations),
                 error: Some(error),
@@ -379,6 +368,146 @@ async fn run_reads(
         }
     }
     Ok(None)
+}
+
+/// How the apply of one operation ended.
+enum Applied {
+    /// kubectl ran to its end: successfully, or with an error it reported.
+    Done(Captured),
+    /// A previewed object is not what the preview showed any more; `sent` of the
+    /// change's requests went through before it.
+    Stale {
+        object: String,
+        captured: Captured,
+        sent: usize,
+    },
+    /// The call did not finish (timed out, or could not start): it may or may not have reached the server.
+    Unfinished(anyhow::Error),
+}
+
+/// Sends a change's requests in order, stopping at the first that does not go through.
+async fn apply_steps(kubectl: &Kubectl, steps: &[Step]) -> anyhow::Result<Applied> {
+    let mut done = Captured {
+        status: 0,
+        stdout: Vec::new(),
+        stderr: String::new(),
+    };
+    for (sent, step) in steps.iter().enumerate() {
+        let captured = match step.send(kubectl).await {
+            Ok(Sent::Done(captured)) => captured,
+            Ok(Sent::Stale(captured)) => {
+                return Ok(Applied::Stale {
+                    object: step.object().unwrap_or_else(|| "the object".into()),
+                    captured,
+                    sent,
+                });
+            }
+            Err(error) if sent == 0 => return Ok(Applied::Unfinished(error)),
+            Err(error) => {
+                return Ok(Applied::Unfinished(error.context(format!(
+                    "{sent} of the {} objects of this change were changed before it",
+                    steps.len()
+                ))));
+            }
+        };
+        if captured.status != 0 {
+            return Ok(Applied::Done(captured));
+        }
+        done.stdout.extend_from_slice(&captured.stdout);
+        done.stderr.push_str(&captured.stderr);
+    }
+    Ok(Applied::Done(done))
+}
+
+/// Records how an operation's apply ended; the error when it did not go through.
+fn record_applied(entry: &mut OperationReport, applied: &Applied) -> Option<anyhow::Error> {
+    let is_change = entry.kind == "change";
+    match applied {
+        Applied::Done(captured) => {
+            record(entry, captured, is_change);
+            if captured.status == 0 {
+                return None;
+            }
+            if is_change && connection_lost(&captured.stderr) {
+                entry.status = Status::Unknown;
+                return Some(anyhow::anyhow!(
+                    "the connection to the cluster was lost during the change, so it may or may not \
+                     have been applied; check with {}",
+                    check_command(entry)
+                ));
+            }
+            Some(anyhow::anyhow!(
+                "{} exited with {}",
+                display_command(&entry.argv),
+                crate::kubectl::describe_status(captured.status)
+            ))
+        }
+        Applied::Stale {
+            object,
+            captured,
+            sent,
+        } => {
+            record(entry, captured, is_change);
+            entry.status = Status::Failed;
+            let partly = if *sent > 0 {
+                format!(" ({sent} object(s) of this change were applied before it)")
+            } else {
+                String::new()
+            };
+            let message = format!(
+                "{object} changed since the preview{partly}; nothing more was applied; run again to see the new diff"
+            );
+            entry.stderr = Some(format!(
+                "{message}\n{}",
+                crate::redact::mask(captured.stderr.trim())
+            ));
+            Some(anyhow::anyhow!(message))
+        }
+        Applied::Unfinished(error) => {
+            let captured = Captured {
+                status: -1,
+                stdout: Vec::new(),
+                stderr: format!("{error:#}"),
+            };
+            record(entry, &captured, is_change);
+            entry.status = Status::Unknown;
+            Some(anyhow::anyhow!(
+                "{error:#}; the call did not finish, so the change may or may not have been applied; check with {}",
+                check_command(entry)
+            ))
+        }
+    }
+}
+
+/// kubectl lost the server in the middle of a request (not "could not connect", which
+/// means the request never left).
+fn connection_lost(stderr: &str) -> bool {
+    let refused = stderr.contains("connection refused") || stderr.contains("no such host");
+    !refused
+        && [
+            "connection reset",
+            "unexpected EOF",
+            "http2: client connection lost",
+            "i/o timeout",
+            "broken pipe",
+            "Client.Timeout exceeded",
+            "TLS handshake timeout",
+            "the server was unable to return a response in the time allotted",
+            ": EOF",
+        ]
+        .iter()
+        .any(|needle| stderr.contains(needle))
+}
+
+/// What to run to see whether a change landed: `kubectl get` of what it names.
+fn check_command(entry: &OperationReport) -> String {
+    match entry.preview.iter().flatten().next() {
+        Some(preview) => match &preview.namespace {
+            Some(ns) => format!("kubectl get {} -n {ns}", preview.object),
+            None => format!("kubectl get {}", preview.object),
+        },
+        None => "kubectl get".to_string(),
+    }
 }
 
 fn record(entry: &mut OperationReport, captured: &Captured, is_change: bool) {

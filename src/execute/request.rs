@@ -150,6 +150,8 @@ pub fn needs(op: &Operation) -> anyhow::Result<Needs> {
             namespace,
             ..
         } => Needs::TargetAndRevisions(Target::new(kind, name, namespace)?),
+        // A node's taints are one list: the new list is built from the live one.
+        Operation::Taint { node, .. } => Needs::Target(Target::new("node", node, &None)?),
         _ => Needs::Nothing,
     })
 }
@@ -482,7 +484,35 @@ pub fn build(
             stdin: None,
             after: After::Drained,
         },
-        Operation::Taint { node, .. } => kubectl_change(op, Target::new("node", node, &None)?),
+        Operation::Taint {
+            node,
+            key,
+            value,
+            effect,
+            remove,
+        } => {
+            let live = prefetched
+                .target
+                .as_ref()
+                .and_then(|n| n.pointer("/spec/taints"))
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default();
+            let taints =
+                retainted(live, key, value.as_deref(), effect.as_str(), *remove).map_err(|e| {
+                    anyhow::Error::new(crate::exit::UserError::Usage(format!("node {node} {e}")))
+                })?;
+            let taints = if taints.is_empty() {
+                Value::Null
+            } else {
+                Value::Array(taints)
+            };
+            patch(
+                Target::new("node", node, &None)?,
+                "merge",
+                &json!({ "spec": { "taints": taints } }),
+            )
+        }
         Operation::Patch {
             kind,
             name,
@@ -504,6 +534,45 @@ pub fn build(
         read => bail!("{} is not a change", read.verb()),
     };
     Ok(Request::Change(change))
+}
+
+/// A node's taints with one taint added or removed; untouched when that is
+/// already so. Like `kubectl taint` without `--overwrite`, a taint of the same key
+/// and effect with another value is not replaced: the error says which.
+fn retainted(
+    mut taints: Vec<Value>,
+    key: &str,
+    value: Option<&str>,
+    effect: &str,
+    remove: bool,
+) -> Result<Vec<Value>, String> {
+    let position = taints.iter().position(|t| {
+        t.get("key").and_then(Value::as_str) == Some(key)
+            && t.get("effect").and_then(Value::as_str) == Some(effect)
+    });
+    match (position, remove) {
+        (Some(i), true) => {
+            taints.remove(i);
+        }
+        (None, true) => {}
+        (Some(i), false) => {
+            let existing = taints[i].get("value").and_then(Value::as_str);
+            if existing != value {
+                return Err(format!(
+                    "already has the taint {key}={}:{effect}; remove it first to set another value",
+                    existing.unwrap_or_default()
+                ));
+            }
+        }
+        (None, false) => {
+            let mut taint = json!({ "key": key, "effect": effect });
+            if let Some(v) = value {
+                taint["value"] = json!(v);
+            }
+            taints.push(taint);
+        }
+    }
+    Ok(taints)
 }
 
 fn push_namespace(argv: &mut Vec<String>, namespace: &Option<String>) {

@@ -219,24 +219,37 @@ impl ObjectPreview {
     }
 }
 
-/// Pairs live objects with dry-run results by identity and previews each pair.
-pub fn pair_up(before: Vec<Value>, after: Vec<Value>) -> Vec<ObjectPreview> {
-    let mut previews = Vec::new();
+/// Pairs live objects with dry-run results by identity: `(live, after)`, a
+/// missing side being `None` (created, or not in the dry run's answer).
+pub fn pair(before: Vec<Value>, after: Vec<Value>) -> Vec<(Option<Value>, Option<Value>)> {
+    let mut pairs = Vec::new();
     let mut remaining_before = before;
-    for a in &after {
-        let key = object_key(a);
+    for a in after {
+        let key = object_key(&a);
         let position = remaining_before.iter().position(|b| {
             let bk = object_key(b);
             // A dry-run answer may omit the namespace of a cluster-scoped or defaulted object.
             bk.0 == key.0 && bk.2 == key.2 && (bk.1 == key.1 || key.1.is_empty() || bk.1.is_empty())
         });
         let b = position.map(|i| remaining_before.remove(i));
-        previews.push(ObjectPreview::new(b.as_ref(), Some(a)));
+        pairs.push((b, Some(a)));
     }
-    for b in &remaining_before {
-        previews.push(ObjectPreview::new(Some(b), None));
-    }
-    previews
+    pairs.extend(remaining_before.into_iter().map(|b| (Some(b), None)));
+    pairs
+}
+
+/// Pairs live objects with dry-run results by identity and previews each pair.
+pub fn pair_up(before: Vec<Value>, after: Vec<Value>) -> Vec<ObjectPreview> {
+    pair(before, after)
+        .iter()
+        .map(|(b, a)| ObjectPreview::new(b.as_ref(), a.as_ref()))
+        .collect()
+}
+
+/// True when `after` would leave `before` exactly as it is, secret values
+/// included (what [`ObjectPreview::is_no_change`] says, without building a diff).
+pub fn same_object(before: &Value, after: &Value) -> bool {
+    unmasked(before) == unmasked(after)
 }
 
 /// A unified diff with `---`/`+++` headers naming the object.
