@@ -365,7 +365,7 @@ fn human_report_summarizes_and_is_sanitized() {
     let text = report::human(&healthy, false);
     assert_eq!(text.lines().count(), 1, "{text}");
     assert!(
-        text.starts_with("No problems found in shop (checked 3 pods"),
+        text.starts_with("No problems found in namespace shop (looked at 3 pods"),
         "{text}"
     );
 

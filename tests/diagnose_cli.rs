@@ -42,7 +42,7 @@ fn human_report_healthy_is_one_line_and_exits_0() {
     let text = stdout(&out);
     assert_eq!(text.lines().count(), 1, "{text}");
     assert!(
-        text.starts_with("No problems found in shop (checked 4 pods, 2 deployments"),
+        text.starts_with("No problems found in namespace shop (looked at 4 pods, 2 deployments"),
         "{text}"
     );
 }
@@ -130,11 +130,13 @@ fn json_document_keys_are_the_documented_schema_version_1() {
             "findings",
             "model",
             "namespace",
+            "not_read",
             "notes",
             "problems",
             "schema_version",
             "status",
-            "summary"
+            "summary",
+            "target"
         ]
     );
     assert_eq!(doc["status"], "problems");
@@ -352,7 +354,7 @@ fn after_its_fix_a_namespace_is_healthy_and_counts_read_naturally() {
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
     let text = stdout(&out);
     assert!(
-        text.starts_with("No problems found in selector (checked "),
+        text.starts_with("No problems found in namespace selector (looked at "),
         "{text}"
     );
     assert!(

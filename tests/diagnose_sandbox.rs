@@ -531,5 +531,5 @@ fn a_healthy_namespace_reads_no_logs() {
     let c = calls(&env);
     assert!(!c.iter().any(|c| matches!(c, Call::Log(_))), "{c:?}");
     assert!(lists(&c).len() <= 15, "{:?}", lists(&c));
-    assert!(stdout(&out).starts_with("No problems found in shop"));
+    assert!(stdout(&out).starts_with("No problems found in namespace shop"));
 }

@@ -71,8 +71,14 @@ pub struct Collected {
     /// Secret names (namespace, name) when they were read; `None` when they were not.
     pub secret_names: Option<BTreeSet<(String, String)>>,
     pub logs: Vec<LogTail>,
-    /// What could not be read, said plainly.
+    /// What could not be read, said plainly (with kubectl's reason, whole).
     pub notes: Vec<String>,
+    /// The kinds (kubectl plural names) that could not be read: nothing is said
+    /// about them, healthy or not.
+    pub unread: Vec<&'static str>,
+    /// The namespace held nothing and whether it exists could not be checked
+    /// (listing namespaces was refused): nothing is called healthy there.
+    pub namespace_unconfirmed: bool,
     /// One namespace was looked at (not `-A`): cluster-scoped objects that none of
     /// its pods depend on are reported as information, not as its problems.
     pub namespace_scoped: bool,
@@ -181,7 +187,8 @@ impl Collected {
         }
     }
 
-    /// How many objects of each kind were looked at, for the report.
+    /// How many objects of each kind were looked at, for the report; a kind
+    /// that could not be read is left out (it was not looked at).
     pub fn counts(&self) -> Vec<(&'static str, usize)> {
         [
             ("pods", self.pods.len()),
@@ -198,7 +205,50 @@ impl Collected {
             ("events", self.events.len()),
         ]
         .into_iter()
+        .filter(|(kind, _)| !self.unread.contains(kind))
         .collect()
+    }
+
+    /// The namespaced objects read, of every kind.
+    pub fn namespaced_objects(&self) -> impl Iterator<Item = &Object> {
+        [
+            &self.pods,
+            &self.deployments,
+            &self.replicasets,
+            &self.statefulsets,
+            &self.daemonsets,
+            &self.jobs,
+            &self.cronjobs,
+            &self.services,
+            &self.endpoints,
+            &self.pvcs,
+            &self.hpas,
+            &self.ingresses,
+        ]
+        .into_iter()
+        .flatten()
+    }
+
+    /// The objects read of one kind (kubectl's plural name), `None` for a kind
+    /// collection does not read.
+    pub fn of_kind(&self, plural: &str) -> Option<&[Object]> {
+        Some(match plural {
+            "pods" => &self.pods,
+            "deployments" => &self.deployments,
+            "replicasets" => &self.replicasets,
+            "statefulsets" => &self.statefulsets,
+            "daemonsets" => &self.daemonsets,
+            "jobs" => &self.jobs,
+            "cronjobs" => &self.cronjobs,
+            "services" => &self.services,
+            "endpoints" => &self.endpoints,
+            "persistentvolumeclaims" => &self.pvcs,
+            "horizontalpodautoscalers" => &self.hpas,
+            "ingresses" => &self.ingresses,
+            "nodes" => &self.nodes,
+            "storageclasses" => &self.storage_classes,
+            _ => return None,
+        })
     }
 
     pub fn logs_of(&self, namespace: &str, pod: &str, container: &str) -> Vec<&LogTail> {
@@ -298,6 +348,63 @@ fn drop_nulls(v: &mut serde_json::Value) {
     }
 }
 
+/// The read-only calls collection makes, as argv after `kubectl`: the ones it
+/// always makes, then the ones it makes only when needed (with when), for
+/// `--explain` to show without running anything.
+pub fn planned_calls(request: &DiagnoseRequest) -> Vec<(Vec<String>, Option<&'static str>)> {
+    let scope = scope_args(request);
+    let mut calls = vec![
+        (
+            args(&["get", &NAMESPACED_KINDS.join(","), "-o", "json"], &scope),
+            None,
+        ),
+        (args(&["get", "events", "-o", "json"], &scope), None),
+        (
+            args(&["get", "nodes,storageclasses", "-o", "json"], &[]),
+            None,
+        ),
+    ];
+    if !request.all_namespaces {
+        calls.push((
+            args(NAMESPACE_NAMES, &[]),
+            Some("only when the namespace holds nothing: does it exist?"),
+        ));
+        if let Some(ns) = &request.namespace {
+            calls.push((
+                args(&["get", "namespace", ns, "-o", "name"], &[]),
+                Some("only when, in addition, namespaces may not be listed"),
+            ));
+        }
+    }
+    calls.push((
+        args(
+            &["get", "secrets", "-o", SECRET_COLUMNS, "--no-headers"],
+            &scope,
+        ),
+        Some("only when an ingress names a TLS secret: secret names, never their data"),
+    ));
+    let mut logs = vec!["logs", "POD"];
+    if let Some(ns) = &request.namespace
+        && !request.all_namespaces
+    {
+        logs.extend(["-n", ns]);
+    } else {
+        logs.extend(["-n", "NAMESPACE"]);
+    }
+    let tail = format!("--tail={LOG_TAIL_LINES}");
+    logs.extend(["-c", "CONTAINER", &tail]);
+    calls.push((
+        args(&logs, &["--previous".to_string()]),
+        Some("for at most 5 crashing containers, with and without --previous"),
+    ));
+    calls
+}
+
+/// `kubectl get namespaces -o name`: whether a namespace exists, and the names to suggest.
+pub const NAMESPACE_NAMES: &[&str] = &["get", "namespaces", "-o", "name"];
+
+const SECRET_COLUMNS: &str = "custom-columns=NAMESPACE:.metadata.namespace,NAME:.metadata.name";
+
 fn scope_args(request: &DiagnoseRequest) -> Vec<String> {
     if request.all_namespaces {
         vec!["-A".into()]
@@ -367,7 +474,8 @@ pub async fn collect(
                     }
                     Err(e) => {
                         c.notes
-                            .push(format!("{kind} could not be read: {}", first_line(&e)));
+                            .push(format!("{kind} could not be read: {}", reason(&e)));
+                        c.unread.push(kind);
                         last_error = e;
                     }
                 }
@@ -384,9 +492,11 @@ pub async fn collect(
         .await
     {
         Ok(out) => c.events = parse::<EventList>(&out).context("reading events")?.items,
-        Err(e) => c
-            .notes
-            .push(format!("events could not be read: {}", first_line(&e))),
+        Err(e) => {
+            c.notes
+                .push(format!("events could not be read: {}", reason(&e)));
+            c.unread.push("events");
+        }
     }
 
     // 3. Cluster-scoped: nodes and storage classes (namespace users often may not).
@@ -397,17 +507,23 @@ pub async fn collect(
                 .context("reading nodes and storage classes")?;
             c.storage_classes_read = true;
         }
-        Err(_) => match reader
+        Err(first) => match reader
             .read(&["get", "nodes", "-o", "json"].map(String::from))
             .await
         {
             Ok(out) => {
                 c.add_json(&out).context("reading nodes")?;
-                c.notes.push("storage classes could not be read".into());
+                c.notes.push(format!(
+                    "storage classes could not be read: {}",
+                    reason(&first)
+                ));
+                c.unread.push("storageclasses");
             }
-            Err(e) => c
-                .notes
-                .push(format!("nodes could not be read: {}", first_line(&e))),
+            Err(e) => {
+                c.notes
+                    .push(format!("nodes could not be read: {}", reason(&e)));
+                c.unread.extend(["nodes", "storageclasses"]);
+            }
         },
     }
 
@@ -416,8 +532,10 @@ pub async fn collect(
         .iter()
         .any(|i| i.spec.tls.iter().any(|t| t.secret_name.is_some()))
     {
-        let columns = "custom-columns=NAMESPACE:.metadata.namespace,NAME:.metadata.name";
-        let call = args(&["get", "secrets", "-o", columns, "--no-headers"], &scope);
+        let call = args(
+            &["get", "secrets", "-o", SECRET_COLUMNS, "--no-headers"],
+            &scope,
+        );
         match reader.read(&call).await {
             Ok(out) => {
                 let text = String::from_utf8_lossy(&out);
@@ -430,10 +548,9 @@ pub async fn collect(
                     .collect();
                 c.secret_names = Some(names);
             }
-            Err(e) => c.notes.push(format!(
-                "secret names could not be read: {}",
-                first_line(&e)
-            )),
+            Err(e) => c
+                .notes
+                .push(format!("secret names could not be read: {}", reason(&e))),
         }
     }
 
@@ -538,7 +655,33 @@ pub fn crashing_containers(pods: &[Object]) -> Vec<(String, String, String)> {
         .collect()
 }
 
-fn first_line(e: &anyhow::Error) -> String {
-    let text = format!("{e:#}");
-    super::text::clean(text.lines().next().unwrap_or(""))
+/// The longest reason kept in a note, in characters: far more than any
+/// kubectl error line, so a Forbidden reason is never cut.
+const MAX_REASON_CHARS: usize = 2000;
+
+/// Why a read failed, for a note: kubectl's own stderr, whole (repeated
+/// client-go log lines dropped), sanitized and redacted; the error itself when
+/// kubectl did not get to say anything.
+pub fn reason(e: &anyhow::Error) -> String {
+    let said = e.chain().find_map(|cause| match cause.downcast_ref() {
+        Some(crate::kubectl::KubectlError::Failed { stderr, status, .. }) => {
+            let stderr = crate::kubectl::condense_stderr(stderr);
+            Some(if stderr.is_empty() {
+                format!(
+                    "kubectl failed with {} and printed nothing on stderr",
+                    crate::kubectl::describe_status(*status)
+                )
+            } else {
+                stderr
+            })
+        }
+        _ => None,
+    });
+    let text = said.unwrap_or_else(|| format!("{e:#}"));
+    let lines: Vec<String> = text
+        .lines()
+        .map(super::text::sanitize)
+        .filter(|l| !l.trim().is_empty())
+        .collect();
+    super::text::truncate(&super::text::redact(&lines.join("; ")), MAX_REASON_CHARS)
 }

@@ -10,7 +10,6 @@
 
 use std::io::Write;
 
-use anyhow::Context;
 use serde_json::{Value, json};
 
 use super::{DiagnoseRequest, Diagnosis, Finding, Severity, evidence, prompt, report};
@@ -21,7 +20,7 @@ use crate::kubectl::Kubectl;
 use crate::llm::settings::KeySource;
 use crate::llm::{ChatClient, Message};
 use crate::output::Source;
-use crate::plan::validate::{known_kind, object_name};
+use crate::plan::validate::object_name;
 
 pub async fn run(
     config: &Config,
@@ -31,22 +30,43 @@ pub async fn run(
 ) -> anyhow::Result<ExitCode> {
     let target = target
         .map(|t| {
-            let kind = known_kind(&t.kind).map_err(UserError::Usage)?;
+            // Only a kind diagnose reads can be said to be healthy.
+            let kind = super::scope::target_kind(&t.kind).map_err(UserError::Usage)?;
             object_name(&t.name).map_err(UserError::Usage)?;
             Ok::<_, UserError>((kind.singular.to_string(), t.name.clone()))
         })
         .transpose()?;
+    // The namespace is named (from the kubeconfig, without contacting anything)
+    // and passed to every call, so the report says which namespace was looked at.
+    let namespace = match &config.kube.namespace {
+        Some(ns) => Some(ns.clone()),
+        None if !config.kube.all_namespaces => {
+            crate::kubectl::kubeconfig::current(&config.kube).and_then(|c| c.namespace)
+        }
+        None => None,
+    };
     let request = DiagnoseRequest {
-        namespace: config.kube.namespace.clone(),
+        namespace,
         all_namespaces: config.kube.all_namespaces,
         target,
         question: question.map(str::to_string),
     };
+    if config.explain {
+        // Contacts nothing: neither kubectl nor the model.
+        let model = model_configured(config).then_some(config.model_settings.model.as_str());
+        return super::explain::print(config, &request, model, fix);
+    }
     // Collection adds its own scope (-n NS or -A) to the calls that take one.
     let kubectl = Kubectl::locate(config)?.with_namespace(None);
-    let mut diagnosis = super::run(&kubectl, &request)
-        .await
-        .context("diagnosis failed: the cluster could not be read")?;
+    let mut diagnosis = super::run(&kubectl, &request).await.map_err(|e| {
+        // A namespace or target that does not exist is the person's to fix,
+        // said as is; anything else is a read that failed.
+        if e.downcast_ref::<UserError>().is_some() {
+            e
+        } else {
+            e.context("diagnosis failed: the cluster could not be read")
+        }
+    })?;
 
     if model_configured(config) && !diagnosis.findings.is_empty() {
         let mut evidence = Vec::new();

@@ -15,6 +15,7 @@ pub mod evidence;
 pub mod objects;
 pub mod prompt;
 pub mod report;
+pub mod scope;
 pub mod text;
 
 mod events;
@@ -30,6 +31,7 @@ mod workloads;
 
 // The adapter for the real kubectl runner; enabled when `crate::kubectl` exists.
 pub mod command;
+mod explain;
 mod kubectl_reader;
 
 use std::cmp::Reverse;
@@ -179,15 +181,23 @@ pub const MAX_EVIDENCE: usize = 12;
 /// The result of a diagnosis.
 #[derive(Debug, Clone, Serialize)]
 pub struct Diagnosis {
-    /// The namespace looked at; `None` with `all_namespaces`, or for the context's default.
+    /// The namespace looked at; `None` with `all_namespaces`, or when it could
+    /// not be named (no kubeconfig context: kubectl's own default).
     pub namespace: Option<String>,
     pub all_namespaces: bool,
+    /// `--target`: the one object the findings are about.
+    pub target: Option<ObjectKey>,
     /// Most severe first.
     pub findings: Vec<Finding>,
     /// How many objects of each kind were checked.
     pub checked: Vec<(&'static str, usize)>,
     /// What could not be looked at (permissions, missing APIs).
     pub notes: Vec<String>,
+    /// The kinds that could not be read (kubectl plural names): nothing is
+    /// said about them.
+    pub unread: Vec<&'static str>,
+    /// The namespace held nothing readable and its existence could not be checked.
+    pub namespace_unconfirmed: bool,
     /// The model's explanation, when one was asked for (see [`prompt`]).
     pub explanation: Option<prompt::Explanation>,
     /// The extra reads the model asked for before explaining (see [`evidence`]).
@@ -210,6 +220,18 @@ impl Diagnosis {
         self.problems() == 0
     }
 
+    /// No problems were found, but part of the scope could not be read (a
+    /// namespaced kind or the namespace itself): "healthy" would claim more
+    /// than was looked at.
+    pub fn is_incomplete(&self) -> bool {
+        self.is_healthy()
+            && (self.namespace_unconfirmed
+                || self
+                    .unread
+                    .iter()
+                    .any(|k| collect::NAMESPACED_KINDS.contains(k)))
+    }
+
     /// The process exit code: 0 healthy, 4 problems found (1, "diagnosis failed",
     /// belongs to the caller's error path).
     pub fn exit_code(&self) -> i32 {
@@ -217,13 +239,15 @@ impl Diagnosis {
     }
 }
 
-/// Collects, analyzes and returns the diagnosis.
+/// Collects, checks that the namespace and the target exist ([`scope`]),
+/// analyzes and returns the diagnosis.
 pub async fn run(reader: &impl Reader, request: &DiagnoseRequest) -> anyhow::Result<Diagnosis> {
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)
         .unwrap_or(0);
-    let collected = collect::collect(reader, request, now).await?;
+    let mut collected = collect::collect(reader, request, now).await?;
+    scope::check(reader, request, &mut collected).await?;
     Ok(diagnose(&collected, request))
 }
 
@@ -241,9 +265,12 @@ pub fn diagnose(collected: &Collected, request: &DiagnoseRequest) -> Diagnosis {
             request.namespace.clone()
         },
         all_namespaces: request.all_namespaces,
+        target: scope::target_key(request),
         findings,
         checked: collected.counts(),
         notes: collected.notes.clone(),
+        unread: collected.unread.clone(),
+        namespace_unconfirmed: collected.namespace_unconfirmed,
         explanation: None,
         evidence: Vec::new(),
         env_values,
@@ -320,6 +347,19 @@ fn fold_consequences(findings: &mut Vec<Finding>) {
     }
 }
 
+/// The kinds whose absence a check concludes from: its findings are dropped
+/// when one of them could not be read.
+fn concluded_from_absence(check: &str) -> &'static [&'static str] {
+    match check {
+        "service.selector_no_match" | "service.no_ready_endpoints" | "service.target_port" => {
+            &["pods"]
+        }
+        "hpa.target_missing" => &["deployments", "statefulsets", "replicasets"],
+        "ingress.missing_service" | "ingress.service_port" => &["services"],
+        _ => &[],
+    }
+}
+
 /// Runs every analyzer over the collection: the findings, most severe first.
 pub fn analyze(collected: &Collected) -> Vec<Finding> {
     let index = index::Index::new(collected);
@@ -331,6 +371,13 @@ pub fn analyze(collected: &Collected) -> Vec<Finding> {
     findings.extend(hpas::analyze(&index));
     findings.extend(nodes::analyze(&index));
     findings.extend(ingresses::analyze(&index));
+    // A check that concludes from what is absent says nothing when that kind
+    // could not be read: "matches no pods" is not known if pods were not read.
+    findings.retain(|f| {
+        !concluded_from_absence(f.check)
+            .iter()
+            .any(|kind| collected.unread.contains(kind))
+    });
     fold_consequences(&mut findings);
     let leftover = events::analyze(&index, &findings);
     findings.extend(leftover);
@@ -401,9 +448,12 @@ mod tests {
         let d = Diagnosis {
             namespace: None,
             all_namespaces: true,
+            target: None,
             findings: vec![f[1].clone()],
             checked: vec![],
             notes: vec![],
+            unread: vec![],
+            namespace_unconfirmed: false,
             explanation: None,
             evidence: vec![],
             env_values: vec![],

@@ -56,6 +56,87 @@ fn object_label(d: &Diagnosis, f: &Finding) -> String {
     label
 }
 
+/// "1 pod", "2 deployments".
+fn count(kind: &str, n: usize) -> String {
+    match (n, crate::plan::kinds::lookup(kind)) {
+        (1, Some(info)) => format!("1 {}", info.singular),
+        (1, None) if kind == "events" => "1 event".to_string(),
+        _ => format!("{n} {kind}"),
+    }
+}
+
+/// "a, b and c".
+fn and_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+/// What was looked at, said with the place: the healthy (or incomplete) line.
+/// "Healthy" is said only of what was read: every kind counted, and every kind
+/// that could not be read named.
+fn no_problems_line(d: &Diagnosis) -> String {
+    let scope = if d.all_namespaces {
+        "in all namespaces".to_string()
+    } else if let Some(ns) = &d.namespace {
+        format!("in namespace {}", sanitize(ns))
+    } else {
+        "in the current namespace".to_string()
+    };
+    let place = match &d.target {
+        // A node is not in a namespace.
+        Some(t) if !is_namespaced(&t.kind) => format!("with {}", sanitize(&t.display())),
+        Some(t) => format!("with {} {scope}", sanitize(&t.display())),
+        None => scope,
+    };
+    if d.namespace_unconfirmed {
+        return format!(
+            "Nothing to diagnose {place}: it holds nothing diagnose could read, and whether it \
+             exists could not be checked (see the note below)."
+        );
+    }
+    let namespaced_total: usize = d
+        .checked
+        .iter()
+        .filter(|(k, _)| super::collect::NAMESPACED_KINDS.contains(k))
+        .map(|(_, n)| n)
+        .sum();
+    let looked: Vec<String> = d
+        .checked
+        .iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(k, n)| count(k, *n))
+        .collect();
+    let mut detail = String::new();
+    if namespaced_total == 0 && !d.all_namespaces && d.target.is_none() {
+        detail.push_str("it holds no pods, workloads, services, volume claims or ingresses; ");
+    }
+    if looked.is_empty() {
+        detail.push_str("nothing else to look at");
+    } else {
+        detail.push_str(&format!("looked at {}", and_list(&looked)));
+    }
+    if !d.unread.is_empty() {
+        let unread: Vec<String> = d.unread.iter().map(|k| k.to_string()).collect();
+        detail.push_str(&format!(
+            "; could not read {}, see the notes below",
+            and_list(&unread)
+        ));
+    }
+    let lead = if d.is_incomplete() {
+        "No problems found in what could be read"
+    } else {
+        "No problems found"
+    };
+    format!("{lead} {place} ({detail}).")
+}
+
+fn is_namespaced(kind: &str) -> bool {
+    crate::plan::kinds::lookup(kind).is_none_or(|k| k.namespaced)
+}
+
 /// The first line of the report.
 pub fn summary_line(d: &Diagnosis) -> String {
     let problems: Vec<&Finding> = d
@@ -64,26 +145,7 @@ pub fn summary_line(d: &Diagnosis) -> String {
         .filter(|f| f.severity >= Severity::Warning)
         .collect();
     if problems.is_empty() {
-        let checked: Vec<String> = d
-            .checked
-            .iter()
-            .filter(|(k, n)| *n > 0 && *k != "events")
-            .take(4)
-            .map(|(k, n)| match (n, crate::plan::kinds::lookup(k)) {
-                // "1 deployment", "2 deployments"
-                (1, Some(kind)) => format!("1 {}", kind.singular),
-                _ => format!("{n} {k}"),
-            })
-            .collect();
-        return if checked.is_empty() {
-            format!("No problems found {} (nothing to check).", scope(d))
-        } else {
-            format!(
-                "No problems found {} (checked {}).",
-                scope(d),
-                checked.join(", ")
-            )
-        };
+        return no_problems_line(d);
     }
     let mut named: Vec<String> = Vec::new();
     for f in &problems {
@@ -222,16 +284,29 @@ pub fn json(d: &Diagnosis) -> Value {
         .iter()
         .map(|(k, n)| (k.to_string(), json!(n)))
         .collect();
+    let status = if d.is_incomplete() {
+        "incomplete"
+    } else if d.is_healthy() {
+        "healthy"
+    } else {
+        "problems"
+    };
     json!({
         "schema_version": SCHEMA_VERSION,
-        "status": if d.is_healthy() { "healthy" } else { "problems" },
+        "status": status,
         "namespace": d.namespace,
         "all_namespaces": d.all_namespaces,
+        "target": d.target.as_ref().map(|t| json!({
+            "kind": t.kind,
+            "namespace": t.namespace,
+            "name": t.name,
+        })),
         "summary": summary_line(d),
         "problems": d.problems(),
         "findings": findings,
         "checked": checked,
         "notes": d.notes,
+        "not_read": d.unread,
         "model": d.explanation.as_ref().map(|x| {
             let mut model = json!(x);
             model["evidence"] = json!(d.evidence);
