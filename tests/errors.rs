@@ -7,6 +7,7 @@
 mod common;
 
 use common::*;
+use serde_json::{Value, json};
 
 // ---- relative scaling (item 17) ---------------------------------------------
 
@@ -54,4 +55,139 @@ fn a_percentage_decrease_never_removes_more_than_asked() {
         .unwrap();
     assert_success(&out);
     assert_eq!(env.replicas("default", "web"), 2);
+}
+
+// ---- the journal (item 21) ----------------------------------------------------
+
+fn plan(op: Value) -> Value {
+    json!({ "operations": [op] })
+}
+
+/// The journal in a folder that does not exist yet, inside the test HOME.
+fn journal_in(env: &TestEnv) -> std::path::PathBuf {
+    env.home()
+        .join("state")
+        .join("kubectl-ai")
+        .join("journal.jsonl")
+}
+
+fn journal_lines(path: &std::path::Path) -> Vec<Value> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => text
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("a journal line is JSON"))
+            .collect(),
+        Err(_) => Vec::new(),
+    }
+}
+
+#[test]
+fn runs_that_sent_no_change_are_not_journaled() {
+    let env = TestEnv::healthy();
+    let journal = journal_in(&env);
+    let scale = plan(json!({"op": "scale", "name": "web", "replicas": {"to": 3}}));
+    // (Which non-zero code a missing context gives is another matter: issue 10, item 13.)
+    let runs: Vec<(&str, Vec<&str>, Option<i32>)> = vec![
+        (
+            "a dry run whose preview fails",
+            vec!["--dry-run", "--context", "nosuch"],
+            None,
+        ),
+        (
+            "a preview that fails",
+            vec!["--yes", "--context", "nosuch"],
+            None,
+        ),
+        ("a dry run", vec!["--dry-run"], Some(0)),
+        ("no terminal and no --yes", vec![], Some(3)),
+    ];
+    for (what, flags, code) in runs {
+        let path = env.plan_file(&scale);
+        let out = env
+            .plugin()
+            .env("KUBECTL_AI_JOURNAL", &journal)
+            .arg("--plan")
+            .arg(&path)
+            .args(&flags)
+            .output()
+            .unwrap();
+        match code {
+            Some(code) => assert_exit(&out, code),
+            None => assert!(!out.status.success(), "{what}: {}", stderr(&out)),
+        }
+        assert!(
+            journal_lines(&journal).is_empty(),
+            "{what} was journaled: {:?}",
+            std::fs::read_to_string(&journal)
+        );
+    }
+    let out = env
+        .plugin()
+        .env("KUBECTL_AI_JOURNAL", &journal)
+        .args(["delete", "namespace", "x", "--dry-run"])
+        .output()
+        .unwrap();
+    assert_exit(&out, 2);
+    assert!(
+        journal_lines(&journal).is_empty(),
+        "a failed dry run of a delete was journaled"
+    );
+    assert_eq!(env.replicas("default", "web"), 2);
+}
+
+#[test]
+fn applied_and_failed_applies_are_journaled_with_rfc3339_times_in_private_files() {
+    let env = TestEnv::healthy();
+    let journal = journal_in(&env);
+    let out = env
+        .plugin()
+        .env("KUBECTL_AI_JOURNAL", &journal)
+        .args(["scale", "web", "to", "3", "--yes"])
+        .output()
+        .unwrap();
+    assert_success(&out);
+    // An apply the server refuses after a clean preview is journaled as failed.
+    let refusing = env.kubectl_shim(
+        "kubectl",
+        "case \"$*\" in *dry-run*) ;; patch*) echo 'Error from server: refused' >&2; exit 1;; esac",
+    );
+    let out = env
+        .plugin()
+        .env("KUBECTL_AI_JOURNAL", &journal)
+        .env("KUBECTL_PATH", &refusing)
+        .args(["scale", "web", "to", "4", "--yes"])
+        .output()
+        .unwrap();
+    assert_exit(&out, 1);
+    let lines = journal_lines(&journal);
+    assert_eq!(lines.len(), 2, "{lines:#?}");
+    assert_eq!(lines[0]["operations"][0]["status"], "applied");
+    assert_eq!(lines[1]["operations"][0]["status"], "failed");
+    for line in &lines {
+        let time = line["time"].as_str().expect("the time is a string");
+        let b = time.as_bytes();
+        assert!(
+            b.len() == 20
+                && time.starts_with("20")
+                && b[4] == b'-'
+                && b[7] == b'-'
+                && b[10] == b'T'
+                && b[13] == b':'
+                && b[16] == b':'
+                && time.ends_with('Z')
+                && time.chars().filter(|c| c.is_ascii_digit()).count() == 14,
+            "not RFC 3339 UTC: {time}"
+        );
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&journal), 0o600, "the journal file");
+        assert_eq!(
+            mode(journal.parent().unwrap()),
+            0o700,
+            "the journal's folder"
+        );
+    }
 }
