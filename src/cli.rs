@@ -188,9 +188,13 @@ pub struct OwnArgs {
     #[arg(long, value_name = "FILE")]
     pub plan: Option<PathBuf>,
 
-    /// Save the plan understood from the sentence to FILE.
+    /// Save the plan understood from the sentence to FILE (a new file; see --force).
     #[arg(long, value_name = "FILE")]
     pub save_plan: Option<PathBuf>,
+
+    /// With --save-plan: replace FILE if it exists (written whole, then renamed into place).
+    #[arg(long, requires = "save_plan")]
+    pub force: bool,
 
     /// More logging on stderr (-v: debug, -vv: trace).
     #[arg(short = 'v', long = "verbose", action = ArgAction::Count, global = true)]

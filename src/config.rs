@@ -213,6 +213,8 @@ pub struct Config {
     pub plan_file: Option<PathBuf>,
     /// `--save-plan FILE`.
     pub save_plan: Option<PathBuf>,
+    /// `--force`: `--save-plan` may replace an existing file.
+    pub force: bool,
     /// 0 = quiet logs, 1 = `-v` (debug), 2+ = `-vv` (trace).
     pub verbosity: u8,
     /// `-q/--quiet`: only results and errors.
@@ -339,6 +341,14 @@ impl Config {
             },
         };
 
+        // Before any model is asked: the plan would have nowhere to go.
+        if let Some(path) = &opts.save_plan
+            && !opts.force
+            && path.exists()
+        {
+            return Err(crate::flow::save_refused(path));
+        }
+
         let kubeconfig = match kube.kubeconfig {
             Some(path) => Some(
                 path.into_os_string()
@@ -412,6 +422,7 @@ impl Config {
             warnings: resolved.warnings,
             plan_file: opts.plan,
             save_plan: opts.save_plan,
+            force: opts.force,
             verbosity: opts.verbose,
             quiet: opts.quiet,
             color: decide(env.stdout_is_tty),

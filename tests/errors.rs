@@ -191,3 +191,78 @@ fn applied_and_failed_applies_are_journaled_with_rfc3339_times_in_private_files(
         );
     }
 }
+
+// ---- --save-plan (item 16) ----------------------------------------------------
+
+#[test]
+fn a_health_question_saves_no_plan_and_says_so() {
+    let env = TestEnv::healthy();
+    let saved = env.home().join("f.json");
+    let out = env
+        .plugin()
+        .args([
+            "are",
+            "my",
+            "pods",
+            "healthy",
+            "in",
+            "default?",
+            "--save-plan",
+        ])
+        .arg(&saved)
+        .output()
+        .unwrap();
+    assert_exit(&out, 2);
+    let err = stderr(&out);
+    assert!(
+        err.contains("nothing saved") && err.contains("health question") && err.contains("f.json"),
+        "{err}"
+    );
+    assert!(!saved.exists());
+}
+
+#[test]
+fn an_existing_plan_file_is_replaced_only_with_force() {
+    let env = TestEnv::healthy();
+    let saved = env.home().join("f.json");
+    std::fs::write(&saved, "my notes\n").unwrap();
+    let save = |sentence: &str, force: bool| {
+        let mut cmd = env.plugin();
+        cmd.args(["--explain", sentence, "--save-plan"]).arg(&saved);
+        if force {
+            cmd.arg("--force");
+        }
+        cmd.output().unwrap()
+    };
+    let out = save("scale web to 3", false);
+    assert_exit(&out, 2);
+    let err = stderr(&out);
+    assert!(
+        err.contains("already exists") && err.contains("--force") && err.contains("nothing saved"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read_to_string(&saved).unwrap(), "my notes\n");
+    let out = save("scale web to 3", true);
+    assert_success(&out);
+    assert!(stderr(&out).contains("replaced"), "{}", stderr(&out));
+    let plan: Value = serde_json::from_str(&std::fs::read_to_string(&saved).unwrap()).unwrap();
+    assert_eq!(plan["operations"][0]["replicas"]["to"], 3);
+    // Nothing is left beside it.
+    let entries: Vec<_> = std::fs::read_dir(env.home())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("f.json"))
+        .collect();
+    assert_eq!(entries, ["f.json"]);
+    // A new file needs no --force.
+    let fresh = env.home().join("g.json");
+    let out = env
+        .plugin()
+        .args(["--explain", "scale web to 4", "--save-plan"])
+        .arg(&fresh)
+        .output()
+        .unwrap();
+    assert_success(&out);
+    assert!(stderr(&out).contains("plan saved to"), "{}", stderr(&out));
+    assert!(fresh.exists());
+}
