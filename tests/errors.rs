@@ -266,3 +266,80 @@ fn an_existing_plan_file_is_replaced_only_with_force() {
     assert!(stderr(&out).contains("plan saved to"), "{}", stderr(&out));
     assert!(fresh.exists());
 }
+
+// ---- KUBECONFIG (item 14a) -----------------------------------------------------
+
+#[test]
+fn a_kubeconfig_list_naming_no_file_that_exists_is_refused() {
+    let env = TestEnv::healthy();
+    let missing = env.home().join("nonexistent");
+    let also = env.home().join("nope");
+    let list = std::env::join_paths([&missing, &also]).unwrap();
+    for (value, needles) in [
+        (
+            missing.clone().into_os_string(),
+            vec!["nonexistent\" does not exist"],
+        ),
+        (list, vec!["nonexistent\" and ", "nope\" do not exist"]),
+    ] {
+        for args in [
+            &["get", "pods", "in", "default"][..],
+            &["scale", "web", "to", "3", "--yes"],
+            &["diagnose"],
+        ] {
+            let out = env
+                .plugin()
+                .env("KUBECONFIG", &value)
+                .args(args)
+                .output()
+                .unwrap();
+            assert_exit(&out, 2);
+            let err = stderr(&out);
+            assert!(
+                err.starts_with("error: KUBECONFIG names no kubeconfig file"),
+                "{args:?}: {err}"
+            );
+            for needle in &needles {
+                assert!(err.contains(needle), "{args:?}: {err}");
+            }
+            assert!(
+                !err.contains("memcache") && !err.contains("8080 was refused"),
+                "{err}"
+            );
+        }
+    }
+    assert_eq!(env.replicas("default", "web"), 2);
+}
+
+#[test]
+fn a_missing_file_beside_one_that_exists_is_a_warning_and_the_flag_beats_the_list() {
+    let env = TestEnv::healthy();
+    let missing = env.home().join("nonexistent");
+    let list = std::env::join_paths([missing.as_path(), env.cluster.kubeconfig()]).unwrap();
+    let out = env
+        .plugin()
+        .env("KUBECONFIG", &list)
+        .args(["get", "deployments", "in", "default"])
+        .output()
+        .unwrap();
+    assert_success(&out);
+    assert!(stdout(&out).contains("web"), "{}", stdout(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("warning: KUBECONFIG lists")
+            && err.contains("nonexistent")
+            && err.contains("does not exist"),
+        "{err}"
+    );
+    // --kubeconfig replaces the list, as it does for kubectl: nothing to say about it.
+    let out = env
+        .plugin()
+        .env("KUBECONFIG", &missing)
+        .arg("--kubeconfig")
+        .arg(env.cluster.kubeconfig())
+        .args(["get", "deployments", "in", "default"])
+        .output()
+        .unwrap();
+    assert_success(&out);
+    assert!(!stderr(&out).contains("KUBECONFIG"), "{}", stderr(&out));
+}

@@ -175,6 +175,7 @@ impl Kubectl {
         if let Some(kubeconfig) = &config.kube.kubeconfig {
             check_kubeconfig(Path::new(kubeconfig))?;
         }
+        config.check_kubeconfig_list()?;
         Ok(Kubectl::new(
             path,
             config.kube.clone(),
