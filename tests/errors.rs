@@ -343,3 +343,99 @@ fn a_missing_file_beside_one_that_exists_is_a_warning_and_the_flag_beats_the_lis
     assert_success(&out);
     assert!(!stderr(&out).contains("KUBECONFIG"), "{}", stderr(&out));
 }
+
+// ---- a namespace that does not exist (item 14b) -------------------------------
+
+#[test]
+fn a_read_in_a_namespace_that_does_not_exist_says_so_with_close_names() {
+    let env = TestEnv::healthy();
+    let out = env
+        .plugin()
+        .args(["get", "pods", "in", "shoop"])
+        .output()
+        .unwrap();
+    assert_exit(&out, 2);
+    let err = stderr(&out);
+    // kubectl's own line still passes through, then what it means.
+    assert!(
+        err.contains("No resources found in shoop namespace."),
+        "{err}"
+    );
+    assert!(
+        err.contains("error: namespace \"shoop\" does not exist; did you mean shop?"),
+        "{err}"
+    );
+    let out = env
+        .plugin()
+        .args(["show", "warning", "events", "in", "kube-sytem"])
+        .output()
+        .unwrap();
+    assert_exit(&out, 2);
+    assert!(
+        stderr(&out).contains("did you mean kube-system?"),
+        "{}",
+        stderr(&out)
+    );
+    // With --json: the report says it, on the read, and the run failed.
+    let out = env
+        .plugin()
+        .args(["--json", "get", "pods", "in", "shoop"])
+        .output()
+        .unwrap();
+    assert_exit(&out, 2);
+    let report = json_stdout(&out);
+    assert_eq!(report["status"], "failed", "{report:#}");
+    assert_eq!(statuses(&report), ["failed"]);
+    let op_err = report["operations"][0]["stderr"].as_str().unwrap();
+    assert!(
+        op_err.contains("namespace \"shoop\" does not exist; did you mean shop?"),
+        "{op_err}"
+    );
+}
+
+#[test]
+fn an_empty_namespace_that_exists_costs_one_more_call_and_a_read_that_found_something_none() {
+    let env = TestEnv::healthy();
+    assert_success(
+        &env.kubectl()
+            .args(["create", "namespace", "empty"])
+            .output()
+            .unwrap(),
+    );
+    let (kubectl, log) = env.logging_kubectl();
+    let out = env
+        .plugin()
+        .env("KUBECTL_PATH", &kubectl)
+        .args(["get", "pods", "in", "empty"])
+        .output()
+        .unwrap();
+    assert_success(&out);
+    assert!(
+        stderr(&out).contains("No resources found in empty namespace."),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!stderr(&out).contains("error"), "{}", stderr(&out));
+    let calls = logged_calls(&log);
+    assert_eq!(calls.len(), 2, "{calls:?}");
+    assert!(calls[1].starts_with("get namespaces"), "{calls:?}");
+    std::fs::write(&log, "").unwrap();
+    let out = env
+        .plugin()
+        .env("KUBECTL_PATH", &kubectl)
+        .args(["get", "pods", "in", "kube-system"])
+        .output()
+        .unwrap();
+    assert_success(&out);
+    assert_eq!(logged_calls(&log).len(), 1, "{:?}", logged_calls(&log));
+    // Across all namespaces there is no namespace to doubt.
+    std::fs::write(&log, "").unwrap();
+    let out = env
+        .plugin()
+        .env("KUBECTL_PATH", &kubectl)
+        .args(["get", "jobs", "-A"])
+        .output()
+        .unwrap();
+    assert_success(&out);
+    assert_eq!(logged_calls(&log).len(), 1, "{:?}", logged_calls(&log));
+}
