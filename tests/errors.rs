@@ -439,3 +439,269 @@ fn an_empty_namespace_that_exists_costs_one_more_call_and_a_read_that_found_some
     assert_success(&out);
     assert_eq!(logged_calls(&log).len(), 1, "{:?}", logged_calls(&log));
 }
+
+// ---- --json: one document on every exit path (item 15) ----------------------
+
+/// Every JSON document on stdout; panics unless stdout is nothing but documents.
+fn documents(out: &std::process::Output) -> Vec<Value> {
+    serde_json::Deserializer::from_slice(&out.stdout)
+        .into_iter::<Value>()
+        .collect::<Result<_, _>>()
+        .unwrap_or_else(|e| {
+            panic!(
+                "stdout is not JSON documents ({e}):\n{}\nstderr:\n{}",
+                stdout(out),
+                stderr(out)
+            )
+        })
+}
+
+/// Exactly one document on stdout, whose `exit_code` (for an error document) is the
+/// process's; returns it.
+fn one_document(what: &str, out: &std::process::Output) -> Value {
+    let docs = documents(out);
+    assert_eq!(
+        docs.len(),
+        1,
+        "{what}: {} documents on stdout:\n{}",
+        docs.len(),
+        stdout(out)
+    );
+    docs.into_iter().next().unwrap()
+}
+
+/// What is tried, the arguments, extra environment, the exit code, a needle of the message.
+type Case<'a> = (&'a str, Vec<&'a str>, Vec<(&'a str, &'a str)>, i32, &'a str);
+
+#[test]
+fn errors_before_a_report_print_one_error_document_with_the_exit_code() {
+    let env = TestEnv::healthy();
+    let existing = env.home().join("exists.json");
+    std::fs::write(&existing, "{}").unwrap();
+    let bad_plan = env.home().join("bad-plan.json");
+    std::fs::write(
+        &bad_plan,
+        r#"{"operations": [{"op": "exec", "command": "sh"}]}"#,
+    )
+    .unwrap();
+    let missing = env.home().join("nonexistent").display().to_string();
+    let existing = existing.display().to_string();
+    let bad_plan = bad_plan.display().to_string();
+    let cases: Vec<Case> = vec![
+        ("validation", vec!["scale Web to 3"], vec![], 2, "\"Web\""),
+        (
+            "an unknown flag",
+            vec!["--bogus", "x"],
+            vec![],
+            2,
+            "--bogus",
+        ),
+        (
+            "a bad flag value",
+            vec!["--color", "sometimes", "x"],
+            vec![],
+            2,
+            "sometimes",
+        ),
+        ("no request", vec![], vec![], 2, "no request given"),
+        (
+            "a bad subcommand argument",
+            vec!["completion", "tcsh"],
+            vec![],
+            2,
+            "tcsh",
+        ),
+        (
+            "no model configured",
+            vec!["make everything faster please"],
+            vec![],
+            1,
+            "no model is configured",
+        ),
+        (
+            "offline and not understood",
+            vec!["--offline", "make everything faster please"],
+            vec![],
+            2,
+            "--offline",
+        ),
+        (
+            "a bad plan file",
+            vec!["--plan", &bad_plan],
+            vec![],
+            2,
+            "exec",
+        ),
+        (
+            "a plan file that is not there",
+            vec!["--plan", &missing],
+            vec![],
+            2,
+            "could not read the plan file",
+        ),
+        (
+            "a missing --kubeconfig",
+            vec!["--kubeconfig", &missing, "get", "pods"],
+            vec![],
+            2,
+            "does not exist",
+        ),
+        (
+            "a KUBECONFIG naming nothing",
+            vec!["get", "pods"],
+            vec![("KUBECONFIG", missing.as_str())],
+            2,
+            "KUBECONFIG",
+        ),
+        (
+            "no kubectl",
+            vec!["get", "pods"],
+            vec![("KUBECTL_PATH", missing.as_str())],
+            1,
+            "kubectl was not found",
+        ),
+        (
+            "--save-plan over a file",
+            vec!["scale web to 3", "--save-plan", &existing],
+            vec![],
+            2,
+            "already exists",
+        ),
+        (
+            "--save-plan with a health question",
+            vec!["are my pods healthy?", "--save-plan", &missing],
+            vec![],
+            2,
+            "health question",
+        ),
+        (
+            "a model key in the message is masked",
+            vec![
+                "--offline",
+                "set env OPENAI_API_KEY=sk-abcdefghijklmnopqrstuvwxyz0123 on everything somehow",
+            ],
+            vec![],
+            2,
+            "--offline",
+        ),
+    ];
+    for (what, args, vars, code, needle) in cases {
+        let mut cmd = env.plugin();
+        cmd.arg("--json").args(&args);
+        for (key, value) in &vars {
+            cmd.env(key, value);
+        }
+        let out = cmd.output().unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(code),
+            "{what}: stderr:\n{}",
+            stderr(&out)
+        );
+        let doc = one_document(what, &out);
+        assert_eq!(doc["status"], "error", "{what}: {doc:#}");
+        assert_eq!(doc["exit_code"], code, "{what}: {doc:#}");
+        assert!(doc["schema_version"].is_u64(), "{what}: {doc:#}");
+        let message = doc["error"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{what}: {doc:#}"));
+        assert!(message.contains(needle), "{what}: {message}");
+        assert!(
+            !message.contains("sk-abcdefghijklmnop"),
+            "{what}: a key in the document: {message}"
+        );
+        assert!(!message.starts_with("error:"), "{what}: {message}");
+        // People still read the error on stderr.
+        assert!(stderr(&out).contains("error:"), "{what}: {}", stderr(&out));
+    }
+}
+
+#[test]
+fn runs_with_a_report_print_only_the_report_and_its_stderr_says_things_once() {
+    let env = TestEnv::healthy();
+    let cases: Vec<(&str, Vec<&str>, i32, &str)> = vec![
+        (
+            "declined (no terminal)",
+            vec!["scale web to 3"],
+            3,
+            "declined",
+        ),
+        (
+            "a target that does not exist",
+            vec!["scale nosuch to 3", "--yes"],
+            2,
+            "failed",
+        ),
+        (
+            "a namespace that does not exist",
+            vec!["get pods in shoop"],
+            2,
+            "failed",
+        ),
+        (
+            "a dry run",
+            vec!["scale web to 3", "--dry-run"],
+            0,
+            "previewed",
+        ),
+        (
+            "explained",
+            vec!["scale web to 3", "--explain"],
+            0,
+            "explained",
+        ),
+    ];
+    for (what, args, code, status) in cases {
+        let out = env.plugin().arg("--json").args(&args).output().unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(code),
+            "{what}: stderr:\n{}",
+            stderr(&out)
+        );
+        let doc = one_document(what, &out);
+        assert_eq!(doc["status"], status, "{what}: {doc:#}");
+        for op in doc["operations"].as_array().unwrap() {
+            let Some(text) = op["stderr"].as_str() else {
+                continue;
+            };
+            // No line, and no ": "-separated part, says the same thing twice.
+            let parts: Vec<&str> = text
+                .lines()
+                .flat_map(|l| l.split(": "))
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+                .collect();
+            let mut seen = std::collections::HashSet::new();
+            for part in &parts {
+                assert!(
+                    seen.insert(*part),
+                    "{what}: {part:?} repeated in stderr {text:?}"
+                );
+            }
+        }
+    }
+    // The repeated message the report used to carry.
+    let out = env
+        .plugin()
+        .args(["--json", "scale", "nosuch", "to", "3", "--yes"])
+        .output()
+        .unwrap();
+    let doc = one_document("not found", &out);
+    let text = doc["operations"][0]["stderr"].as_str().unwrap();
+    assert_eq!(
+        text.matches("deployment nosuch not found").count(),
+        1,
+        "{text}"
+    );
+}
+
+#[test]
+fn without_json_nothing_goes_to_stdout_on_an_error() {
+    let env = TestEnv::healthy();
+    for args in [&["scale Web to 3"][..], &["--bogus"], &["--", "--json"]] {
+        let out = env.plugin().args(args).output().unwrap();
+        assert!(!out.status.success(), "{args:?}");
+        assert!(out.stdout.is_empty(), "{args:?}: {}", stdout(&out));
+    }
+}

@@ -162,7 +162,7 @@ pub async fn run(
             Err(error) => {
                 let failed = &mut operations[index];
                 failed.status = Status::Failed;
-                failed.stderr = Some(crate::redact::mask(&format!("{error:#}")));
+                failed.stderr = Some(crate::redact::mask(&output::error_text(&error)));
                 if !settings.json {
                     print_previews(&operations[..=index], settings)?;
                 }
