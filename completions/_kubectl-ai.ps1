@@ -23,7 +23,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-ai' -ScriptBlock {
         'kubectl-ai' {
             [CompletionResult]::new('--model', '--model', [CompletionResultType]::ParameterName, 'The model to ask (any name your OpenAI-compatible server knows)')
             [CompletionResult]::new('--plan', '--plan', [CompletionResultType]::ParameterName, 'Run a saved plan instead of a sentence')
-            [CompletionResult]::new('--save-plan', '--save-plan', [CompletionResultType]::ParameterName, 'Save the plan understood from the sentence to FILE')
+            [CompletionResult]::new('--save-plan', '--save-plan', [CompletionResultType]::ParameterName, 'Save the plan understood from the sentence to FILE (a new file; see --force)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use color (NO_COLOR is honoured under auto)')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace to work in (a plan may name its own)')
             [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace to work in (a plan may name its own)')
@@ -39,6 +39,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-ai' -ScriptBlock {
             [CompletionResult]::new('--explain', '--explain', [CompletionResultType]::ParameterName, 'Print the plan and the equivalent kubectl commands; contact no cluster')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Write one JSON document on stdout instead of human output')
             [CompletionResult]::new('--offline', '--offline', [CompletionResultType]::ParameterName, 'Never contact a model; use the built-in rules only')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'With --save-plan: replace FILE if it exists (written whole, then renamed into place)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logging on stderr (-v: debug, -vv: trace)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More logging on stderr (-v: debug, -vv: trace)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors')

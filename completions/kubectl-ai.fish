@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_kubectl_ai_global_optspecs
-    string join \n y/yes dry-run explain json offline model= plan= save-plan= v/verbose q/quiet color= n/namespace= A/all-namespaces context= kubeconfig= cluster= user= as= request-timeout= h/help V/version
+    string join \n y/yes dry-run explain json offline model= plan= save-plan= force v/verbose q/quiet color= n/namespace= A/all-namespaces context= kubeconfig= cluster= user= as= request-timeout= h/help V/version
 end
 
 function __fish_kubectl_ai_needs_command
@@ -26,7 +26,7 @@ end
 
 complete -c kubectl-ai -n "__fish_kubectl_ai_needs_command" -l model -d 'The model to ask (any name your OpenAI-compatible server knows)' -r
 complete -c kubectl-ai -n "__fish_kubectl_ai_needs_command" -l plan -d 'Run a saved plan instead of a sentence' -r -F
-complete -c kubectl-ai -n "__fish_kubectl_ai_needs_command" -l save-plan -d 'Save the plan understood from the sentence to FILE' -r -F
+complete -c kubectl-ai -n "__fish_kubectl_ai_needs_command" -l save-plan -d 'Save the plan understood from the sentence to FILE (a new file; see --force)' -r -F
 complete -c kubectl-ai -n "__fish_kubectl_ai_needs_command" -l color -d 'When to use color (NO_COLOR is honoured under auto)' -r -f -a "auto\t'Color when stdout is a terminal and NO_COLOR is unset'
 always\t'Always color'
 never\t'Never color'"
@@ -42,6 +42,7 @@ complete -c kubectl-ai -n "__fish_kubectl_ai_needs_command" -l dry-run -d 'Previ
 complete -c kubectl-ai -n "__fish_kubectl_ai_needs_command" -l explain -d 'Print the plan and the equivalent kubectl commands; contact no cluster'
 complete -c kubectl-ai -n "__fish_kubectl_ai_needs_command" -l json -d 'Write one JSON document on stdout instead of human output'
 complete -c kubectl-ai -n "__fish_kubectl_ai_needs_command" -l offline -d 'Never contact a model; use the built-in rules only'
+complete -c kubectl-ai -n "__fish_kubectl_ai_needs_command" -l force -d 'With --save-plan: replace FILE if it exists (written whole, then renamed into place)'
 complete -c kubectl-ai -n "__fish_kubectl_ai_needs_command" -s v -l verbose -d 'More logging on stderr (-v: debug, -vv: trace)'
 complete -c kubectl-ai -n "__fish_kubectl_ai_needs_command" -s q -l quiet -d 'Print only results and errors'
 complete -c kubectl-ai -n "__fish_kubectl_ai_needs_command" -s A -l all-namespaces -d 'Look across all namespaces (for reads and diagnose)'

@@ -188,9 +188,13 @@ pub struct OwnArgs {
     #[arg(long, value_name = "FILE")]
     pub plan: Option<PathBuf>,
 
-    /// Save the plan understood from the sentence to FILE.
+    /// Save the plan understood from the sentence to FILE (a new file; see --force).
     #[arg(long, value_name = "FILE")]
     pub save_plan: Option<PathBuf>,
+
+    /// With --save-plan: replace FILE if it exists (written whole, then renamed into place).
+    #[arg(long, requires = "save_plan")]
+    pub force: bool,
 
     /// More logging on stderr (-v: debug, -vv: trace).
     #[arg(short = 'v', long = "verbose", action = ArgAction::Count, global = true)]
@@ -266,15 +270,11 @@ pub struct DiagnoseArgs {
 }
 
 impl Cli {
-    /// Parse `std::env::args_os()`; exits with clap's message (2) on bad usage
-    /// and prints help/version (0) when asked.
-    pub fn parse_args() -> Cli {
-        let mut cmd = Cli::command();
-        let argv = subcommand_first(&cmd, std::env::args_os().collect());
-        let matches = cmd
-            .try_get_matches_from_mut(argv)
-            .unwrap_or_else(|e| e.exit());
-        Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.format(&mut cmd).exit())
+    /// Parse `std::env::args_os()`. Help and version requests come back as the
+    /// errors clap uses for them (`use_stderr()` false: print and exit 0); bad
+    /// usage as clap's error (exit 2), for the caller to print.
+    pub fn parse_args() -> Result<Cli, clap::Error> {
+        Cli::try_parse_argv(std::env::args_os())
     }
 
     /// Parse an explicit argv (`argv[0]` is the program), like [`Cli::parse_args`]
@@ -294,6 +294,20 @@ impl Cli {
     pub fn command_for_completion() -> clap::Command {
         Cli::command().bin_name(BIN_NAME)
     }
+}
+
+/// Whether `--json` was typed (before any `--`), read from the raw argv so that
+/// an error found while parsing it can still be reported as a JSON document.
+pub fn json_requested<I, T>(argv: I) -> bool
+where
+    I: IntoIterator<Item = T>,
+    T: AsRef<std::ffi::OsStr>,
+{
+    argv.into_iter()
+        .skip(1)
+        .map(|arg| arg.as_ref().to_owned())
+        .take_while(|arg| arg != "--")
+        .any(|arg| arg == "--json")
 }
 
 /// When the first *word* (not a flag or a flag's value) names a subcommand,
@@ -408,6 +422,15 @@ mod tests {
         assert!(cli.kube.all_namespaces && cli.opts.json);
         assert_eq!(cli.kube.context.as_deref(), Some("c"));
         assert_eq!(cli.opts.verbose, 2);
+    }
+
+    #[test]
+    fn json_is_seen_in_an_argv_that_does_not_parse() {
+        assert!(json_requested(["kubectl-ai", "--bogus", "--json"]));
+        assert!(json_requested(["kubectl-ai", "diagnose", "--json", "-n"]));
+        assert!(!json_requested(["kubectl-ai", "scale", "--", "--json"]));
+        assert!(!json_requested(["--json"]), "argv[0] is the program");
+        assert!(!json_requested(["kubectl-ai", "--jsonx"]));
     }
 
     #[test]

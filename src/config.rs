@@ -39,6 +39,8 @@ pub mod vars {
     pub const LOG: &str = "KUBECTL_AI_LOG";
     /// The journal of applied changes: a file, or `off`.
     pub const JOURNAL: &str = "KUBECTL_AI_JOURNAL";
+    /// kubectl's list of kubeconfig files (checked, never changed: kubectl reads it).
+    pub const KUBECONFIG: &str = "KUBECONFIG";
     /// OpenAI-compatible base URL.
     pub const OPENAI_BASE_URL: &str = "OPENAI_BASE_URL";
     /// API key for the model.
@@ -51,6 +53,7 @@ pub mod vars {
         MODEL,
         LOG,
         JOURNAL,
+        KUBECONFIG,
         OPENAI_BASE_URL,
         OPENAI_API_KEY,
         "OPENAI_API_VERSION",
@@ -213,6 +216,8 @@ pub struct Config {
     pub plan_file: Option<PathBuf>,
     /// `--save-plan FILE`.
     pub save_plan: Option<PathBuf>,
+    /// `--force`: `--save-plan` may replace an existing file.
+    pub force: bool,
     /// 0 = quiet logs, 1 = `-v` (debug), 2+ = `-vv` (trace).
     pub verbosity: u8,
     /// `-q/--quiet`: only results and errors.
@@ -237,6 +242,9 @@ pub struct Config {
     pub log_filter: Option<String>,
     /// `KUBECTL_AI_JOURNAL`, when set: where to journal applied changes, or `off`.
     pub journal: Option<String>,
+    /// `KUBECONFIG`, when set and not empty: the kubeconfig files kubectl reads
+    /// (unless `--kubeconfig` names one).
+    pub kubeconfig_env: Option<String>,
 }
 
 /// The parts of the process environment that matter, captured once so that
@@ -339,6 +347,14 @@ impl Config {
             },
         };
 
+        // Before any model is asked: the plan would have nowhere to go.
+        if let Some(path) = &opts.save_plan
+            && !opts.force
+            && path.exists()
+        {
+            return Err(crate::flow::save_refused(path));
+        }
+
         let kubeconfig = match kube.kubeconfig {
             Some(path) => Some(
                 path.into_os_string()
@@ -388,6 +404,20 @@ impl Config {
             .map_err(|e| usage(format!("{e:#}")))?;
         let replica_ceiling =
             u32::try_from(resolved.limits.replica_ceiling).unwrap_or(DEFAULT_REPLICA_CEILING);
+        let mut warnings = resolved.warnings;
+        let kubeconfig_env = env.get(vars::KUBECONFIG).map(str::to_string);
+        if !matches!(command, Command::Completion(_)) {
+            let (missing, listed) = missing_kubeconfig_files(&kube, kubeconfig_env.as_deref());
+            // All of them missing is an error, when the cluster is needed.
+            if !missing.is_empty() && missing.len() < listed {
+                warnings.push(format!(
+                    "KUBECONFIG lists {}, which {} not exist; kubectl skips {} and reads the other files",
+                    shown_paths(&missing),
+                    if missing.len() == 1 { "does" } else { "do" },
+                    if missing.len() == 1 { "it" } else { "them" },
+                ));
+            }
+        }
         let mut model_settings = resolved.model;
         model_settings.show_progress = env.stderr_is_tty && !opts.json;
 
@@ -409,9 +439,10 @@ impl Config {
             model,
             model_forced: opts.model.is_some(),
             model_settings,
-            warnings: resolved.warnings,
+            warnings,
             plan_file: opts.plan,
             save_plan: opts.save_plan,
+            force: opts.force,
             verbosity: opts.verbose,
             quiet: opts.quiet,
             color: decide(env.stdout_is_tty),
@@ -424,7 +455,28 @@ impl Config {
             kubectl_path: env.get(vars::KUBECTL_PATH).map(PathBuf::from),
             log_filter: env.get(vars::LOG).map(str::to_string),
             journal: env.get(vars::JOURNAL).map(str::to_string),
+            kubeconfig_env,
         })
+    }
+
+    /// When `KUBECONFIG` (not overridden by `--kubeconfig`) names no file that
+    /// exists, kubectl would quietly talk to localhost:8080; say so instead. Call it
+    /// where the cluster is needed, like the `--kubeconfig` check. (Some of the
+    /// files missing is a warning, given when the config is resolved: kubectl skips
+    /// a missing file in the list and reads the others.)
+    pub fn check_kubeconfig_list(&self) -> Result<(), UserError> {
+        let (missing, listed) =
+            missing_kubeconfig_files(&self.kube, self.kubeconfig_env.as_deref());
+        if listed == 0 || missing.len() < listed {
+            return Ok(());
+        }
+        Err(usage(format!(
+            "KUBECONFIG names no kubeconfig file that exists ({} {} not exist), so kubectl would \
+             talk to localhost:8080; set KUBECONFIG to your kubeconfig file(s), unset it to use \
+             ~/.kube/config, or give --kubeconfig FILE",
+            shown_paths(&missing),
+            if missing.len() == 1 { "does" } else { "do" },
+        )))
     }
 
     /// Whether a person can be asked (stdin and stderr are terminals).
@@ -448,6 +500,35 @@ fn parse_duration(raw: &str) -> Option<Duration> {
         _ => return None,
     };
     (secs > 0).then(|| Duration::from_secs(secs))
+}
+
+/// The files of a `KUBECONFIG` list that do not exist, and how many files it lists;
+/// nothing when `--kubeconfig` names the file instead (kubectl then ignores the list).
+fn missing_kubeconfig_files(kube: &KubeFlags, list: Option<&str>) -> (Vec<PathBuf>, usize) {
+    let Some(list) = list.filter(|_| kube.kubeconfig.is_none()) else {
+        return (Vec::new(), 0);
+    };
+    let listed: Vec<PathBuf> = std::env::split_paths(list)
+        .filter(|p| !p.as_os_str().is_empty())
+        .collect();
+    let missing = listed
+        .iter()
+        .filter(|p| std::fs::metadata(p).is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound))
+        .cloned()
+        .collect();
+    (missing, listed.len())
+}
+
+/// `"/a"`, `"/a" and "/b"`, `"/a", "/b" and "/c"`.
+fn shown_paths(paths: &[PathBuf]) -> String {
+    let shown: Vec<String> = paths
+        .iter()
+        .map(|p| crate::shown::value(&p.display().to_string()))
+        .collect();
+    match shown.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => shown.join(""),
+    }
 }
 
 fn usage(msg: impl Into<String>) -> UserError {

@@ -82,12 +82,7 @@ pub async fn execute_plan(
     let settings = settings(config);
     validate(&plan, &settings.limits).map_err(|e| UserError::Usage(e.message))?;
     if let Some(path) = &config.save_plan {
-        let json = serde_json::to_string_pretty(&plan)? + "\n";
-        std::fs::write(path, json)
-            .with_context(|| format!("could not write the plan to {}", path.display()))?;
-        if !config.json && !config.quiet {
-            eprintln!("plan saved to {}", path.display());
-        }
+        save_plan(config, &plan, path)?;
     }
     if config.explain {
         let context = crate::kubectl::kubeconfig::current(&config.kube);
@@ -97,6 +92,76 @@ pub async fn execute_plan(
     let outcome = execute::run(&kubectl, &plan, origin, &settings).await?;
     crate::journal::record(&outcome.report, config.journal.as_deref());
     Ok((outcome.report, outcome.error))
+}
+
+/// Writes the plan to `--save-plan FILE`: a new file, or with `--force` a complete
+/// copy renamed over the old one (so a reader never sees half a plan).
+fn save_plan(config: &Config, plan: &Plan, path: &Path) -> anyhow::Result<()> {
+    let json = serde_json::to_string_pretty(plan)? + "\n";
+    let shown = path.display();
+    let replaced = if config.force {
+        let replaced = path.exists();
+        let name = path
+            .file_name()
+            .map_or_else(|| "plan".into(), |n| n.to_string_lossy().into_owned());
+        let temporary = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
+        let written =
+            std::fs::write(&temporary, &json).and_then(|()| std::fs::rename(&temporary, path));
+        if written.is_err() {
+            let _ = std::fs::remove_file(&temporary);
+        }
+        written.with_context(|| format!("could not write the plan to {shown}"))?;
+        replaced
+    } else {
+        use std::io::Write as _;
+        let mut file = match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(path)
+        {
+            Ok(file) => file,
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                return Err(save_refused(path).into());
+            }
+            Err(e) => {
+                return Err(e).with_context(|| format!("could not write the plan to {shown}"));
+            }
+        };
+        file.write_all(json.as_bytes())
+            .and_then(|()| file.flush())
+            .with_context(|| format!("could not write the plan to {shown}"))?;
+        false
+    };
+    if !config.json && !config.quiet {
+        if replaced {
+            eprintln!("plan saved to {shown} (it replaced the file that was there)");
+        } else {
+            eprintln!("plan saved to {shown}");
+        }
+    }
+    Ok(())
+}
+
+/// `--save-plan FILE` where FILE exists and `--force` was not given.
+pub fn save_refused(path: &Path) -> UserError {
+    UserError::Usage(format!(
+        "nothing saved: {} already exists; add --force to replace it, or give --save-plan a new file",
+        crate::shown::value(&path.display().to_string())
+    ))
+}
+
+/// A sentence that runs diagnose has no plan to save: refuse `--save-plan` before
+/// anything runs, rather than end with nothing written and exit 0.
+pub fn no_plan_to_save(config: &Config) -> Result<(), UserError> {
+    match &config.save_plan {
+        None => Ok(()),
+        Some(path) => Err(UserError::Usage(format!(
+            "nothing saved to {}: a health question is not a plan; it runs diagnose, which has \
+             nothing to save. Drop --save-plan, or ask for a change (such as \"scale web to 3\") \
+             to save its plan",
+            crate::shown::value(&path.display().to_string())
+        ))),
+    }
 }
 
 /// `-A` on the command line widens every read that can list across namespaces.

@@ -15,7 +15,13 @@ use kubectl_ai::exit::{ExitCode, UserError, is_broken_pipe};
 use kubectl_ai::output::sanitize;
 
 fn main() -> std::process::ExitCode {
-    let cli = Cli::parse_args();
+    // Known before parsing, so that a command line that does not parse still
+    // gets its one JSON document.
+    let json = kubectl_ai::cli::json_requested(std::env::args_os());
+    let cli = match Cli::parse_args() {
+        Ok(cli) => cli,
+        Err(err) => return usage_error(err, json).into(),
+    };
     let code = match Config::from_cli(cli) {
         Ok(config) => {
             init_logging(&config);
@@ -27,13 +33,16 @@ fn main() -> std::process::ExitCode {
         Err(err) => {
             let err = anyhow::Error::new(err);
             report(&err);
-            ExitCode::for_error(&err)
+            let code = ExitCode::for_error(&err);
+            json_error(json, &err, code);
+            code
         }
     };
     code.into()
 }
 
 fn run(config: Config) -> ExitCode {
+    let json = config.json;
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -42,6 +51,7 @@ fn run(config: Config) -> ExitCode {
         Err(err) => {
             let err = anyhow::Error::new(err).context("could not start the async runtime");
             report(&err);
+            json_error(json, &err, ExitCode::Failure);
             return ExitCode::Failure;
         }
     };
@@ -76,9 +86,43 @@ fn run(config: Config) -> ExitCode {
         Ok(code) => code,
         Err(err) => {
             report(&err);
-            ExitCode::for_error(&err)
+            let code = ExitCode::for_error(&err);
+            json_error(json, &err, code);
+            code
         }
     }
+}
+
+/// A command line clap refused: its message on stderr (exit 2), and with `--json`
+/// the error document. Help and version are printed as asked (exit 0).
+fn usage_error(err: clap::Error, json: bool) -> ExitCode {
+    if !err.use_stderr() {
+        err.exit();
+    }
+    let _ = err.print();
+    if json {
+        let text = err.to_string();
+        let message = text.trim().strip_prefix("error: ").unwrap_or(text.trim());
+        print_json_error(message, ExitCode::Usage);
+    }
+    ExitCode::Usage
+}
+
+/// With `--json`, stdout holds exactly one document on every exit path: when the
+/// run ended in an error before printing one, the error document (the human
+/// message still goes to stderr). A closed stdout gets nothing.
+fn json_error(json: bool, err: &anyhow::Error, code: ExitCode) {
+    if json && !is_broken_pipe(err) && !kubectl_ai::output::document_written() {
+        print_json_error(&kubectl_ai::output::error_text(err), code);
+    }
+}
+
+fn print_json_error(message: &str, code: ExitCode) {
+    let document = kubectl_ai::output::error_document(message, code.code());
+    let mut out = std::io::stdout().lock();
+    let _ = out
+        .write_all(kubectl_ai::shown::json(document).as_bytes())
+        .and_then(|()| out.flush());
 }
 
 /// Print an error for people: `error: ...` and its causes on stderr.

@@ -6,6 +6,8 @@
 //! the same facts rendered as text. Cluster and model text is sanitized before it
 //! reaches a terminal, and secret material was masked before it got here.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use serde::Serialize;
 
 pub use crate::llm::Usage;
@@ -87,6 +89,46 @@ impl Report {
         serde_json::to_string_pretty(self).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
             + "\n"
     }
+}
+
+/// Set once a JSON document has been sent to stdout: with `--json`, main prints an
+/// error document only when nothing was printed, so stdout holds exactly one.
+static DOCUMENT_WRITTEN: AtomicBool = AtomicBool::new(false);
+
+/// Records that a JSON document is being written to stdout. Every document goes
+/// through [`crate::shown::json`], which calls this.
+pub fn mark_document_written() {
+    DOCUMENT_WRITTEN.store(true, Ordering::SeqCst);
+}
+
+/// Whether a JSON document was (or began to be) written to stdout.
+pub fn document_written() -> bool {
+    DOCUMENT_WRITTEN.load(Ordering::SeqCst)
+}
+
+/// An error and its causes on one line (`outer: inner`), leaving out a cause
+/// that only repeats the text before it (an error wrapped to pick an exit code).
+pub fn error_text(err: &anyhow::Error) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for cause in err.chain() {
+        let text = cause.to_string();
+        if parts.last() != Some(&text) {
+            parts.push(text);
+        }
+    }
+    parts.join(": ")
+}
+
+/// The `--json` document for a run that ended before it had a report to print:
+/// `{"schema_version", "status": "error", "exit_code", "error"}`, secrets masked.
+pub fn error_document(message: &str, exit_code: u8) -> String {
+    let document = serde_json::json!({
+        "schema_version": SCHEMA_VERSION,
+        "status": "error",
+        "exit_code": exit_code,
+        "error": crate::redact::mask(message.trim_end()),
+    });
+    serde_json::to_string_pretty(&document).unwrap_or_default() + "\n"
 }
 
 impl Source {
@@ -213,6 +255,30 @@ pub fn human_outcome(index: usize, op: &OperationReport, color: bool) -> String 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn error_text_leaves_out_a_cause_that_repeats_its_parent() {
+        let inner = anyhow::anyhow!("deployment nosuch not found");
+        let err = inner.context(crate::exit::UserError::Usage(
+            "deployment nosuch not found".into(),
+        ));
+        assert_eq!(error_text(&err), "deployment nosuch not found");
+        let err = anyhow::anyhow!("inner").context("outer");
+        assert_eq!(error_text(&err), "outer: inner");
+    }
+
+    #[test]
+    fn the_error_document_is_one_masked_json_object() {
+        let text = error_document("bad OPENAI_API_KEY=sk-abcdefghijklmnopqrstuvwx\n", 2);
+        let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(doc["status"], "error");
+        assert_eq!(doc["exit_code"], 2);
+        assert_eq!(doc["schema_version"], SCHEMA_VERSION);
+        assert!(
+            !doc["error"].as_str().unwrap().contains("sk-abcdef"),
+            "{doc}"
+        );
+    }
 
     #[test]
     fn sanitize_strips_escape_sequences_and_controls() {

@@ -114,6 +114,7 @@ async fn run_diagnose(
     sentence: &str,
     question: crate::understand::rules::HealthQuestion,
 ) -> anyhow::Result<ExitCode> {
+    crate::flow::no_plan_to_save(config)?;
     let crate::understand::rules::HealthQuestion {
         namespace,
         all_namespaces,

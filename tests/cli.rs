@@ -89,7 +89,14 @@ fn no_sentence_prints_usage_and_exits_2() {
     for args in [&[][..], &["-n", "shop"][..], &["--yes", "--json"][..]] {
         let out = Sandbox::new().kubectl_ai().args(args).output().unwrap();
         assert_eq!(out.status.code(), Some(2), "{args:?}");
-        assert!(out.stdout.is_empty());
+        if args.contains(&"--json") {
+            // With --json, stdout is one document on every exit path: the error's.
+            let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+            assert_eq!(doc["status"], "error");
+            assert_eq!(doc["exit_code"], 2);
+        } else {
+            assert!(out.stdout.is_empty());
+        }
         let err = stderr(&out);
         assert!(err.contains("Usage: kubectl ai"), "{err}");
         assert!(

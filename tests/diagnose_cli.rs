@@ -93,7 +93,11 @@ fn diagnosis_that_cannot_read_the_cluster_exits_1_and_says_why() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
-    assert!(stdout(&out).is_empty(), "no half report on stdout");
+    // No half report: with --json, stdout is the one error document.
+    let doc: Value = serde_json::from_slice(&out.stdout).expect("one JSON document");
+    assert_eq!(doc["status"], "error", "{doc}");
+    assert_eq!(doc["exit_code"], 1, "{doc}");
+    assert!(doc.get("problems").is_none(), "no half report: {doc}");
     let err = stderr(&out);
     assert!(err.contains("diagnosis failed"), "{err}");
     assert!(err.contains("forbidden"), "kubectl's own words: {err}");

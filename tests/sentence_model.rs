@@ -225,7 +225,17 @@ fn a_clarifying_question_is_shown_and_nothing_changes() {
     let err = stderr(&out);
     assert!(err.contains("Which deployment: web or api?"), "{err}");
     assert!(err.contains("nothing was changed"), "{err}");
-    assert!(stdout(&out).is_empty(), "{}", stdout(&out));
+    // With --json, stdout is one document on every exit path: the error's.
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON document");
+    assert_eq!(doc["status"], "error", "{doc}");
+    assert_eq!(doc["exit_code"], 2, "{doc}");
+    assert!(
+        doc["error"]
+            .as_str()
+            .unwrap()
+            .contains("Which deployment: web or api?"),
+        "{doc}"
+    );
     assert_eq!(fake.requests().len(), 1);
     assert_unchanged(&env);
 }

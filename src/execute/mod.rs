@@ -11,6 +11,7 @@
 mod commit;
 mod dry_run;
 pub mod interrupt;
+mod missing_namespace;
 pub mod request;
 mod suggest;
 
@@ -168,7 +169,7 @@ pub async fn run(
             Err(error) => {
                 let failed = &mut operations[index];
                 failed.status = Status::Failed;
-                failed.stderr = Some(crate::redact::mask(&format!("{error:#}")));
+                failed.stderr = Some(crate::redact::mask(&output::error_text(&error)));
                 if !settings.json {
                     print_previews(&operations[..=index], settings)?;
                 }
@@ -324,17 +325,13 @@ async fn run_reads(
         let result = if settings.json {
             scoped(kubectl, &argv).run(&argv, None).await
         } else {
-            match scoped(kubectl, &argv).stream(&argv).await {
+            match scoped(kubectl, &argv).stream_keeping_stderr(&argv).await {
                 // kubectl shares our stdout: killed by SIGPIPE, it met the same
                 // closed pipe (`| head`), which is not a failure.
-                Ok(status) if status == 128 + 13 => {
+                Ok(captured) if captured.status == 128 + 13 => {
                     return Err(std::io::Error::from(std::io::ErrorKind::BrokenPipe).into());
                 }
-                other => other.map(|status| Captured {
-                    status,
-                    stdout: Vec::new(),
-                    stderr: String::new(),
-                }),
+                other => other,
             }
         };
         // With --json the report is the product: a read that could not run is
@@ -356,6 +353,15 @@ async fn run_reads(
             Err(error) => return Err(error),
         };
         record(&mut operations[index], &captured, false);
+        if let Some(error) =
+            missing_namespace::check(kubectl, &captured, &mut operations[index]).await
+        {
+            operations
+                .iter_mut()
+                .skip(index + 1)
+                .for_each(|e| e.status = Status::NotAttempted);
+            return Ok(Some(error.into()));
+        }
         if captured.status != 0 {
             for entry in operations.iter_mut().skip(index + 1) {
                 entry.status = Status::NotAttempted;

@@ -363,7 +363,10 @@ pub fn build(
                         .unwrap_or(1);
                     let count = resolve_relative(live, *relative);
                     validate::replica_count(count, limits).map_err(|e| {
-                        anyhow::anyhow!("{} has {live} replicas; {e}", target.label())
+                        crate::exit::UserError::Usage(format!(
+                            "{} has {live} replicas; {e}",
+                            target.label()
+                        ))
                     })?;
                     count
                 }
@@ -723,13 +726,20 @@ fn metadata_change(edit: &MetadataEdit, field: &str, verb: &str) -> anyhow::Resu
 }
 
 /// Resolves "by 2" / "by 50%" against the live count; percentages round away from zero.
+/// A percentage never removes more than it says: a decrease rounds the number of
+/// replicas removed down (10% of 2 removes none), an increase rounds the number
+/// added up (10% of 2 adds one).
 pub fn resolve_relative(live: i64, change: ReplicaChange) -> i64 {
     match change {
         ReplicaChange::To(n) => n,
-        ReplicaChange::By(delta) => live + delta,
+        ReplicaChange::By(delta) => live.saturating_add(delta),
         ReplicaChange::ByPercent(percent) => {
-            let delta = (live * percent.abs() + 99) / 100;
-            live + delta * percent.signum()
+            let share = live.saturating_mul(percent.abs());
+            if percent < 0 {
+                live.saturating_sub(share / 100)
+            } else {
+                live.saturating_add(share.saturating_add(99) / 100)
+            }
         }
     }
 }
@@ -910,7 +920,13 @@ mod tests {
         assert_eq!(resolve_relative(4, ReplicaChange::By(-2)), 2);
         assert_eq!(resolve_relative(4, ReplicaChange::ByPercent(50)), 6);
         assert_eq!(resolve_relative(3, ReplicaChange::ByPercent(50)), 5);
-        assert_eq!(resolve_relative(3, ReplicaChange::ByPercent(-50)), 1);
+        // A decrease removes at most the share asked for (1.5 of 3 removes 1),
+        // an increase adds at least it (1.5 of 3 adds 2).
+        assert_eq!(resolve_relative(3, ReplicaChange::ByPercent(-50)), 2);
+        assert_eq!(resolve_relative(2, ReplicaChange::ByPercent(-10)), 2);
+        assert_eq!(resolve_relative(2, ReplicaChange::ByPercent(10)), 3);
+        assert_eq!(resolve_relative(10, ReplicaChange::ByPercent(-25)), 8);
+        assert_eq!(resolve_relative(4, ReplicaChange::ByPercent(-100)), 0);
         let op = Operation::Scale {
             kind: "deployment".into(),
             name: "web".into(),

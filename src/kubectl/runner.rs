@@ -175,6 +175,7 @@ impl Kubectl {
         if let Some(kubeconfig) = &config.kube.kubeconfig {
             check_kubeconfig(Path::new(kubeconfig))?;
         }
+        config.check_kubeconfig_list()?;
         Ok(Kubectl::new(
             path,
             config.kube.clone(),
@@ -295,6 +296,54 @@ impl Kubectl {
             .await?
             .with_context(|| format!("waiting for `{command}`"))?;
         Ok(status_code(status))
+    }
+
+    /// Like [`Kubectl::stream`], but kubectl's stderr goes through a pipe: it is
+    /// copied to ours as it comes (the person sees it as before) and the first
+    /// 64 KiB are kept, so the caller can read what kubectl said ("No resources
+    /// found in shoop namespace.") without capturing the output itself.
+    pub async fn stream_keeping_stderr<S: AsRef<str>>(
+        &self,
+        args: &[S],
+    ) -> anyhow::Result<Captured> {
+        use std::io::Write as _;
+        use tokio::io::AsyncReadExt;
+        const KEPT: usize = 64 * 1024;
+        let argv = self.argv(args);
+        let command = display_command(&mask_argv(&argv));
+        tracing::debug!(%command, "streaming kubectl, keeping its stderr");
+        let mut child = self
+            .command(&argv)
+            .stdin(Stdio::null())
+            .stdout(Stdio::inherit())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|e| self.spawn_error(e))?;
+        let pipe = child.stderr.take();
+        let copy = async move {
+            let mut kept = Vec::new();
+            let Some(mut pipe) = pipe else { return kept };
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = pipe.read(&mut buf).await {
+                if n == 0 {
+                    break;
+                }
+                let mut stderr = std::io::stderr().lock();
+                let _ = stderr.write_all(&buf[..n]).and_then(|()| stderr.flush());
+                let room = KEPT.saturating_sub(kept.len());
+                kept.extend_from_slice(&buf[..n.min(room)]);
+            }
+            kept
+        };
+        let (status, kept) = self
+            .within_limit(&command, async { tokio::join!(child.wait(), copy) })
+            .await?;
+        let status = status.with_context(|| format!("waiting for `{command}`"))?;
+        Ok(Captured {
+            status: status_code(status),
+            stdout: Vec::new(),
+            stderr: String::from_utf8_lossy(&kept).into_owned(),
+        })
     }
 
     fn command(&self, argv: &[String]) -> tokio::process::Command {
