@@ -149,7 +149,7 @@ fn applied_and_failed_applies_are_journaled_with_rfc3339_times_in_private_files(
     // An apply the server refuses after a clean preview is journaled as failed.
     let refusing = env.kubectl_shim(
         "kubectl",
-        "case \"$*\" in *dry-run*) ;; patch*) echo 'Error from server: refused' >&2; exit 1;; esac",
+        "case \"$*\" in replace*) echo 'Error from server: refused' >&2; exit 1;; esac",
     );
     let out = env
         .plugin()
