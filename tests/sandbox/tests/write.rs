@@ -507,3 +507,58 @@ fn daemonset_runs_one_pod_per_node_and_statefulset_ordinals() {
     let v: Value = serde_json::from_str(&ok(&sb, &["get", "pods", "-o", "json"])).unwrap();
     assert_eq!(v["items"].as_array().unwrap().len(), 2);
 }
+
+#[test]
+fn seeded_owner_references_get_the_owner_uid_so_rollout_undo_finds_the_history() {
+    let sb = kube_sandbox::Sandbox::start_with(kube_sandbox::SandboxOptions {
+        objects: kube_sandbox::scenario::load("healthy").unwrap(),
+        ..Default::default()
+    })
+    .unwrap();
+    let d = sb
+        .get("apps/v1", "Deployment", Some("shop"), "web")
+        .unwrap();
+    let rs: Vec<Value> = sb
+        .list("apps/v1", "ReplicaSet", Some("shop"))
+        .into_iter()
+        .filter(|r| r["metadata"]["name"].as_str().unwrap().starts_with("web-"))
+        .collect();
+    assert_eq!(rs.len(), 1);
+    assert_eq!(
+        rs[0]["metadata"]["ownerReferences"][0]["uid"], d["metadata"]["uid"],
+        "{rs:?}"
+    );
+    let history = ok(&sb, &["rollout", "history", "deployment/web", "-n", "shop"]);
+    assert!(history.contains("\n1 "), "{history}");
+    ok(
+        &sb,
+        &[
+            "set",
+            "image",
+            "deployment/web",
+            "-n",
+            "shop",
+            "nginx=nginx:9",
+        ],
+    );
+    let out = ok(
+        &sb,
+        &[
+            "rollout",
+            "undo",
+            "deployment/web",
+            "-n",
+            "shop",
+            "--dry-run=server",
+        ],
+    );
+    assert!(out.contains("rolled back"), "{out}");
+    ok(&sb, &["rollout", "undo", "deployment/web", "-n", "shop"]);
+    let d = sb
+        .get("apps/v1", "Deployment", Some("shop"), "web")
+        .unwrap();
+    assert_eq!(
+        d["spec"]["template"]["spec"]["containers"][0]["image"],
+        "nginx:1.25"
+    );
+}
