@@ -25,6 +25,48 @@ pub fn real_kubectl() -> PathBuf {
         .expect("kubectl must be installed on PATH for these tests (see .ci/run)")
 }
 
+/// Every versioned kubectl installed beside the real one (`kubectl.1.27`,
+/// `kubectl.1.28`, … in the folder of `kubectl` on PATH, symlinks
+/// followed), oldest first. Users run all of these; tests that need them
+/// fail (never skip) when there are none, as the `.ci/run` machines have them.
+pub fn kubectl_versions() -> Vec<PathBuf> {
+    let on_path = real_kubectl();
+    let mut dirs: Vec<PathBuf> = on_path
+        .parent()
+        .map(Path::to_path_buf)
+        .into_iter()
+        .collect();
+    if let Some(dir) = std::fs::canonicalize(&on_path)
+        .ok()
+        .and_then(|p| p.parent().map(Path::to_path_buf))
+        && !dirs.contains(&dir)
+    {
+        dirs.push(dir);
+    }
+    let mut found: Vec<(u32, PathBuf)> = Vec::new();
+    for dir in &dirs {
+        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let Some(minor) = name
+                .strip_prefix("kubectl.1.")
+                .and_then(|m| m.parse::<u32>().ok())
+            else {
+                continue;
+            };
+            if found.iter().all(|(m, _)| *m != minor) {
+                found.push((minor, entry.path()));
+            }
+        }
+    }
+    found.sort();
+    assert!(
+        !found.is_empty(),
+        "no kubectl.1.NN found beside {} (looked in {dirs:?}); the version tests need them (see .ci/run)",
+        on_path.display()
+    );
+    found.into_iter().map(|(_, p)| p).collect()
+}
+
 /// A temporary HOME and kube cache, and a PATH to run with.
 pub struct Sandbox {
     pub home: TempDir,
@@ -119,6 +161,14 @@ impl TestEnv {
     /// The real kubectl pointed at the sandbox cluster.
     pub fn kubectl(&self) -> Command {
         let mut cmd = self.env.command(real_kubectl());
+        cmd.env("KUBECONFIG", self.cluster.kubeconfig());
+        cmd
+    }
+
+    /// The kubectl at `program` (one of [`kubectl_versions`], say) pointed
+    /// at the sandbox cluster.
+    pub fn kubectl_at(&self, program: &Path) -> Command {
+        let mut cmd = self.env.command(program);
         cmd.env("KUBECONFIG", self.cluster.kubeconfig());
         cmd
     }

@@ -5,7 +5,7 @@
 //! hyper: it takes a plain `Request` and returns a `Reply`.
 
 use std::collections::VecDeque;
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 
 use serde_json::{Value, json};
 
@@ -15,7 +15,7 @@ use crate::resources::{self, ResourceType};
 use crate::selectors::{FieldSelector, LabelSelector};
 use crate::store::{Store, WatchEvent};
 use crate::util::name_of;
-use crate::{convert, discovery, logs, openapi, protobuf, table};
+use crate::{convert, discovery, logs, openapi, openapi_pb, protobuf, table};
 
 /// One HTTP request, already read.
 #[derive(Debug, Clone, Default)]
@@ -93,6 +93,8 @@ impl WatchSpec {
 pub enum Reply {
     Json(u16, Value),
     Text(u16, String),
+    /// A body already encoded, with its content type.
+    Bytes(u16, &'static str, Vec<u8>),
     Watch(Box<WatchSpec>),
 }
 
@@ -308,7 +310,7 @@ fn route(state: &State, req: &Request) -> ApiResult<Reply> {
                 .map(|l| Reply::Json(200, l))
                 .ok_or_else(ApiError::path_not_found);
         }
-        ["openapi", "v2"] => return Ok(Reply::Json(200, openapi::v2())),
+        ["openapi", "v2"] => return Ok(openapi_v2(&req.accept)),
         ["openapi", "v3"] => return Ok(Reply::Json(200, openapi::v3_index())),
         ["openapi", "v3", rest @ ..] => {
             return openapi::v3_doc(&rest.join("/"))
@@ -415,6 +417,76 @@ fn route(state: &State, req: &Request) -> ApiResult<Reply> {
         ("DELETE", None, None) => delete_collection(&mut store, req, &target),
         _ => Err(ApiError::method_not_allowed()),
     }
+}
+
+/// The media types `/openapi/v2` serves, in kube-openapi's order: JSON,
+/// then gnostic protobuf under its deprecated and its current name (both
+/// answered with the current one).
+const OPENAPI_V2_TYPES: [(&str, &str); 3] = [
+    ("json", "application/json"),
+    (
+        "com.github.proto-openapi.spec.v2@v1.0+protobuf",
+        "application/com.github.proto-openapi.spec.v2.v1.0+protobuf",
+    ),
+    (
+        "com.github.proto-openapi.spec.v2.v1.0+protobuf",
+        "application/com.github.proto-openapi.spec.v2.v1.0+protobuf",
+    ),
+];
+
+/// The clauses of an Accept header as (type, subtype), best first: by
+/// quality, then the more specific (as goautoneg sorts them); q=0 dropped.
+pub fn accept_clauses(accept: &str) -> Vec<(String, String)> {
+    let accept = if accept.trim().is_empty() {
+        "*/*"
+    } else {
+        accept
+    };
+    let mut clauses: Vec<(f64, u8, String, String)> = accept
+        .split(',')
+        .filter_map(|c| {
+            let mut parts = c.split(';');
+            let media = parts.next()?.trim();
+            let (ty, sub) = media.split_once('/').unwrap_or((media, "*"));
+            let q = parts
+                .filter_map(|p| p.trim().strip_prefix("q="))
+                .find_map(|q| q.parse::<f64>().ok())
+                .unwrap_or(1.0);
+            let specific = u8::from(ty != "*") + u8::from(sub != "*");
+            Some((q, specific, ty.to_string(), sub.to_string()))
+        })
+        .filter(|(q, ..)| *q > 0.0)
+        .collect();
+    clauses.sort_by(|a, b| b.0.total_cmp(&a.0).then(b.1.cmp(&a.1)));
+    clauses.into_iter().map(|(_, _, t, s)| (t, s)).collect()
+}
+
+/// `/openapi/v2` as JSON or protobuf, whichever the Accept header prefers;
+/// 406 when it accepts neither (as kube-openapi's handler).
+fn openapi_v2(accept: &str) -> Reply {
+    for (ty, sub) in accept_clauses(accept) {
+        if ty != "application" && ty != "*" {
+            continue;
+        }
+        let Some((served, content_type)) = OPENAPI_V2_TYPES
+            .iter()
+            .find(|(s, _)| sub == "*" || sub == *s)
+        else {
+            continue;
+        };
+        // The document never changes: build and encode it once.
+        static JSON: OnceLock<Value> = OnceLock::new();
+        static PROTOBUF: OnceLock<Result<Vec<u8>, String>> = OnceLock::new();
+        let json = JSON.get_or_init(openapi::v2);
+        if *served == "json" {
+            return Reply::Json(200, json.clone());
+        }
+        return match PROTOBUF.get_or_init(|| openapi_pb::encode(json)) {
+            Ok(bytes) => Reply::Bytes(200, content_type, bytes.clone()),
+            Err(e) => ApiError::new(500, "InternalError", e.clone()).into(),
+        };
+    }
+    Reply::Bytes(406, "text/plain", Vec::new())
 }
 
 /// Answers a SelfSubjectAccessReview from the `forbid()` rules (everything else is allowed).

@@ -415,8 +415,10 @@ pub fn after_delete(store: &mut Store, t: &ResourceType, obj: &Value) {
     }
 }
 
-/// After seeding: start Deployments that have no ReplicaSet, compute missing statuses and Endpoints.
+/// After seeding: name owners by uid, start Deployments that have no
+/// ReplicaSet, compute missing statuses and Endpoints.
 pub fn after_seed(store: &mut Store) {
+    fill_owner_uids(store);
     let rs_t = rt("apps", "replicasets");
     for d in store.list(rt("apps", "deployments"), None) {
         let ns = ns_of(&d).to_string();
@@ -452,6 +454,47 @@ pub fn after_seed(store: &mut Store) {
     for ns in namespaces {
         ensure_namespace_defaults(store, &ns);
         sync_endpoints(store, &ns);
+    }
+}
+
+/// Scenario files name an owner by kind and name only (they cannot know its
+/// uid); a real API server has the uid in every ownerReference, and kubectl
+/// matches owners by uid (`rollout undo`/`history` find a Deployment's
+/// ReplicaSets that way). Fills each missing uid from the owner in the
+/// same namespace.
+fn fill_owner_uids(store: &mut Store) {
+    let mut fixes = Vec::new();
+    for (key, obj) in store.all() {
+        let refs = arr_at(&obj, &["metadata", "ownerReferences"]);
+        if refs.iter().all(|r| r.get("uid").is_some()) {
+            continue;
+        }
+        let ns = ns_of(&obj).to_string();
+        let uids: Vec<Option<String>> = refs
+            .iter()
+            .map(|r| {
+                if r.get("uid").is_some() {
+                    return None;
+                }
+                let t = resources::by_kind(str_at(r, &["apiVersion"])?, str_at(r, &["kind"])?)?;
+                let owner_ns = if t.namespaced { ns.as_str() } else { "" };
+                let owner = store.get(t, owner_ns, str_at(r, &["name"])?)?;
+                Some(uid_of(owner).to_string()).filter(|u| !u.is_empty())
+            })
+            .collect();
+        fixes.push((key, ns, name_of(&obj).to_string(), uids));
+    }
+    for (key, ns, name, uids) in fixes {
+        store.amend_seeded(&key, &ns, &name, |obj| {
+            let refs = obj
+                .pointer_mut("/metadata/ownerReferences")
+                .and_then(Value::as_array_mut);
+            for (r, uid) in refs.into_iter().flatten().zip(uids) {
+                if let (Some(uid), Some(m)) = (uid, r.as_object_mut()) {
+                    m.insert("uid".into(), json!(uid));
+                }
+            }
+        });
     }
 }
 

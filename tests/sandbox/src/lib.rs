@@ -18,6 +18,7 @@ pub mod kubeconfig;
 pub mod logs;
 pub mod model;
 pub mod openapi;
+pub mod openapi_pb;
 pub mod ops;
 pub mod patch;
 pub mod protobuf;

@@ -1,6 +1,8 @@
-//! A hand-written OpenAPI generator. kubectl needs `/openapi/v3` to decide
-//! on server-side field validation (it looks for the `fieldValidation` query
-//! parameter on each kind's PATCH operation) and for `kubectl explain`.
+//! A hand-written OpenAPI generator. kubectl needs `/openapi/v3` (1.29 and
+//! later) or `/openapi/v2` (1.27 and 1.28, as protobuf: see `openapi_pb`) to
+//! decide on server-side field validation (it looks for the
+//! `fieldValidation` query parameter on each kind's PATCH operation) and for
+//! `kubectl explain`. The v2 document is the v3 documents translated.
 //! Schemas are shallow: top-level fields with descriptions and the
 //! `x-kubernetes-group-version-kind` marker. PATCH operations deliberately
 //! do not advertise strategic merge patch bodies, so `kubectl apply` falls
@@ -36,14 +38,166 @@ pub fn v3_index() -> Value {
     json!({"paths": paths})
 }
 
-/// Swagger 2.0 stub for clients that still ask for v2.
+/// `/openapi/v2`: the Swagger 2.0 form of every `/openapi/v3` document,
+/// as a real API server serves both from one source. kubectl 1.27 and 1.28
+/// read it (as protobuf, see `openapi_pb`) before `create -f`, `apply`,
+/// `replace` and `explain`: its PATCH operations' `fieldValidation`
+/// parameter tells them the server validates fields, and, as in v3, PATCH
+/// does not consume strategic merge patches, so `apply` uses its compiled-in
+/// patch metadata.
 pub fn v2() -> Value {
+    let mut paths = Map::new();
+    let mut definitions = Map::new();
+    for (g, versions) in resources::groups() {
+        for v in versions {
+            let Some(doc) = v3_doc(&gv_path(g, v)) else {
+                continue;
+            };
+            if let Some(p) = doc["paths"].as_object() {
+                for (path, item) in p {
+                    paths.insert(path.clone(), path_item_v2(item));
+                }
+            }
+            if let Some(s) = doc
+                .pointer("/components/schemas")
+                .and_then(Value::as_object)
+            {
+                for (name, schema) in s {
+                    definitions.insert(name.clone(), schema_v2(schema));
+                }
+            }
+        }
+    }
     json!({
         "swagger": "2.0",
         "info": {"title": "Kubernetes", "version": GIT_VERSION},
-        "paths": {},
-        "definitions": {},
+        "paths": paths,
+        "definitions": definitions,
     })
+}
+
+/// A v3 schema in v2 terms: `#/definitions/` references, and a lone
+/// `allOf: [{$ref}]` (v3's way to describe a reference) as the `$ref` itself.
+fn schema_v2(s: &Value) -> Value {
+    match s {
+        Value::Object(m) => {
+            let mut out = Map::new();
+            for (k, v) in m {
+                match (k.as_str(), v) {
+                    ("$ref", Value::String(r)) => {
+                        out.insert(
+                            k.clone(),
+                            json!(r.replace("#/components/schemas/", "#/definitions/")),
+                        );
+                    }
+                    ("allOf", Value::Array(a)) if a.len() == 1 && a[0].get("$ref").is_some() => {
+                        out.insert("$ref".into(), schema_v2(&a[0])["$ref"].clone());
+                    }
+                    // v2 references carry no default.
+                    ("default", _) if m.contains_key("allOf") => {}
+                    ("properties", Value::Object(p)) => {
+                        let p: Map<String, Value> =
+                            p.iter().map(|(n, v)| (n.clone(), schema_v2(v))).collect();
+                        out.insert(k.clone(), Value::Object(p));
+                    }
+                    ("items" | "additionalProperties", v) if v.is_object() => {
+                        out.insert(k.clone(), schema_v2(v));
+                    }
+                    _ => {
+                        out.insert(k.clone(), v.clone());
+                    }
+                }
+            }
+            Value::Object(out)
+        }
+        other => other.clone(),
+    }
+}
+
+/// A v3 parameter (`schema: {type, uniqueItems}`) in v2 terms (`type` inline).
+fn param_v2(p: &Value) -> Value {
+    let mut out = Map::new();
+    if let Some(m) = p.as_object() {
+        for (k, v) in m {
+            if k == "schema" {
+                for (sk, sv) in v.as_object().into_iter().flatten() {
+                    out.insert(sk.clone(), sv.clone());
+                }
+            } else {
+                out.insert(k.clone(), v.clone());
+            }
+        }
+    }
+    Value::Object(out)
+}
+
+fn operation_v2(op: &Value) -> Value {
+    let mut out = Map::new();
+    let Some(m) = op.as_object() else {
+        return op.clone();
+    };
+    let mut params: Vec<Value> = Vec::new();
+    for (k, v) in m {
+        match k.as_str() {
+            "parameters" => params.extend(v.as_array().into_iter().flatten().map(param_v2)),
+            "requestBody" => {
+                let content = v.get("content").and_then(Value::as_object);
+                let consumes: Vec<&String> =
+                    content.into_iter().flatten().map(|(ct, _)| ct).collect();
+                let schema = content
+                    .and_then(|c| c.values().next())
+                    .and_then(|c| c.get("schema"))
+                    .map(schema_v2)
+                    .unwrap_or(json!({"type": "object"}));
+                out.insert("consumes".into(), json!(consumes));
+                params.insert(
+                    0,
+                    json!({"name": "body", "in": "body", "required": true, "schema": schema}),
+                );
+            }
+            "responses" => {
+                let mut responses = Map::new();
+                for (code, r) in v.as_object().into_iter().flatten() {
+                    let mut resp =
+                        json!({"description": r.get("description").cloned().unwrap_or(json!(""))});
+                    if let Some(schema) = r.pointer("/content/application~1json/schema") {
+                        resp["schema"] = schema_v2(schema);
+                    }
+                    responses.insert(code.clone(), resp);
+                }
+                out.insert(
+                    "produces".into(),
+                    json!([
+                        "application/json",
+                        "application/yaml",
+                        "application/vnd.kubernetes.protobuf"
+                    ]),
+                );
+                out.insert(k.clone(), Value::Object(responses));
+            }
+            _ => {
+                out.insert(k.clone(), v.clone());
+            }
+        }
+    }
+    if !params.is_empty() {
+        out.insert("parameters".into(), Value::Array(params));
+    }
+    Value::Object(out)
+}
+
+fn path_item_v2(item: &Value) -> Value {
+    let mut out = Map::new();
+    for (k, v) in item.as_object().into_iter().flatten() {
+        let v = match k.as_str() {
+            "parameters" => {
+                Value::Array(v.as_array().into_iter().flatten().map(param_v2).collect())
+            }
+            _ => operation_v2(v),
+        };
+        out.insert(k.clone(), v);
+    }
+    Value::Object(out)
 }
 
 fn schema_name(t: &ResourceType) -> String {

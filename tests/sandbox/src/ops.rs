@@ -240,6 +240,9 @@ pub fn update(
         meta_mut(&mut new)?.insert("generation".into(), json!(g + 1));
     }
     if opts.dry_run {
+        // Nothing is stored, so the resourceVersion stays the live one (as
+        // on a real API server), whatever the body or patch carried.
+        meta_mut(&mut new)?.insert("resourceVersion".into(), json!(old_rv));
         return Ok(to_served(t, new));
     }
     let saved = store.put(stored, new);
@@ -494,13 +497,21 @@ pub fn delete(
             ),
         ));
     }
+    let live_rv = obj
+        .pointer("/metadata/resourceVersion")
+        .and_then(Value::as_str)
+        .unwrap_or("");
     if let Some(rv) = &opts.precondition_rv
-        && Some(rv.as_str())
-            != obj
-                .pointer("/metadata/resourceVersion")
-                .and_then(Value::as_str)
+        && rv != live_rv
     {
-        return Err(ApiError::conflict(t, name));
+        return Err(ApiError::new(
+            409,
+            "Conflict",
+            format!(
+                "Operation cannot be fulfilled on {} \"{name}\": Precondition failed: ResourceVersion in precondition: {rv}, ResourceVersion in object meta: {live_rv}",
+                t.qualified(),
+            ),
+        ));
     }
     if opts.dry_run {
         return Ok(to_served(t, obj));

@@ -193,6 +193,12 @@ async fn serve(
             .header("content-type", "text/plain")
             .body(Body::Full(Some(Bytes::from(s))))
             .unwrap_or_else(|_| Response::new(Body::Full(None))),
+        Reply::Bytes(code, content_type, b) => Response::builder()
+            .status(StatusCode::from_u16(code).unwrap_or(StatusCode::OK))
+            .header("content-type", content_type)
+            .header("vary", "Accept")
+            .body(Body::Full(Some(Bytes::from(b))))
+            .unwrap_or_else(|_| Response::new(Body::Full(None))),
         Reply::Watch(spec) => {
             let (tx, rx) = mpsc::channel(64);
             tokio::spawn(stream_watch(*spec, tx));

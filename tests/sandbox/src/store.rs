@@ -92,6 +92,26 @@ impl Store {
         out
     }
 
+    /// Every object with its storage key.
+    pub fn all(&self) -> Vec<(String, Value)> {
+        self.buckets
+            .iter()
+            .flat_map(|(key, bucket)| bucket.values().map(move |v| (key.clone(), v.clone())))
+            .collect()
+    }
+
+    /// Changes a stored object in place, keeping its resourceVersion and
+    /// telling no watcher: for completing seeded data only.
+    pub fn amend_seeded(&mut self, key: &str, ns: &str, name: &str, f: impl FnOnce(&mut Value)) {
+        if let Some(obj) = self
+            .buckets
+            .get_mut(key)
+            .and_then(|b| b.get_mut(&(ns.to_string(), name.to_string())))
+        {
+            f(obj);
+        }
+    }
+
     /// Stores the object, giving it a new resourceVersion; returns the stored copy.
     pub fn put(&mut self, t: &ResourceType, mut obj: Value) -> Value {
         self.rv += 1;

@@ -411,3 +411,89 @@ fn contexts_include_staging() {
     assert_eq!(out, "sandbox\nstaging\n");
     assert_eq!(ok(&sb, &["config", "current-context"]), "sandbox\n");
 }
+
+/// GET `path` with `accept` over plain HTTP/1.1: (status, content type, body).
+fn raw_get(sb: &Sandbox, path: &str, accept: &str) -> (u16, String, Vec<u8>) {
+    use std::io::{Read, Write};
+    let addr = sb.url().trim_start_matches("http://").to_string();
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: sandbox\r\nAccept: {accept}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).unwrap();
+    let split = raw.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
+    let head = String::from_utf8_lossy(&raw[..split]).to_string();
+    let status = head[9..12].parse().unwrap();
+    let content_type = head
+        .lines()
+        .find_map(|l| {
+            l.to_ascii_lowercase()
+                .strip_prefix("content-type: ")
+                .map(str::to_string)
+        })
+        .unwrap_or_default();
+    (status, content_type, raw[split + 4..].to_vec())
+}
+
+#[test]
+fn openapi_v2_is_served_as_protobuf_or_json_as_asked() {
+    let sb = Sandbox::start().unwrap();
+    // kubectl 1.27 and 1.28 ask for gnostic protobuf under its deprecated name.
+    for accept in [
+        "application/com.github.proto-openapi.spec.v2@v1.0+protobuf",
+        "application/com.github.proto-openapi.spec.v2.v1.0+protobuf",
+        "application/json;q=0.5, application/com.github.proto-openapi.spec.v2.v1.0+protobuf",
+    ] {
+        let (status, ct, body) = raw_get(&sb, "/openapi/v2", accept);
+        assert_eq!(status, 200, "{accept}");
+        assert_eq!(
+            ct, "application/com.github.proto-openapi.spec.v2.v1.0+protobuf",
+            "{accept}"
+        );
+        // Document.swagger (field 1) = "2.0", then Document.info (field 2).
+        assert_eq!(&body[..6], b"\x0a\x032.0\x12", "{accept}");
+    }
+    for accept in ["application/json", "*/*", "", "application/*"] {
+        let (status, ct, body) = raw_get(&sb, "/openapi/v2", accept);
+        assert_eq!(
+            (status, ct.as_str()),
+            (200, "application/json"),
+            "{accept:?}"
+        );
+        let doc: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(doc["swagger"], "2.0");
+        // PATCH advertises fieldValidation (so kubectl lets the server
+        // validate fields) and no strategic merge patch (as in v3).
+        let patch =
+            &doc["paths"]["/apis/apps/v1/namespaces/{namespace}/deployments/{name}"]["patch"];
+        assert_eq!(
+            patch["x-kubernetes-group-version-kind"]["kind"],
+            "Deployment"
+        );
+        assert!(
+            patch["parameters"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|p| p["name"] == "fieldValidation"
+                    && p["in"] == "query"
+                    && p["type"] == "string"),
+            "{patch}"
+        );
+        let consumes = patch["consumes"].to_string();
+        assert!(!consumes.contains("strategic"), "{consumes}");
+        let dep = &doc["definitions"]["io.k8s.api.apps.v1.Deployment"];
+        assert_eq!(
+            dep["properties"]["metadata"]["$ref"],
+            "#/definitions/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"
+        );
+    }
+    let (status, ..) = raw_get(&sb, "/openapi/v2", "text/html");
+    assert_eq!(
+        status, 406,
+        "kube-openapi answers 406 to a type it cannot serve"
+    );
+}

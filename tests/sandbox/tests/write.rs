@@ -507,3 +507,143 @@ fn daemonset_runs_one_pod_per_node_and_statefulset_ordinals() {
     let v: Value = serde_json::from_str(&ok(&sb, &["get", "pods", "-o", "json"])).unwrap();
     assert_eq!(v["items"].as_array().unwrap().len(), 2);
 }
+
+#[test]
+fn dry_run_updates_and_patches_answer_the_live_resource_version() {
+    let sb = with_web();
+    let live = sb
+        .get("apps/v1", "Deployment", Some("default"), "web")
+        .unwrap();
+    let rv = live["metadata"]["resourceVersion"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let rv_of = |out: &str| -> String {
+        let v: Value = serde_json::from_str(out).expect("json");
+        v["metadata"]["resourceVersion"]
+            .as_str()
+            .unwrap_or("<none>")
+            .to_string()
+    };
+    let dry = ["--dry-run=server", "-o", "json"];
+    for (what, args) in [
+        (
+            "merge patch",
+            vec![
+                "patch",
+                "deployment/web",
+                "--type=merge",
+                "-p",
+                r#"{"spec":{"replicas":5}}"#,
+            ],
+        ),
+        (
+            "strategic patch",
+            vec![
+                "patch",
+                "deployment/web",
+                "-p",
+                r#"{"metadata":{"labels":{"x":"y"}}}"#,
+            ],
+        ),
+        (
+            "set image",
+            vec!["set", "image", "deployment/web", "nginx=nginx:9"],
+        ),
+        ("label", vec!["label", "deployment/web", "x=y"]),
+    ] {
+        let out = ok(&sb, &[args.as_slice(), &dry].concat());
+        assert_eq!(rv_of(&out), rv, "{what}: {out}");
+    }
+    // A PUT whose body has no resourceVersion (an unconditional replace).
+    let mut body = live.clone();
+    body["metadata"]
+        .as_object_mut()
+        .unwrap()
+        .remove("resourceVersion");
+    body["spec"]["replicas"] = serde_json::json!(4);
+    let out = kubectl_in(
+        &sb,
+        &["replace", "-f", "-", "--dry-run=server", "-o", "json"],
+        Some(&body.to_string()),
+    )
+    .success();
+    assert_eq!(rv_of(&out), rv, "replace: {out}");
+    // The scale subresource answers a Scale with the same resourceVersion.
+    let out = ok(
+        &sb,
+        &[
+            &[
+                "patch",
+                "deployment/web",
+                "--subresource=scale",
+                "--type=merge",
+                "-p",
+                r#"{"spec":{"replicas":5}}"#,
+            ][..],
+            &dry,
+        ]
+        .concat(),
+    );
+    assert!(out.contains(r#""kind": "Scale""#), "{out}");
+    assert_eq!(rv_of(&out), rv, "scale: {out}");
+    let after = sb
+        .get("apps/v1", "Deployment", Some("default"), "web")
+        .unwrap();
+    assert_eq!(after, live, "a dry run stores nothing");
+}
+
+#[test]
+fn seeded_owner_references_get_the_owner_uid_so_rollout_undo_finds_the_history() {
+    let sb = kube_sandbox::Sandbox::start_with(kube_sandbox::SandboxOptions {
+        objects: kube_sandbox::scenario::load("healthy").unwrap(),
+        ..Default::default()
+    })
+    .unwrap();
+    let d = sb
+        .get("apps/v1", "Deployment", Some("shop"), "web")
+        .unwrap();
+    let rs: Vec<Value> = sb
+        .list("apps/v1", "ReplicaSet", Some("shop"))
+        .into_iter()
+        .filter(|r| r["metadata"]["name"].as_str().unwrap().starts_with("web-"))
+        .collect();
+    assert_eq!(rs.len(), 1);
+    assert_eq!(
+        rs[0]["metadata"]["ownerReferences"][0]["uid"], d["metadata"]["uid"],
+        "{rs:?}"
+    );
+    let history = ok(&sb, &["rollout", "history", "deployment/web", "-n", "shop"]);
+    assert!(history.contains("\n1 "), "{history}");
+    ok(
+        &sb,
+        &[
+            "set",
+            "image",
+            "deployment/web",
+            "-n",
+            "shop",
+            "nginx=nginx:9",
+        ],
+    );
+    let out = ok(
+        &sb,
+        &[
+            "rollout",
+            "undo",
+            "deployment/web",
+            "-n",
+            "shop",
+            "--dry-run=server",
+        ],
+    );
+    assert!(out.contains("rolled back"), "{out}");
+    ok(&sb, &["rollout", "undo", "deployment/web", "-n", "shop"]);
+    let d = sb
+        .get("apps/v1", "Deployment", Some("shop"), "web")
+        .unwrap();
+    assert_eq!(
+        d["spec"]["template"]["spec"]["containers"][0]["image"],
+        "nginx:1.25"
+    );
+}
