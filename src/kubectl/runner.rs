@@ -283,17 +283,35 @@ impl Kubectl {
         let argv = self.argv(args);
         let command = display_command(&mask_argv(&argv));
         tracing::debug!(%command, "streaming kubectl");
-        let mut child = self
-            .command(&argv)
+        let mut command_line = self.command(&argv);
+        // Its own process group, like a captured call, so that a timeout or an
+        // interruption stops everything it started. It still writes to the
+        // terminal: a terminal with `stty tostop` would stop a background group
+        // that writes, unless it ignores SIGTTOU (which exec keeps ignored).
+        #[cfg(unix)]
+        {
+            command_line.process_group(0);
+            // SAFETY: only `signal`, which is async-signal-safe, runs between
+            // fork and exec; it touches no memory of ours.
+            unsafe {
+                command_line.pre_exec(|| {
+                    libc::signal(libc::SIGTTOU, libc::SIG_IGN);
+                    Ok(())
+                });
+            }
+        }
+        let mut child = command_line
             .stdin(Stdio::null())
             .stdout(Stdio::inherit())
             .stderr(Stdio::inherit())
             .spawn()
             .map_err(|e| self.spawn_error(e))?;
+        let group = GroupGuard::new(child.id());
         let status = self
             .within_limit(&command, child.wait())
             .await?
             .with_context(|| format!("waiting for `{command}`"))?;
+        group.finished();
         Ok(status_code(status))
     }
 
@@ -366,17 +384,15 @@ impl Kubectl {
             _ => None,
         };
 
-        let group = child.id();
-        let output = match self.within_limit(&command, child.wait_with_output()).await {
-            Ok(output) => output,
-            Err(timed_out) => {
-                // kubectl is killed when its future is dropped; what it started
-                // (an exec credential plugin, say) shares its process group.
-                kill_group(group);
-                return Err(timed_out);
-            }
-        }
-        .with_context(|| format!("reading the output of `{command}`"))?;
+        // kubectl itself is killed when its future is dropped (a timeout, an
+        // interrupted run); what it started (an exec credential plugin, say)
+        // shares its process group, which the guard kills unless it finished.
+        let group = GroupGuard::new(child.id());
+        let output = self
+            .within_limit(&command, child.wait_with_output())
+            .await?
+            .with_context(|| format!("reading the output of `{command}`"))?;
+        group.finished();
         if let Some(writer) = writer {
             match writer.await {
                 Ok(Ok(())) => {}
@@ -494,18 +510,39 @@ pub fn quote(arg: &str) -> Cow<'_, str> {
     }
 }
 
-/// Kills a captured call's whole process group (it was started as its leader).
-fn kill_group(group: Option<u32>) {
-    #[cfg(unix)]
-    if let Some(pgid) = group.and_then(|g| i32::try_from(g).ok()) {
-        // SAFETY: killpg takes plain integers and touches no memory of ours; the
-        // group is the one this runner created for the call.
-        unsafe {
-            libc::killpg(pgid, libc::SIGKILL);
+/// The process group of a call in flight (the call was started as its leader).
+/// Dropped before [`GroupGuard::finished`] — the call timed out, or the run was
+/// interrupted and its future dropped — it kills the whole group, so nothing
+/// kubectl started outlives it.
+struct GroupGuard {
+    pgid: Option<i32>,
+}
+
+impl GroupGuard {
+    fn new(leader: Option<u32>) -> GroupGuard {
+        GroupGuard {
+            pgid: leader.and_then(|id| i32::try_from(id).ok()),
         }
     }
-    #[cfg(not(unix))]
-    let _ = group;
+
+    /// The call ended by itself: leave its group alone.
+    fn finished(mut self) {
+        self.pgid = None;
+    }
+}
+
+impl Drop for GroupGuard {
+    fn drop(&mut self) {
+        #[cfg(unix)]
+        if let Some(pgid) = self.pgid.filter(|&id| id > 1) {
+            // SAFETY: killpg takes plain integers and touches no memory of ours;
+            // the group is the one this runner created for the call, and a group
+            // id is not reused while any process of the group remains.
+            unsafe {
+                libc::killpg(pgid, libc::SIGKILL);
+            }
+        }
+    }
 }
 
 #[cfg(test)]
