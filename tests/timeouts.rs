@@ -148,3 +148,37 @@ fn a_helper_left_running_cannot_hold_the_output_open() {
         started.elapsed()
     );
 }
+
+#[test]
+fn a_streamed_read_prints_at_a_terminal_that_stops_background_writers() {
+    // Streamed calls run in a process group of their own (so that a timeout can
+    // stop all of it), which is a background group as far as the terminal is
+    // concerned. With `stty tostop` the terminal stops background writers,
+    // unless they ignore SIGTTOU: the read must print, not hang until the timeout.
+    let env = TestEnv::healthy();
+    let path = env.plan_file(&get_pods());
+    let command = format!(
+        "stty tostop; {} --plan {} --color never",
+        bin().display(),
+        path.display()
+    );
+    let started = std::time::Instant::now();
+    let out = env
+        .env
+        .command("script")
+        .args(["-qefc", &command, "/dev/null"])
+        .env("KUBECONFIG", env.cluster.kubeconfig())
+        .env("TERM", "xterm")
+        .env("KUBECTL_AI_TIMEOUT", "20")
+        .timeout(Duration::from_secs(60))
+        .output()
+        .unwrap();
+    let text = stdout(&out);
+    assert_exit(&out, 0);
+    assert!(text.contains("web-"), "{text}");
+    assert!(
+        started.elapsed() < Duration::from_secs(15),
+        "took {:?}",
+        started.elapsed()
+    );
+}

@@ -285,27 +285,18 @@ impl Kubectl {
         tracing::debug!(%command, "streaming kubectl");
         let mut command_line = self.command(&argv);
         // Its own process group, like a captured call, so that a timeout or an
-        // interruption stops everything it started. It still writes to the
-        // terminal: a terminal with `stty tostop` would stop a background group
-        // that writes, unless it ignores SIGTTOU (which exec keeps ignored).
+        // interruption stops everything it started.
         #[cfg(unix)]
-        {
-            command_line.process_group(0);
-            // SAFETY: only `signal`, which is async-signal-safe, runs between
-            // fork and exec; it touches no memory of ours.
-            unsafe {
-                command_line.pre_exec(|| {
-                    libc::signal(libc::SIGTTOU, libc::SIG_IGN);
-                    Ok(())
-                });
-            }
-        }
-        let mut child = command_line
-            .stdin(Stdio::null())
-            .stdout(Stdio::inherit())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .map_err(|e| self.spawn_error(e))?;
+        command_line.process_group(0);
+        let child = {
+            let _background = BackgroundWrites::allow();
+            command_line
+                .stdin(Stdio::null())
+                .stdout(Stdio::inherit())
+                .stderr(Stdio::inherit())
+                .spawn()
+        };
+        let mut child = child.map_err(|e| self.spawn_error(e))?;
         let group = GroupGuard::new(child.id());
         let status = self
             .within_limit(&command, child.wait())
@@ -507,6 +498,40 @@ pub fn quote(arg: &str) -> Cow<'_, str> {
         Cow::Borrowed(arg)
     } else {
         Cow::Owned(format!("'{}'", arg.replace('\'', r"'\''")))
+    }
+}
+
+/// While alive, SIGTTOU is ignored, so a kubectl started meanwhile inherits it
+/// ignored: a streamed call runs in a background process group of its own yet
+/// writes to the terminal, which a terminal set to `stty tostop` would
+/// otherwise stop it for. (kubectl keeps an ignored SIGTTOU ignored.) Changing
+/// the disposition only around the spawn keeps the standard spawn path, which
+/// reports a file that is not a program instead of handing it to `/bin/sh`.
+struct BackgroundWrites {
+    #[cfg(unix)]
+    previous: libc::sighandler_t,
+}
+
+impl BackgroundWrites {
+    fn allow() -> BackgroundWrites {
+        BackgroundWrites {
+            // SAFETY: `signal` with SIG_IGN installs no code of ours and touches
+            // no memory; the previous disposition is restored on drop.
+            #[cfg(unix)]
+            previous: unsafe { libc::signal(libc::SIGTTOU, libc::SIG_IGN) },
+        }
+    }
+}
+
+impl Drop for BackgroundWrites {
+    fn drop(&mut self) {
+        #[cfg(unix)]
+        if self.previous != libc::SIG_ERR {
+            // SAFETY: puts back the disposition `allow` found.
+            unsafe {
+                libc::signal(libc::SIGTTOU, self.previous);
+            }
+        }
     }
 }
 
