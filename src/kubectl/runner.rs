@@ -169,7 +169,9 @@ impl Kubectl {
     }
 
     /// Locate kubectl for this run (`KUBECTL_PATH`, else `kubectl` on PATH)
-    /// and forward the config's global flags.
+    /// and forward the config's global flags, with the context, cluster and
+    /// user the run was pinned to where none was typed: every call of the run
+    /// goes where the run started, whatever happens to the kubeconfig meanwhile.
     pub fn locate(config: &Config) -> anyhow::Result<Kubectl> {
         let path = find_kubectl(config.kubectl_path.as_deref())?;
         if let Some(kubeconfig) = &config.kube.kubeconfig {
@@ -177,7 +179,7 @@ impl Kubectl {
         }
         Ok(Kubectl::new(
             path,
-            config.kube.clone(),
+            config.pin.apply(&config.kube),
             config.kubectl_timeout,
         ))
     }
