@@ -17,11 +17,18 @@ use crate::cli::{Cli, Shell};
 use crate::config::{Command, Config, Target};
 use crate::exit::ExitCode;
 use crate::kubectl::Kubectl;
+use crate::kubectl::kubeconfig::Pin;
 
 /// Run the command the config describes.
-pub async fn run(config: Config) -> anyhow::Result<ExitCode> {
+pub async fn run(mut config: Config) -> anyhow::Result<ExitCode> {
     for warning in &config.warnings {
         eprintln!("warning: {warning}");
+    }
+    // Pin the run, once, to the context the kubeconfig names now (read locally,
+    // nothing contacted): every kubectl call of the run (previews, applies,
+    // reads, diagnose, suggestions) goes there, whatever happens meanwhile.
+    if !matches!(config.command, Command::Completion(_)) {
+        config.pin = Pin::resolve(&config.kube);
     }
     match &config.command {
         Command::Completion(shell) => completion(*shell),

@@ -192,8 +192,11 @@ impl KubeFlags {
 pub struct Config {
     /// What to do.
     pub command: Command,
-    /// kubectl's global flags to forward.
+    /// kubectl's global flags to forward, as typed.
     pub kube: KubeFlags,
+    /// The context, cluster and user every kubectl call of the run goes to,
+    /// resolved once when the run starts (`app::run`); empty until then.
+    pub pin: crate::kubectl::kubeconfig::Pin,
     /// `-y/--yes`: apply without asking.
     pub yes: bool,
     /// `--dry-run`: preview, never apply.
@@ -431,6 +434,7 @@ impl Config {
         Ok(Config {
             command,
             kube,
+            pin: Default::default(),
             yes: opts.yes,
             dry_run: opts.dry_run,
             explain: opts.explain,

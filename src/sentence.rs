@@ -33,6 +33,7 @@ pub async fn run_sentence(config: &Config, sentence: &str) -> anyhow::Result<Exi
     if !config.model_forced {
         match rules::understand(sentence) {
             Understood::Plan(plan) => {
+                agree_on_namespace(config, plan_namespaces(&plan))?;
                 return run_plan(config, plan, origin(Source::Rules, None)).await;
             }
             Understood::Invalid(message) => return Err(UserError::Usage(message).into()),
@@ -79,6 +80,7 @@ pub async fn run_sentence(config: &Config, sentence: &str) -> anyhow::Result<Exi
                     usage.completion_tokens
                 );
             }
+            agree_on_namespace(config, plan_namespaces(&plan))?;
             run_plan(config, plan, origin(Source::Model { model }, Some(usage))).await
         }
         ModelOutcome::Clarify(question) => Err(UserError::Usage(format!(
@@ -122,6 +124,7 @@ async fn run_diagnose(
         target,
     } = question;
     let target = target.map(|(kind, name)| crate::config::Target { kind, name });
+    agree_on_namespace(config, namespace.as_deref())?;
     let mut scoped = config.clone();
     if let Some(namespace) = namespace {
         crate::plan::validate::namespace_name(&namespace)
@@ -138,6 +141,44 @@ async fn run_diagnose(
         return explain_diagnose(&scoped, sentence, target.as_ref(), fix);
     }
     crate::app::diagnose(&scoped, Some(sentence), target.as_ref(), fix).await
+}
+
+/// A namespace the sentence names and `-n` on the command line must agree:
+/// neither silently beats the other. Checked before anything runs; the same
+/// namespace in both is fine.
+fn agree_on_namespace<'a>(
+    config: &Config,
+    named: impl IntoIterator<Item = &'a str>,
+) -> Result<(), UserError> {
+    let Some(flag) = config.kube.namespace.as_deref() else {
+        return Ok(());
+    };
+    match named.into_iter().find(|ns| *ns != flag) {
+        None => Ok(()),
+        Some(sentence) => Err(UserError::Usage(format!(
+            "the sentence says namespace {} but -n says {}; give the namespace once (or the \
+             same in both); nothing was run",
+            crate::shown::value(sentence),
+            crate::shown::value(flag)
+        ))),
+    }
+}
+
+/// Every namespace a plan names itself, including those of the objects an
+/// `apply` carries.
+fn plan_namespaces(plan: &crate::plan::Plan) -> Vec<&str> {
+    let mut namespaces = Vec::new();
+    for op in &plan.operations {
+        namespaces.extend(op.namespace());
+        if let crate::plan::Operation::Apply { objects, .. } = op {
+            namespaces.extend(
+                objects
+                    .iter()
+                    .filter_map(|o| o["metadata"]["namespace"].as_str()),
+            );
+        }
+    }
+    namespaces
 }
 
 /// `--explain` for a sentence that goes to diagnose: what would run, nothing contacted.

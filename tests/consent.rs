@@ -34,7 +34,12 @@ fn yes_at_the_prompt_applies() {
     let out = at_terminal(&env, &scale_web(4), "y\n");
     let text = stdout(&out);
     assert_eq!(out.status.code(), Some(0), "{text}");
-    assert!(text.contains("Apply 1 change to context sandbox"), "{text}");
+    assert!(
+        text.contains(
+            "Apply scale deployment/web to 4 replicas to context sandbox (namespace default)?"
+        ),
+        "{text}"
+    );
     assert!(
         text.contains("applied: scale deployment/web to 4 replicas"),
         "{text}"

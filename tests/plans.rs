@@ -649,14 +649,16 @@ fn a_change_costs_three_kubectl_calls_and_a_read_one() {
             && !calls[2].contains("--dry-run"),
         "{calls:#?}"
     );
+    // A read is one call too, pinned like every call to the run's context.
+    let pinned = "get pods --context sandbox --cluster sandbox --user sandbox";
     let calls = kubectl_calls(&env, &plan(json!({"op": "get", "kinds": ["pods"]})), &[]);
-    assert_eq!(calls, ["get pods"]);
+    assert_eq!(calls, [pinned]);
     let calls = kubectl_calls(
         &env,
         &plan(json!({"op": "get", "kinds": ["pods"]})),
         &["--json"],
     );
-    assert_eq!(calls, ["get pods"]);
+    assert_eq!(calls, [pinned]);
 }
 
 #[test]

@@ -12,6 +12,7 @@ mod commit;
 mod dry_run;
 pub mod interrupt;
 mod missing_namespace;
+mod question;
 pub mod request;
 mod suggest;
 
@@ -219,7 +220,8 @@ pub async fn run(
         });
     }
     if !settings.yes {
-        let question = consent_question(pending, &place(context.as_ref(), &ops, &operations));
+        let question =
+            question::ask_text(settings.interactive, context.as_ref(), &ops, &operations);
         if let Some(refusal) = consent(settings, &question)? {
             let interrupted = matches!(refusal, UserError::Interrupted);
             if interrupted && !settings.json {
@@ -586,41 +588,6 @@ fn emit(text: &str) -> anyhow::Result<()> {
     out.write_all(text.as_bytes())?;
     out.flush()?;
     Ok(())
-}
-
-fn consent_question(pending: usize, place: &str) -> String {
-    let changes = if pending == 1 {
-        "1 change".to_string()
-    } else {
-        format!("{pending} changes")
-    };
-    format!("Apply {changes}{place}?")
-}
-
-/// " to context prod (namespace shop)": where the pending changes land. Cluster-wide
-/// objects (nodes, namespaces) and the kubeconfig have no namespace to name.
-fn place(context: Option<&KubeContext>, ops: &[Operation], reports: &[OperationReport]) -> String {
-    let Some(context) = context else {
-        return String::new();
-    };
-    let default = context.namespace.as_deref().unwrap_or("default");
-    let mut namespaces: Vec<&str> = ops
-        .iter()
-        .zip(reports)
-        .filter(|(op, r)| op.is_change() && r.status != Status::NoChange && namespaced(op))
-        .map(|(op, _)| op.namespace().unwrap_or(default))
-        .collect();
-    namespaces.sort_unstable();
-    namespaces.dedup();
-    match namespaces.as_slice() {
-        [] => format!(" to context {}", context.name),
-        [one] => format!(" to context {} (namespace {one})", context.name),
-        many => format!(
-            " to context {} (namespaces {})",
-            context.name,
-            many.join(", ")
-        ),
-    }
 }
 
 /// Whether a change acts inside a namespace.

@@ -6,6 +6,11 @@
 //! kubectl calls. Precedence as in kubectl: `--kubeconfig`, else every file in
 //! `KUBECONFIG` (the first to set a value wins), else `~/.kube/config`; then
 //! `--context` over `current-context`, and `-n` over the context's namespace.
+//!
+//! The same reading pins a run ([`Pin`]): the context resolved at the start,
+//! with that context's cluster and user, is passed to every kubectl call of the
+//! run, so switching contexts (`kubectl config use-context`) or editing the
+//! context entry in another terminal while a prompt is open changes nothing.
 
 use std::path::PathBuf;
 
@@ -40,6 +45,44 @@ struct NamedContext {
 struct Context {
     #[serde(default)]
     namespace: Option<String>,
+    #[serde(default)]
+    cluster: Option<String>,
+    #[serde(default)]
+    user: Option<String>,
+}
+
+/// The connection every kubectl call of a run goes to, resolved once at the
+/// start: the context (typed, else the kubeconfig's `current-context`) and that
+/// context's cluster and user. Empty when no kubeconfig names a context (kubectl
+/// is then left to its own defaults, as before).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Pin {
+    context: Option<String>,
+    cluster: Option<String>,
+    user: Option<String>,
+}
+
+impl Pin {
+    /// Reads the kubeconfig files as kubectl would, now.
+    pub fn resolve(flags: &KubeFlags) -> Pin {
+        pin(flags, &read(flags))
+    }
+
+    /// The pinned context's name, if any.
+    pub fn context(&self) -> Option<&str> {
+        self.context.as_deref()
+    }
+
+    /// `flags` with the pinned context, cluster and user added where the person
+    /// typed none (what was typed always wins).
+    pub fn apply(&self, flags: &KubeFlags) -> KubeFlags {
+        KubeFlags {
+            context: flags.context.clone().or_else(|| self.context.clone()),
+            cluster: flags.cluster.clone().or_else(|| self.cluster.clone()),
+            user: flags.user.clone().or_else(|| self.user.clone()),
+            ..flags.clone()
+        }
+    }
 }
 
 /// The files kubectl would read, in order.
@@ -60,26 +103,60 @@ fn files(flags: &KubeFlags, kubeconfig_env: Option<&str>, home: Option<PathBuf>)
 
 /// Resolves the context and namespace as kubectl would; `None` when no context is set.
 pub fn current(flags: &KubeFlags) -> Option<KubeContext> {
+    resolve(flags, &read(flags))
+}
+
+/// The kubeconfig files kubectl would read, parsed (unreadable ones skipped).
+fn read(flags: &KubeFlags) -> Vec<File> {
     let env = std::env::var("KUBECONFIG").ok();
-    let parsed: Vec<File> = files(flags, env.as_deref(), dirs::home_dir())
+    files(flags, env.as_deref(), dirs::home_dir())
         .iter()
         .filter_map(|p| std::fs::read_to_string(p).ok())
         .filter_map(|text| serde_yaml::from_str(&text).ok())
-        .collect();
-    resolve(flags, &parsed)
+        .collect()
 }
 
-fn resolve(flags: &KubeFlags, files: &[File]) -> Option<KubeContext> {
-    let name = flags.context.clone().or_else(|| {
+/// The context in effect: `--context`, else the first `current-context` set.
+fn context_name(flags: &KubeFlags, files: &[File]) -> Option<String> {
+    flags.context.clone().or_else(|| {
         files
             .iter()
             .find_map(|f| f.current_context.clone().filter(|c| !c.is_empty()))
-    })?;
-    let context_namespace = files
+    })
+}
+
+/// The entry of the context `name` (the first file to define it wins).
+fn entry<'f>(files: &'f [File], name: &str) -> Option<&'f Context> {
+    files
         .iter()
         .flat_map(|f| &f.contexts)
         .find(|c| c.name == name)
-        .and_then(|c| c.context.namespace.clone())
+        .map(|c| &c.context)
+}
+
+/// A name from a kubeconfig that can be passed as a flag's value: a name that
+/// could be read as a flag, or that is empty, is left for kubectl to resolve.
+fn usable(name: &str) -> bool {
+    !name.is_empty() && !name.starts_with('-') && !name.chars().any(char::is_control)
+}
+
+fn pin(flags: &KubeFlags, files: &[File]) -> Pin {
+    let Some(name) = context_name(flags, files).filter(|n| usable(n)) else {
+        return Pin::default();
+    };
+    let entry = entry(files, &name);
+    let field = |value: Option<&String>| value.filter(|v| usable(v)).cloned();
+    Pin {
+        cluster: field(entry.and_then(|e| e.cluster.as_ref())),
+        user: field(entry.and_then(|e| e.user.as_ref())),
+        context: Some(name),
+    }
+}
+
+fn resolve(flags: &KubeFlags, files: &[File]) -> Option<KubeContext> {
+    let name = context_name(flags, files)?;
+    let context_namespace = entry(files, &name)
+        .and_then(|c| c.namespace.clone())
         .filter(|ns| !ns.is_empty());
     Some(KubeContext {
         name,
@@ -132,6 +209,51 @@ mod tests {
             Some("shop")
         );
         assert_eq!(resolve(&KubeFlags::default(), &[]), None);
+    }
+
+    #[test]
+    fn a_run_is_pinned_to_the_context_its_cluster_and_user() {
+        let files = [
+            file("current-context: dev"),
+            file(
+                "current-context: prod\ncontexts: [{name: dev, context: {cluster: c1, user: u1}}, {name: dev, context: {cluster: c2}}]",
+            ),
+        ];
+        let none = KubeFlags::default();
+        let pinned = pin(&none, &files).apply(&none);
+        assert_eq!(pinned.context.as_deref(), Some("dev"));
+        assert_eq!(pinned.cluster.as_deref(), Some("c1"));
+        assert_eq!(pinned.user.as_deref(), Some("u1"));
+        assert_eq!(
+            pinned.connection_args(),
+            ["--context", "dev", "--cluster", "c1", "--user", "u1"]
+        );
+
+        // What was typed wins; a context with no entry pins its name only.
+        let typed = KubeFlags {
+            context: Some("other".into()),
+            user: Some("me".into()),
+            ..KubeFlags::default()
+        };
+        let pinned = pin(&typed, &files).apply(&typed);
+        assert_eq!(
+            pinned.connection_args(),
+            ["--context", "other", "--user", "me"]
+        );
+
+        // Nothing to pin without a context, or with a name that reads as a flag.
+        assert_eq!(pin(&none, &[]), Pin::default());
+        assert_eq!(
+            pin(&none, &[file("current-context: --as=admin")]),
+            Pin::default()
+        );
+        let odd = [file(
+            "current-context: x\ncontexts: [{name: x, context: {cluster: '-c', user: ''}}]",
+        )];
+        assert_eq!(
+            pin(&none, &odd).apply(&none).connection_args(),
+            ["--context", "x"]
+        );
     }
 
     #[test]

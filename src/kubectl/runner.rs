@@ -169,7 +169,9 @@ impl Kubectl {
     }
 
     /// Locate kubectl for this run (`KUBECTL_PATH`, else `kubectl` on PATH)
-    /// and forward the config's global flags.
+    /// and forward the config's global flags, with the context, cluster and
+    /// user the run was pinned to where none was typed: every call of the run
+    /// goes where the run started, whatever happens to the kubeconfig meanwhile.
     pub fn locate(config: &Config) -> anyhow::Result<Kubectl> {
         let path = find_kubectl(config.kubectl_path.as_deref())?;
         if let Some(kubeconfig) = &config.kube.kubeconfig {
@@ -178,7 +180,7 @@ impl Kubectl {
         config.check_kubeconfig_list()?;
         Ok(Kubectl::new(
             path,
-            config.kube.clone(),
+            config.pin.apply(&config.kube),
             config.kubectl_timeout,
         ))
     }
@@ -284,17 +286,26 @@ impl Kubectl {
         let argv = self.argv(args);
         let command = display_command(&mask_argv(&argv));
         tracing::debug!(%command, "streaming kubectl");
-        let mut child = self
-            .command(&argv)
-            .stdin(Stdio::null())
-            .stdout(Stdio::inherit())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .map_err(|e| self.spawn_error(e))?;
+        let mut command_line = self.command(&argv);
+        // Its own process group, like a captured call, so that a timeout or an
+        // interruption stops everything it started.
+        #[cfg(unix)]
+        command_line.process_group(0);
+        let child = {
+            let _background = BackgroundWrites::allow();
+            command_line
+                .stdin(Stdio::null())
+                .stdout(Stdio::inherit())
+                .stderr(Stdio::inherit())
+                .spawn()
+        };
+        let mut child = child.map_err(|e| self.spawn_error(e))?;
+        let group = GroupGuard::new(child.id());
         let status = self
             .within_limit(&command, child.wait())
             .await?
             .with_context(|| format!("waiting for `{command}`"))?;
+        group.finished();
         Ok(status_code(status))
     }
 
@@ -415,17 +426,15 @@ impl Kubectl {
             _ => None,
         };
 
-        let group = child.id();
-        let output = match self.within_limit(&command, child.wait_with_output()).await {
-            Ok(output) => output,
-            Err(timed_out) => {
-                // kubectl is killed when its future is dropped; what it started
-                // (an exec credential plugin, say) shares its process group.
-                kill_group(group);
-                return Err(timed_out);
-            }
-        }
-        .with_context(|| format!("reading the output of `{command}`"))?;
+        // kubectl itself is killed when its future is dropped (a timeout, an
+        // interrupted run); what it started (an exec credential plugin, say)
+        // shares its process group, which the guard kills unless it finished.
+        let group = GroupGuard::new(child.id());
+        let output = self
+            .within_limit(&command, child.wait_with_output())
+            .await?
+            .with_context(|| format!("reading the output of `{command}`"))?;
+        group.finished();
         if let Some(writer) = writer {
             match writer.await {
                 Ok(Ok(())) => {}
@@ -543,18 +552,73 @@ pub fn quote(arg: &str) -> Cow<'_, str> {
     }
 }
 
-/// Kills a captured call's whole process group (it was started as its leader).
-fn kill_group(group: Option<u32>) {
+/// While alive, SIGTTOU is ignored, so a kubectl started meanwhile inherits it
+/// ignored: a streamed call runs in a background process group of its own yet
+/// writes to the terminal, which a terminal set to `stty tostop` would
+/// otherwise stop it for. (kubectl keeps an ignored SIGTTOU ignored.) Changing
+/// the disposition only around the spawn keeps the standard spawn path, which
+/// reports a file that is not a program instead of handing it to `/bin/sh`.
+struct BackgroundWrites {
     #[cfg(unix)]
-    if let Some(pgid) = group.and_then(|g| i32::try_from(g).ok()) {
-        // SAFETY: killpg takes plain integers and touches no memory of ours; the
-        // group is the one this runner created for the call.
-        unsafe {
-            libc::killpg(pgid, libc::SIGKILL);
+    previous: libc::sighandler_t,
+}
+
+impl BackgroundWrites {
+    fn allow() -> BackgroundWrites {
+        BackgroundWrites {
+            // SAFETY: `signal` with SIG_IGN installs no code of ours and touches
+            // no memory; the previous disposition is restored on drop.
+            #[cfg(unix)]
+            previous: unsafe { libc::signal(libc::SIGTTOU, libc::SIG_IGN) },
         }
     }
-    #[cfg(not(unix))]
-    let _ = group;
+}
+
+impl Drop for BackgroundWrites {
+    fn drop(&mut self) {
+        #[cfg(unix)]
+        if self.previous != libc::SIG_ERR {
+            // SAFETY: puts back the disposition `allow` found.
+            unsafe {
+                libc::signal(libc::SIGTTOU, self.previous);
+            }
+        }
+    }
+}
+
+/// The process group of a call in flight (the call was started as its leader).
+/// Dropped before [`GroupGuard::finished`] — the call timed out, or the run was
+/// interrupted and its future dropped — it kills the whole group, so nothing
+/// kubectl started outlives it.
+struct GroupGuard {
+    pgid: Option<i32>,
+}
+
+impl GroupGuard {
+    fn new(leader: Option<u32>) -> GroupGuard {
+        GroupGuard {
+            pgid: leader.and_then(|id| i32::try_from(id).ok()),
+        }
+    }
+
+    /// The call ended by itself: leave its group alone.
+    fn finished(mut self) {
+        self.pgid = None;
+    }
+}
+
+impl Drop for GroupGuard {
+    fn drop(&mut self) {
+        #[cfg(unix)]
+        if let Some(pgid) = self.pgid.filter(|&id| id > 1) {
+            // SAFETY: killpg takes plain integers and touches no memory of ours;
+            // the group is the one this runner created for the call, and a group
+            // id is not reused while any process of the group remains.
+            unsafe {
+                libc::killpg(pgid, libc::SIGKILL);
+            }
+        }
+    }
 }
 
 #[cfg(test)]

@@ -54,6 +54,29 @@ pub fn validate(plan: &Plan, limits: &Limits) -> Result<(), ValidationError> {
             },
         })?;
     }
+    use_context_last(plan)
+}
+
+/// A run is pinned to the context it started in: every call goes there, and the
+/// question names it. A `use_context` ends what a plan may do, since what would
+/// follow it was meant for another context that nothing previewed.
+fn use_context_last(plan: &Plan) -> Result<(), ValidationError> {
+    let last = plan.operations.len() - 1;
+    for (index, op) in plan.operations.iter().enumerate() {
+        if let Operation::UseContext { context } = op
+            && index < last
+        {
+            return Err(ValidationError {
+                operation: Some(index),
+                message: format!(
+                    "operation {} (use_context): operations after use_context would run in \
+                     context {context}, which this run did not preview; put use_context last \
+                     or split the plan",
+                    index + 1
+                ),
+            });
+        }
+    }
     Ok(())
 }
 
@@ -1274,6 +1297,26 @@ mod tests {
             },
             "--kubeconfig",
         );
+    }
+
+    #[test]
+    fn use_context_must_be_the_last_operation() {
+        let switch = || Operation::UseContext {
+            context: "staging".into(),
+        };
+        let plan = Plan::new(vec![switch(), scale("web", ReplicaChange::To(3))]);
+        let err = validate(&plan, &limits()).unwrap_err();
+        assert_eq!(err.operation, Some(0));
+        assert_eq!(
+            err.message,
+            "operation 1 (use_context): operations after use_context would run in context \
+             staging, which this run did not preview; put use_context last or split the plan"
+        );
+        let plan = Plan::new(vec![switch(), switch()]);
+        assert!(validate(&plan, &limits()).is_err());
+        let plan = Plan::new(vec![scale("web", ReplicaChange::To(3)), switch()]);
+        assert_eq!(validate(&plan, &limits()), Ok(()));
+        assert_eq!(validate(&Plan::new(vec![switch()]), &limits()), Ok(()));
     }
 
     #[test]
