@@ -125,7 +125,8 @@ fn print_json_error(message: &str, code: ExitCode) {
         .and_then(|()| out.flush());
 }
 
-/// Print an error for people: `error: ...` and its causes on stderr.
+/// Print an error for people: `error: ...` and its causes on stderr (a decline
+/// is `Declined: ...`, on one line).
 fn report(err: &anyhow::Error) {
     if is_broken_pipe(err) {
         return;
@@ -142,6 +143,13 @@ fn report(err: &anyhow::Error) {
     // Errors carry kubectl's stderr, server messages and file contents: no
     // escape sequence from outside reaches the terminal through them.
     let mut stderr = std::io::stderr().lock();
+    if matches!(user_error, Some(UserError::Declined(_))) {
+        // Saying no is not an error: "Declined: nothing was changed."
+        let reason = sanitize(&err.to_string());
+        let stop = if reason.ends_with('.') { "" } else { "." };
+        let _ = writeln!(stderr, "Declined: {reason}{stop}");
+        return;
+    }
     let _ = writeln!(stderr, "error: {}", sanitize(&err.to_string()));
     // A cause that only repeats the line above it (an error wrapped to pick an
     // exit code) says nothing new.

@@ -17,7 +17,9 @@ use kube_sandbox::model::FakeModel;
 use serde_json::{Value, json};
 
 /// The plugin with a kubectl that logs its calls; `--offline` unless a model is wanted.
+/// The calls are logged without the context every call is pinned to (checked once here).
 fn run_logged(env: &TestEnv, args: &[&str]) -> (std::process::Output, Vec<String>) {
+    const PINNED: &str = " --context sandbox --cluster sandbox --user sandbox";
     let (kubectl, log) = env.logging_kubectl();
     let out = env
         .plugin()
@@ -25,7 +27,14 @@ fn run_logged(env: &TestEnv, args: &[&str]) -> (std::process::Output, Vec<String
         .args(args)
         .output()
         .unwrap();
-    (out, logged_calls(&log))
+    let calls = logged_calls(&log)
+        .into_iter()
+        .map(|call| {
+            assert!(call.ends_with(PINNED), "not pinned: {call}");
+            call.trim_end_matches(PINNED).to_string()
+        })
+        .collect();
+    (out, calls)
 }
 
 fn assert_no_healthy_claim(out: &std::process::Output) {

@@ -104,6 +104,8 @@ pub async fn run(
         .collect();
     let mut fix_reports = Vec::new();
     let mut fix_error = None;
+    // The summaries of the fixes the person said no to.
+    let mut declined = Vec::new();
     if fix {
         if fixable.is_empty() && !config.json {
             println!("\nNo suggested fix to apply.");
@@ -123,13 +125,12 @@ pub async fn run(
             fix_reports.push(fix_report);
             if let Some(error) = error {
                 // A declined fix does not stop the others from being offered; a failure does.
-                let declined = error
-                    .downcast_ref::<UserError>()
-                    .is_some_and(|e| matches!(e, UserError::Declined(_)));
+                let refused = is_declined(&error);
                 fix_error = Some(error);
-                if !declined {
+                if !refused {
                     break;
                 }
+                declined.push(crate::output::sanitize(&fix.summary));
             }
         }
     }
@@ -163,13 +164,23 @@ pub async fn run(
                 .map(|ns| format!(" -n {}", crate::kubectl::quote(ns)))
                 .unwrap_or_default()
         };
+        let refused = if declined.is_empty() {
+            String::new()
+        } else {
+            format!(" and declined {} ({})", declined.len(), declined.join("; "))
+        };
         println!(
-            "\nApplied {applied} of {} suggested fix{}; run `kubectl ai diagnose{scope}` again once the rollout settles to confirm the problems are gone.",
+            "\nApplied {applied} of {} suggested fix{}{refused}; run `kubectl ai diagnose{scope}` again once the rollout settles to confirm the problems are gone.",
             fixable.len(),
             if fixable.len() == 1 { "" } else { "es" }
         );
     }
     if let Some(error) = fix_error {
+        // The line above already says what was applied and what was declined:
+        // a decline ends with its exit code and nothing more.
+        if applied > 0 && !config.json && is_declined(&error) {
+            return Ok(ExitCode::Declined);
+        }
         return Err(error);
     }
     Ok(if diagnosis.exit_code() == 0 || all_fixed {
@@ -177,6 +188,13 @@ pub async fn run(
     } else {
         ExitCode::ProblemsFound
     })
+}
+
+/// Whether the person said no (or there was no terminal to ask).
+fn is_declined(error: &anyhow::Error) -> bool {
+    error
+        .chain()
+        .any(|e| matches!(e.downcast_ref::<UserError>(), Some(UserError::Declined(_))))
 }
 
 /// A model is used only when one is configured: a key, or an explicit endpoint.

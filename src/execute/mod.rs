@@ -134,11 +134,11 @@ pub async fn run(
             None => preview_change(kubectl, op, settings, &now).await,
         };
         // At a terminal, a misspelt target can be corrected by picking a close name.
-        if let Some(picked) = previewed
-            .as_ref()
-            .err()
-            .and_then(|e| pick_instead(e, settings))
-        {
+        let picked = match &previewed {
+            Err(e) => pick_instead(e, settings)?,
+            Ok(_) => None,
+        };
+        if let Some(picked) = picked {
             let renamed = op.renamed(&picked);
             previewed = preview_change(kubectl, &renamed, settings, &now).await;
             if previewed.is_ok() {
@@ -695,20 +695,35 @@ fn masked_operation(op: &Operation) -> Operation {
 }
 
 /// At a terminal, offers the close names of a target that does not exist; the name picked.
-fn pick_instead(error: &anyhow::Error, settings: &Settings) -> Option<String> {
+fn pick_instead(error: &anyhow::Error, settings: &Settings) -> Result<Option<String>, UserError> {
     if !settings.interactive || settings.json || settings.yes {
-        return None;
+        return Ok(None);
     }
-    let missing = error
+    let Some(missing) = error
         .chain()
-        .find_map(|e| e.downcast_ref::<suggest::NotFound>())?;
+        .find_map(|e| e.downcast_ref::<suggest::NotFound>())
+    else {
+        return Ok(None);
+    };
     if missing.candidates.is_empty() {
-        return None;
+        return Ok(None);
     }
-    crate::confirm::pick(
-        &format!("{}; use one of these?", missing.message),
+    // The list itself is the "did you mean".
+    let (what, _) = missing
+        .message
+        .split_once("; did you mean")
+        .unwrap_or((&missing.message, ""));
+    match crate::confirm::pick(
+        &format!("{what}. Use one of these instead?"),
         &missing.candidates,
-    )
+    ) {
+        crate::confirm::Choice::Picked(name) => Ok(Some(name)),
+        crate::confirm::Choice::Cancelled => Ok(None),
+        crate::confirm::Choice::Interrupted => {
+            eprintln!("interrupted: nothing was changed");
+            Err(UserError::Interrupted)
+        }
+    }
 }
 
 /// RFC 3339 UTC timestamp of now, without a date crate.

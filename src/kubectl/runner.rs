@@ -283,30 +283,7 @@ impl Kubectl {
     /// Run kubectl with its stdout and stderr going straight to ours (reads
     /// whose output is the product). Returns kubectl's exit status.
     pub async fn stream<S: AsRef<str>>(&self, args: &[S]) -> anyhow::Result<i32> {
-        let argv = self.argv(args);
-        let command = display_command(&mask_argv(&argv));
-        tracing::debug!(%command, "streaming kubectl");
-        let mut command_line = self.command(&argv);
-        // Its own process group, like a captured call, so that a timeout or an
-        // interruption stops everything it started.
-        #[cfg(unix)]
-        command_line.process_group(0);
-        let child = {
-            let _background = BackgroundWrites::allow();
-            command_line
-                .stdin(Stdio::null())
-                .stdout(Stdio::inherit())
-                .stderr(Stdio::inherit())
-                .spawn()
-        };
-        let mut child = child.map_err(|e| self.spawn_error(e))?;
-        let group = GroupGuard::new(child.id());
-        let status = self
-            .within_limit(&command, child.wait())
-            .await?
-            .with_context(|| format!("waiting for `{command}`"))?;
-        group.finished();
-        Ok(status_code(status))
+        Ok(self.streamed(args, false).await?.status)
     }
 
     /// Like [`Kubectl::stream`], but kubectl's stderr goes through a pipe: it is
@@ -317,19 +294,39 @@ impl Kubectl {
         &self,
         args: &[S],
     ) -> anyhow::Result<Captured> {
+        self.streamed(args, true).await
+    }
+
+    async fn streamed<S: AsRef<str>>(
+        &self,
+        args: &[S],
+        keep_stderr: bool,
+    ) -> anyhow::Result<Captured> {
         use std::io::Write as _;
         use tokio::io::AsyncReadExt;
         const KEPT: usize = 64 * 1024;
         let argv = self.argv(args);
         let command = display_command(&mask_argv(&argv));
-        tracing::debug!(%command, "streaming kubectl, keeping its stderr");
-        let mut child = self
-            .command(&argv)
-            .stdin(Stdio::null())
-            .stdout(Stdio::inherit())
-            .stderr(Stdio::piped())
-            .spawn()
-            .map_err(|e| self.spawn_error(e))?;
+        tracing::debug!(%command, keep_stderr, "streaming kubectl");
+        let mut command_line = self.command(&argv);
+        // Its own process group, like a captured call, so that a timeout or an
+        // interruption stops everything it started.
+        #[cfg(unix)]
+        command_line.process_group(0);
+        let child = {
+            let _background = BackgroundWrites::allow();
+            command_line
+                .stdin(Stdio::null())
+                .stdout(Stdio::inherit())
+                .stderr(if keep_stderr {
+                    Stdio::piped()
+                } else {
+                    Stdio::inherit()
+                })
+                .spawn()
+        };
+        let mut child = child.map_err(|e| self.spawn_error(e))?;
+        let group = GroupGuard::new(child.id());
         let pipe = child.stderr.take();
         let copy = async move {
             let mut kept = Vec::new();
@@ -350,6 +347,7 @@ impl Kubectl {
             .within_limit(&command, async { tokio::join!(child.wait(), copy) })
             .await?;
         let status = status.with_context(|| format!("waiting for `{command}`"))?;
+        group.finished();
         Ok(Captured {
             status: status_code(status),
             stdout: Vec::new(),
