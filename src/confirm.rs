@@ -9,15 +9,18 @@
 //! of input declines. Ctrl-C at the question restores the terminal, ends the
 //! line, and is reported as an interruption.
 //!
-//! The engine runs on one thread, so while a question waits the Ctrl-C listener
-//! in `main` cannot run: the read catches SIGINT itself for as long as it waits,
-//! then puts the previous handling back.
+//! The engine runs on one thread, so while a question waits the signal listener
+//! in `main` cannot run: the read catches SIGINT, SIGTERM and SIGHUP itself for
+//! as long as it waits, then puts the previous handling back.
+
+use crate::execute::interrupt::Reason;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Answer {
     Yes,
     No,
-    Interrupted,
+    /// Ctrl-C, SIGTERM or SIGHUP while the question waited.
+    Interrupted(Reason),
 }
 
 /// The outcome of [`pick`].
@@ -25,7 +28,7 @@ pub enum Answer {
 pub enum Choice {
     Picked(String),
     Cancelled,
-    Interrupted,
+    Interrupted(Reason),
 }
 
 /// What was typed at the terminal.
@@ -34,7 +37,7 @@ enum Reply {
     Line(String),
     /// The end of input (Ctrl-D) or a terminal that went away.
     End,
-    Interrupted,
+    Interrupted(Reason),
 }
 
 /// Asks `question` at the terminal (stdin and stderr); only `y`/`yes` then Enter is Yes.
@@ -42,7 +45,7 @@ pub fn ask(question: &str) -> anyhow::Result<Answer> {
     Ok(match read_reply(&format!("{question} [y/N] "))? {
         Reply::Line(line) if is_yes(&line) => Answer::Yes,
         Reply::Line(_) | Reply::End => Answer::No,
-        Reply::Interrupted => Answer::Interrupted,
+        Reply::Interrupted(reason) => Answer::Interrupted(reason),
     })
 }
 
@@ -62,7 +65,7 @@ pub fn pick(question: &str, choices: &[String]) -> Choice {
     menu.push_str("Type a number, or press Enter to cancel: ");
     match read_reply(&crate::output::sanitize(&menu)) {
         Ok(Reply::Line(line)) => chosen(&line, choices).map_or(Choice::Cancelled, Choice::Picked),
-        Ok(Reply::Interrupted) => Choice::Interrupted,
+        Ok(Reply::Interrupted(reason)) => Choice::Interrupted(reason),
         Ok(Reply::End) | Err(_) => Choice::Cancelled,
     }
 }
@@ -88,17 +91,29 @@ fn read_reply(prompt: &str) -> anyhow::Result<Reply> {
 #[cfg(unix)]
 mod terminal {
     use std::io::{self, Write};
-    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::atomic::{AtomicI32, Ordering};
 
-    use super::Reply;
+    use super::{Reason, Reply};
 
     /// The longest line kept; a longer answer is not a yes anyway.
     const MAX_LINE: usize = 4096;
 
-    static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+    /// The signal that arrived while the question waited (0: none).
+    static INTERRUPTED: AtomicI32 = AtomicI32::new(0);
 
-    extern "C" fn on_interrupt(_: libc::c_int) {
-        INTERRUPTED.store(true, Ordering::SeqCst);
+    /// The signals a waiting question catches.
+    const CAUGHT: [libc::c_int; 3] = [libc::SIGINT, libc::SIGTERM, libc::SIGHUP];
+
+    extern "C" fn on_interrupt(signal: libc::c_int) {
+        INTERRUPTED.store(signal, Ordering::SeqCst);
+    }
+
+    fn reason(signal: libc::c_int) -> Reason {
+        match signal {
+            libc::SIGTERM => Reason::Terminate,
+            libc::SIGHUP => Reason::HangUp,
+            _ => Reason::Interrupt,
+        }
     }
 
     pub(super) fn read_reply(prompt: &str) -> io::Result<Reply> {
@@ -112,7 +127,7 @@ mod terminal {
         stderr.write_all(prompt.as_bytes())?;
         stderr.flush()?;
         let reply = read_line(fd);
-        if matches!(reply, Ok(Reply::Interrupted)) {
+        if matches!(reply, Ok(Reply::Interrupted(_))) {
             // The terminal echoed ^C on the question's line: end it, so what is
             // reported next starts on a line of its own.
             let _ = stderr.write_all(b"\n");
@@ -125,8 +140,9 @@ mod terminal {
         let mut line = Vec::new();
         let mut buf = [0u8; 256];
         loop {
-            if INTERRUPTED.load(Ordering::SeqCst) {
-                return Ok(Reply::Interrupted);
+            let signal = INTERRUPTED.load(Ordering::SeqCst);
+            if signal != 0 {
+                return Ok(Reply::Interrupted(reason(signal)));
             }
             // Wait in short slices so an interrupt that lands just before the
             // wait is still seen promptly.
@@ -210,35 +226,43 @@ mod terminal {
         }
     }
 
-    /// SIGINT caught into [`INTERRUPTED`] (without restarting the read), the
-    /// previous handling put back on drop.
+    /// SIGINT, SIGTERM and SIGHUP caught into [`INTERRUPTED`] (without
+    /// restarting the read), the previous handling put back on drop.
     struct CatchInterrupt {
-        previous: libc::sigaction,
+        previous: Vec<(libc::c_int, libc::sigaction)>,
     }
 
     impl CatchInterrupt {
         fn install() -> io::Result<CatchInterrupt> {
-            INTERRUPTED.store(false, Ordering::SeqCst);
-            // SAFETY: sigaction is plain data; the handler only stores an atomic,
-            // which is async-signal-safe.
-            unsafe {
-                let mut action: libc::sigaction = std::mem::zeroed();
-                action.sa_sigaction = on_interrupt as extern "C" fn(libc::c_int) as usize;
-                action.sa_flags = 0;
-                libc::sigemptyset(&mut action.sa_mask);
-                let mut previous: libc::sigaction = std::mem::zeroed();
-                if libc::sigaction(libc::SIGINT, &action, &mut previous) != 0 {
-                    return Err(io::Error::last_os_error());
+            INTERRUPTED.store(0, Ordering::SeqCst);
+            let mut caught = CatchInterrupt {
+                previous: Vec::new(),
+            };
+            for signal in CAUGHT {
+                // SAFETY: sigaction is plain data; the handler only stores an
+                // atomic, which is async-signal-safe.
+                unsafe {
+                    let mut action: libc::sigaction = std::mem::zeroed();
+                    action.sa_sigaction = on_interrupt as extern "C" fn(libc::c_int) as usize;
+                    action.sa_flags = 0;
+                    libc::sigemptyset(&mut action.sa_mask);
+                    let mut previous: libc::sigaction = std::mem::zeroed();
+                    if libc::sigaction(signal, &action, &mut previous) != 0 {
+                        return Err(io::Error::last_os_error());
+                    }
+                    caught.previous.push((signal, previous));
                 }
-                Ok(CatchInterrupt { previous })
             }
+            Ok(caught)
         }
     }
 
     impl Drop for CatchInterrupt {
         fn drop(&mut self) {
-            // SAFETY: putting back the action saved in `install`.
-            unsafe { libc::sigaction(libc::SIGINT, &self.previous, std::ptr::null_mut()) };
+            for (signal, previous) in &self.previous {
+                // SAFETY: putting back the action saved in `install`.
+                unsafe { libc::sigaction(*signal, previous, std::ptr::null_mut()) };
+            }
         }
     }
 }

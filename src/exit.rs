@@ -24,6 +24,12 @@ pub enum ExitCode {
     ProblemsFound = 4,
     /// Interrupted (Ctrl-C).
     Interrupted = 130,
+    /// Stopped by SIGHUP (the terminal went away).
+    HungUp = 129,
+    /// Stopped because stdout was closed while changes were pending or being applied.
+    StdoutClosed = 141,
+    /// Stopped by SIGTERM.
+    Terminated = 143,
 }
 
 impl ExitCode {
@@ -78,6 +84,28 @@ pub enum UserError {
     /// Ctrl-C: exit 130.
     #[error("interrupted")]
     Interrupted,
+    /// SIGTERM, SIGHUP, or stdout closed under a run that changes something: exit
+    /// 143, 129 or 141. What was (not) applied was already reported.
+    #[error("{}", .0.describe())]
+    Stopped(Stop),
+}
+
+/// Why a run was stopped from outside, other than Ctrl-C.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stop {
+    HangUp,
+    Terminated,
+    StdoutClosed,
+}
+
+impl Stop {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Stop::HangUp => "stopped by SIGHUP",
+            Stop::Terminated => "stopped by SIGTERM",
+            Stop::StdoutClosed => "stopped: stdout was closed",
+        }
+    }
 }
 
 impl UserError {
@@ -88,13 +116,19 @@ impl UserError {
             UserError::Declined(_) => ExitCode::Declined,
             UserError::ProblemsFound => ExitCode::ProblemsFound,
             UserError::Interrupted => ExitCode::Interrupted,
+            UserError::Stopped(Stop::HangUp) => ExitCode::HungUp,
+            UserError::Stopped(Stop::Terminated) => ExitCode::Terminated,
+            UserError::Stopped(Stop::StdoutClosed) => ExitCode::StdoutClosed,
         }
     }
 
     /// Whether `main` should stay quiet about this error (its outcome was
     /// already reported, or there is nothing to add).
     pub fn is_silent(&self) -> bool {
-        matches!(self, UserError::ProblemsFound | UserError::Interrupted)
+        matches!(
+            self,
+            UserError::ProblemsFound | UserError::Interrupted | UserError::Stopped(_)
+        )
     }
 }
 
@@ -132,6 +166,9 @@ mod tests {
         assert_eq!(ExitCode::Declined.code(), 3);
         assert_eq!(ExitCode::ProblemsFound.code(), 4);
         assert_eq!(ExitCode::Interrupted.code(), 130);
+        assert_eq!(ExitCode::HungUp.code(), 129);
+        assert_eq!(ExitCode::StdoutClosed.code(), 141);
+        assert_eq!(ExitCode::Terminated.code(), 143);
     }
 
     #[test]

@@ -56,24 +56,28 @@ fn run(config: Config) -> ExitCode {
         }
     };
     let result = runtime.block_on(async {
-        // Listen for Ctrl-C before anything runs, so no kubectl call can start
-        // while the default (die at once) handling is still in place.
+        // Listen for Ctrl-C, SIGTERM and SIGHUP before anything runs, so no
+        // kubectl call can start while the default (die at once) handling is
+        // still in place.
         let mut interrupts = match Interrupts::listen() {
             Ok(interrupts) => interrupts,
-            Err(err) => return Err(anyhow::Error::new(err).context("could not listen for Ctrl-C")),
+            Err(err) => return Err(anyhow::Error::new(err).context("could not listen for signals")),
         };
         let run = app::run(config);
         tokio::pin!(run);
         loop {
             tokio::select! {
                 result = &mut run => break result,
-                _ = interrupts.next() => {
+                reason = interrupts.next() => {
                     // While changes are applied, the call in flight finishes and
                     // the engine stops and reports; otherwise nothing changed yet.
                     if interrupt::shielded() {
-                        interrupt::raise();
+                        interrupt::raise(reason);
                     } else {
-                        break Err(UserError::Interrupted.into());
+                        if interrupt::changing() {
+                            eprintln!("{}: nothing was changed", reason.describe());
+                        }
+                        break Err(reason.error().into());
                     }
                 }
             }
@@ -134,7 +138,10 @@ fn report(err: &anyhow::Error) {
     let user_error = err
         .downcast_ref::<UserError>()
         .or_else(|| err.chain().find_map(|c| c.downcast_ref::<UserError>()));
-    if matches!(user_error, Some(UserError::Interrupted)) {
+    if matches!(
+        user_error,
+        Some(UserError::Interrupted | UserError::Stopped(_))
+    ) {
         restore_terminal();
     }
     if user_error.is_some_and(UserError::is_silent) {
@@ -167,7 +174,7 @@ fn report(err: &anyhow::Error) {
 fn restore_terminal() {
     let mut stderr = std::io::stderr();
     if stderr.is_terminal() {
-        let _ = writeln!(stderr, "\x1b[?25h");
+        let _ = write!(stderr, "\x1b[?25h");
     }
 }
 
@@ -195,24 +202,49 @@ fn init_logging(config: &Config) {
         .try_init();
 }
 
-/// Ctrl-C, as a stream registered the moment it is created.
+/// Ctrl-C, SIGTERM and SIGHUP, as streams registered the moment they are created.
 struct Interrupts {
     #[cfg(unix)]
-    signal: tokio::signal::unix::Signal,
+    signals: [(tokio::signal::unix::Signal, interrupt::Reason); 3],
 }
 
 impl Interrupts {
     fn listen() -> std::io::Result<Interrupts> {
-        Ok(Interrupts {
-            #[cfg(unix)]
-            signal: tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())?,
-        })
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            Ok(Interrupts {
+                signals: [
+                    (
+                        signal(SignalKind::interrupt())?,
+                        interrupt::Reason::Interrupt,
+                    ),
+                    (
+                        signal(SignalKind::terminate())?,
+                        interrupt::Reason::Terminate,
+                    ),
+                    (signal(SignalKind::hangup())?, interrupt::Reason::HangUp),
+                ],
+            })
+        }
+        #[cfg(not(unix))]
+        Ok(Interrupts {})
     }
 
-    async fn next(&mut self) {
+    async fn next(&mut self) -> interrupt::Reason {
         #[cfg(unix)]
-        self.signal.recv().await;
+        {
+            let [(int, _), (term, _), (hup, _)] = &mut self.signals;
+            tokio::select! {
+                _ = int.recv() => interrupt::Reason::Interrupt,
+                _ = term.recv() => interrupt::Reason::Terminate,
+                _ = hup.recv() => interrupt::Reason::HangUp,
+            }
+        }
         #[cfg(not(unix))]
-        let _ = tokio::signal::ctrl_c().await;
+        {
+            let _ = tokio::signal::ctrl_c().await;
+            interrupt::Reason::Interrupt
+        }
     }
 }

@@ -1,29 +1,81 @@
-//! Ctrl-C while changes are being applied.
+//! Ctrl-C, SIGTERM, SIGHUP and a closed stdout while changes are being applied.
 //!
-//! Before the apply, Ctrl-C simply stops the run: nothing has changed. Once the
-//! person has consented, an interrupt must not cut a kubectl call in half: the
-//! apply is *shielded*, the interrupt is only recorded, the call in flight
-//! finishes, and the engine stops before the next operation and reports exactly
-//! what was applied. `main` asks [`shielded`] before cancelling the run.
+//! Before the apply, any of these simply stops the run: nothing has changed.
+//! Once the person has consented, none may cut a kubectl call in half: the
+//! apply is *shielded*, the stop is only recorded with its reason, the call in
+//! flight finishes, and the engine stops before the next operation, reports
+//! exactly what was applied (on stderr when stdout is gone), and the exit code
+//! says why (130, 143, 129, 141). `main` asks [`shielded`] before cancelling the run.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
+
+use crate::exit::{Stop, UserError};
 
 static SHIELDED: AtomicBool = AtomicBool::new(false);
-static RAISED: AtomicBool = AtomicBool::new(false);
+static CHANGING: AtomicBool = AtomicBool::new(false);
+/// 0: nothing raised; otherwise a [`Reason`] as u8.
+static RAISED: AtomicU8 = AtomicU8::new(0);
 
-/// True while changes are being applied: an interrupt must wait for the call in flight.
+/// What stopped a run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reason {
+    Interrupt = 1,
+    HangUp = 2,
+    Terminate = 3,
+    StdoutClosed = 4,
+}
+
+impl Reason {
+    /// The error that ends the process with this reason's exit code.
+    pub fn error(self) -> UserError {
+        match self {
+            Reason::Interrupt => UserError::Interrupted,
+            Reason::HangUp => UserError::Stopped(Stop::HangUp),
+            Reason::Terminate => UserError::Stopped(Stop::Terminated),
+            Reason::StdoutClosed => UserError::Stopped(Stop::StdoutClosed),
+        }
+    }
+
+    /// "interrupted", "stopped by SIGTERM", …, for the line that says what happened.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Reason::Interrupt => "interrupted",
+            Reason::HangUp => Stop::HangUp.describe(),
+            Reason::Terminate => Stop::Terminated.describe(),
+            Reason::StdoutClosed => Stop::StdoutClosed.describe(),
+        }
+    }
+}
+
+/// True while changes are being applied: a stop must wait for the call in flight.
 pub fn shielded() -> bool {
     SHIELDED.load(Ordering::SeqCst)
 }
 
-/// Records a Ctrl-C for the engine to act on at the next safe point.
-pub fn raise() {
-    RAISED.store(true, Ordering::SeqCst);
+/// Records a stop for the engine to act on at the next safe point (the first one wins).
+pub fn raise(reason: Reason) {
+    let _ = RAISED.compare_exchange(0, reason as u8, Ordering::SeqCst, Ordering::SeqCst);
 }
 
-/// True once Ctrl-C was pressed.
-pub fn raised() -> bool {
-    RAISED.load(Ordering::SeqCst)
+/// Why the run was asked to stop, if it was.
+pub fn raised() -> Option<Reason> {
+    match RAISED.load(Ordering::SeqCst) {
+        1 => Some(Reason::Interrupt),
+        2 => Some(Reason::HangUp),
+        3 => Some(Reason::Terminate),
+        4 => Some(Reason::StdoutClosed),
+        _ => None,
+    }
+}
+
+/// The run has changes to make: a stop before the apply says that nothing was changed.
+pub fn mark_changing() {
+    CHANGING.store(true, Ordering::SeqCst);
+}
+
+/// Whether the run had changes to make.
+pub fn changing() -> bool {
+    CHANGING.load(Ordering::SeqCst)
 }
 
 /// Shields the apply until the guard is dropped.

@@ -101,6 +101,9 @@ pub async fn run(
         None
     };
 
+    if plan.has_changes() {
+        interrupt::mark_changing();
+    }
     if !plan.has_changes() {
         let error = run_reads(kubectl, plan, &mut operations, settings).await?;
         return Ok(Outcome {
@@ -191,10 +194,14 @@ pub async fn run(
     }
 
     if !settings.json {
-        if !settings.quiet {
-            emit(&format!("Plan from {}:\n", origin.source.describe()))?;
-        }
-        print_previews(&operations, settings)?;
+        let shown = if settings.quiet {
+            Ok(())
+        } else {
+            emit(&format!("Plan from {}:\n", origin.source.describe()))
+        };
+        shown
+            .and_then(|()| print_previews(&operations, settings))
+            .map_err(closed_before_the_apply)?;
     }
     let pending = operations
         .iter()
@@ -223,10 +230,10 @@ pub async fn run(
         let question =
             question::ask_text(settings.interactive, context.as_ref(), &ops, &operations);
         if let Some(refusal) = consent(settings, &question)? {
-            let interrupted = matches!(refusal, UserError::Interrupted);
+            let interrupted = matches!(refusal, UserError::Interrupted | UserError::Stopped(_));
             if interrupted && !settings.json {
-                report_interruption(&operations, settings);
-            } else {
+                report_interruption(&operations, settings, &refusal, true);
+            } else if !interrupted {
                 mark(&mut operations, Status::NotAttempted, Status::Declined);
             }
             let status = if interrupted {
@@ -241,16 +248,20 @@ pub async fn run(
         }
     }
 
-    // Apply in order; stop at the first failure, or at Ctrl-C between two calls.
+    // Apply in order; stop at the first failure, or between two calls at Ctrl-C,
+    // SIGTERM, SIGHUP or a closed stdout (whose lines then go to stderr).
     let _shield = interrupt::shield();
     for (index, op) in ops.iter().enumerate() {
-        if interrupt::raised() {
+        if let Some(reason) = interrupt::raised() {
+            let stop = reason.error();
+            // Lines that went to a closed stdout were lost: say everything again.
+            let all = reason == interrupt::Reason::StdoutClosed;
             if !settings.json {
-                report_interruption(&operations, settings);
+                report_interruption(&operations, settings, &stop, all);
             }
             return Ok(Outcome {
                 report: report(origin, settings, context, "interrupted", operations),
-                error: Some(UserError::Interrupted.into()),
+                error: Some(stop.into()),
             });
         }
         let report_entry = &mut operations[index];
@@ -285,13 +296,13 @@ pub async fn run(
         };
         let failure = record_applied(report_entry, &applied);
         if !settings.json && op.is_change() {
-            emit(&output::human_outcome(index, report_entry, settings.color))?;
+            say(&output::human_outcome(index, report_entry, settings.color));
         }
         if let Some(failure) = failure {
             if !settings.json {
                 for (later, entry) in operations.iter().enumerate().skip(index + 1) {
                     if entry.status == Status::NotAttempted {
-                        emit(&output::human_outcome(later, entry, settings.color))?;
+                        say(&output::human_outcome(later, entry, settings.color));
                     }
                 }
             }
@@ -538,14 +549,61 @@ fn mark(operations: &mut [OperationReport], from: Status, to: Status) {
     }
 }
 
-/// Ctrl-C during the apply: what was applied and what was not attempted, on stderr.
-fn report_interruption(operations: &[OperationReport], settings: &Settings) {
+/// A stop during the apply (or at the question): one line saying what stopped
+/// the run and what it had done, then each change not yet reported (all of them
+/// when `all`), on stderr.
+fn report_interruption(
+    operations: &[OperationReport],
+    settings: &Settings,
+    stop: &UserError,
+    all: bool,
+) {
+    let applied = operations
+        .iter()
+        .filter(|o| o.status == Status::Applied)
+        .count();
+    let what = match stop {
+        UserError::Interrupted => "interrupted".to_string(),
+        other => other.to_string(),
+    };
+    let mut text = if applied == 0 {
+        format!("{what}: nothing was changed\n")
+    } else {
+        format!("{what}: {applied} change(s) were applied; nothing more was attempted\n")
+    };
     for (index, entry) in operations
         .iter()
         .enumerate()
-        .filter(|(_, e)| e.kind == "change")
+        .filter(|(_, e)| e.kind == "change" && (all || e.status == Status::NotAttempted))
     {
-        eprint!("{}", output::human_outcome(index, entry, settings.color));
+        text.push_str(&output::human_outcome(index, entry, settings.color));
+    }
+    eprint!("{text}");
+}
+
+/// Human output during the apply: on stdout, or on stderr once stdout is
+/// closed — which also stops the apply before the next operation, like Ctrl-C.
+fn say(text: &str) {
+    if interrupt::raised() == Some(interrupt::Reason::StdoutClosed) {
+        eprint!("{text}");
+        return;
+    }
+    if let Err(error) = emit(text) {
+        if crate::exit::is_broken_pipe(&error) {
+            interrupt::raise(interrupt::Reason::StdoutClosed);
+        }
+        eprint!("{text}");
+    }
+}
+
+/// stdout closed while the plan was being shown: nothing was applied, and the
+/// run stops rather than change a cluster nobody is watching.
+fn closed_before_the_apply(error: anyhow::Error) -> anyhow::Error {
+    if crate::exit::is_broken_pipe(&error) {
+        eprintln!("stdout was closed before anything was applied: nothing was changed");
+        UserError::Stopped(crate::exit::Stop::StdoutClosed).into()
+    } else {
+        error
     }
 }
 
@@ -559,7 +617,7 @@ fn consent(settings: &Settings, question: &str) -> anyhow::Result<Option<UserErr
     Ok(match crate::confirm::ask(question)? {
         crate::confirm::Answer::Yes => None,
         crate::confirm::Answer::No => Some(UserError::Declined("nothing was changed".into())),
-        crate::confirm::Answer::Interrupted => Some(UserError::Interrupted),
+        crate::confirm::Answer::Interrupted(reason) => Some(reason.error()),
     })
 }
 
@@ -719,9 +777,9 @@ fn pick_instead(error: &anyhow::Error, settings: &Settings) -> Result<Option<Str
     ) {
         crate::confirm::Choice::Picked(name) => Ok(Some(name)),
         crate::confirm::Choice::Cancelled => Ok(None),
-        crate::confirm::Choice::Interrupted => {
-            eprintln!("interrupted: nothing was changed");
-            Err(UserError::Interrupted)
+        crate::confirm::Choice::Interrupted(reason) => {
+            eprintln!("{}: nothing was changed", reason.describe());
+            Err(reason.error())
         }
     }
 }

@@ -1,0 +1,194 @@
+//! A run stopped from outside — SIGTERM, SIGHUP, Ctrl-C, a closed stdout — at
+//! each phase: the report, the journal and the exit code agree with the cluster,
+//! and a partial apply never exits 0. Through the real binary and kubectl.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+
+use common::{TestEnv, bin, json_stdout, real_kubectl, statuses, stderr};
+use serde_json::{Value, json};
+
+fn three_scales() -> Value {
+    json!({"operations": [
+        {"op": "scale", "name": "web", "replicas": {"to": 3}},
+        {"op": "scale", "name": "api", "replicas": {"to": 3}},
+        {"op": "scale", "name": "web", "namespace": "shop", "replicas": {"to": 3}}
+    ]})
+}
+
+/// The replicas of default/web, default/api and shop/web.
+fn live(env: &TestEnv) -> [i64; 3] {
+    [
+        env.replicas("default", "web"),
+        env.replicas("default", "api"),
+        env.replicas("shop", "web"),
+    ]
+}
+
+/// The journal's entries (one per run that applied or tried to).
+fn journal(env: &TestEnv) -> Vec<Value> {
+    std::fs::read_to_string(env.home().join("journal.jsonl"))
+        .unwrap_or_default()
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a journal line is JSON"))
+        .collect()
+}
+
+/// The plugin as a plain process (so its stdout can be closed under it).
+fn plugin(env: &TestEnv, kubectl: &std::path::Path, plan: &Value, flags: &[&str]) -> Command {
+    let mut cmd = Command::new(bin());
+    cmd.env_clear()
+        .env("PATH", &env.env.path)
+        .env("HOME", env.home())
+        .env("KUBECACHEDIR", env.home().join("cache"))
+        .env("KUBECONFIG", env.cluster.kubeconfig())
+        .env("KUBECTL_AI_JOURNAL", env.home().join("journal.jsonl"))
+        .env("KUBECTL_PATH", kubectl)
+        .env("NO_COLOR", "1")
+        .arg("--plan")
+        .arg(env.plan_file(plan))
+        .args(flags);
+    cmd
+}
+
+/// A kubectl that sends `signal` to the plugin on its first real apply request,
+/// then finishes that request.
+fn signalling_kubectl(env: &TestEnv, signal: &str) -> std::path::PathBuf {
+    let flag = env.home().join("signalled");
+    env.kubectl_shim(
+        "kubectl-signalling",
+        &format!(
+            "case \"$*\" in replace*) if [ ! -e '{}' ]; then touch '{}'; kill -{signal} $PPID; sleep 0.3; fi ;; esac",
+            flag.display(),
+            flag.display()
+        ),
+    )
+}
+
+#[test]
+fn sigterm_and_sighup_between_two_applies_stop_after_the_call_in_flight() {
+    for (signal, code) in [("TERM", 143), ("HUP", 129)] {
+        for json in [false, true] {
+            let env = TestEnv::healthy();
+            let kubectl = signalling_kubectl(&env, signal);
+            let flags: &[&str] = if json {
+                &["--yes", "--json"]
+            } else {
+                &["--yes"]
+            };
+            let out = plugin(&env, &kubectl, &three_scales(), flags)
+                .output()
+                .unwrap();
+            let err = stderr(&out);
+            let text = String::from_utf8_lossy(&out.stdout).into_owned() + &err;
+            assert_eq!(
+                out.status.code(),
+                Some(code),
+                "{signal} json={json}: {text}"
+            );
+            assert_eq!(live(&env), [3, 2, 2], "{signal} json={json}: {text}");
+            if json {
+                let report = json_stdout(&out);
+                assert_eq!(report["status"], "interrupted");
+                assert_eq!(
+                    statuses(&report),
+                    ["applied", "not-attempted", "not-attempted"]
+                );
+            } else {
+                assert!(
+                    err.contains(&format!(
+                        "stopped by SIG{signal}: 1 change(s) were applied; nothing more was attempted"
+                    )),
+                    "{text}"
+                );
+                assert_eq!(text.matches("1. applied:").count(), 1, "{text}");
+                assert!(text.contains("2. not attempted:"), "{text}");
+            }
+            let journal = journal(&env);
+            assert_eq!(journal.len(), 1, "{journal:?}");
+            let recorded: Vec<&str> = journal[0]["operations"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|o| o["status"].as_str().unwrap())
+                .collect();
+            assert_eq!(recorded, ["applied", "not-attempted", "not-attempted"]);
+        }
+    }
+}
+
+#[test]
+fn sigterm_during_the_preview_changes_nothing_and_says_so() {
+    let env = TestEnv::healthy();
+    let kubectl = env.kubectl_shim(
+        "kubectl-terminating",
+        "case \"$*\" in *dry-run*) kill -TERM $PPID; sleep 0.3 ;; esac",
+    );
+    let out = plugin(&env, &kubectl, &three_scales(), &["--yes"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(143), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("stopped by SIGTERM: nothing was changed"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(live(&env), [2, 2, 2]);
+    assert!(journal(&env).is_empty());
+}
+
+#[test]
+fn stdout_closed_before_the_apply_changes_nothing() {
+    let env = TestEnv::healthy();
+    let mut child = plugin(&env, &real_kubectl(), &three_scales(), &["--yes"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(141), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("stdout was closed before anything was applied"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(live(&env), [2, 2, 2]);
+    assert!(journal(&env).is_empty());
+}
+
+#[test]
+fn stdout_closed_during_the_apply_stops_and_reports_on_stderr() {
+    let env = TestEnv::healthy();
+    // Every apply takes a moment, so the reader is gone before the next line.
+    let kubectl = env.kubectl_shim("kubectl-slow", "case \"$*\" in replace*) sleep 0.4 ;; esac");
+    let mut child = plugin(&env, &kubectl, &three_scales(), &["--yes"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Read up to the first outcome, then go away (`| sed '/applied:/q'`).
+    let mut reader = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    while reader.read_line(&mut line).unwrap() > 0 && !line.contains("1. applied:") {
+        line.clear();
+    }
+    drop(reader);
+    let out = child.wait_with_output().unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(141), "{err}");
+    assert_eq!(live(&env), [3, 3, 2], "{err}");
+    assert!(
+        err.contains("stopped: stdout was closed: 2 change(s) were applied"),
+        "{err}"
+    );
+    assert!(
+        err.contains("2. applied:") && err.contains("3. not attempted:"),
+        "{err}"
+    );
+    let journal = journal(&env);
+    assert_eq!(journal.len(), 1, "{journal:?}");
+    assert_eq!(journal[0]["operations"][2]["status"], "not-attempted");
+}
