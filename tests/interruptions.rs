@@ -192,3 +192,35 @@ fn stdout_closed_during_the_apply_stops_and_reports_on_stderr() {
     assert_eq!(journal.len(), 1, "{journal:?}");
     assert_eq!(journal[0]["operations"][2]["status"], "not-attempted");
 }
+
+#[test]
+fn diagnose_fix_with_stdout_closed_applies_nothing_and_does_not_exit_0() {
+    let env = TestEnv::with(&["healthy", "oomkilled"]);
+    let before = env.live(&["deployments", "-n", "oomkilled"]).unwrap();
+    let mut child = Command::new(bin())
+        .env_clear()
+        .env("PATH", &env.env.path)
+        .env("HOME", env.home())
+        .env("KUBECACHEDIR", env.home().join("cache"))
+        .env("KUBECONFIG", env.cluster.kubeconfig())
+        .env("KUBECTL_AI_JOURNAL", env.home().join("journal.jsonl"))
+        .args(["diagnose", "-n", "oomkilled", "--fix", "--yes", "--offline"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(141), "{}", stderr(&out));
+    let after = env.live(&["deployments", "-n", "oomkilled"]).unwrap();
+    let specs = |list: &Value| -> Vec<Value> {
+        list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["spec"].clone())
+            .collect()
+    };
+    assert_eq!(specs(&before), specs(&after), "a fix was applied");
+    assert!(journal(&env).is_empty());
+}

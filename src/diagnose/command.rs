@@ -88,12 +88,9 @@ pub async fn run(
         diagnosis.evidence = evidence;
     }
 
-    let mut out = std::io::stdout().lock();
     if !config.json {
-        out.write_all(report::human_report(&diagnosis, config.color, !fix).as_bytes())?;
-        out.flush()?;
+        say(&report::human_report(&diagnosis, config.color, !fix), fix)?;
     }
-    drop(out);
 
     // Only problems are fixed: an info finding's fix (uncordoning a node under
     // maintenance, say) is shown but never offered, even with --yes.
@@ -108,12 +105,15 @@ pub async fn run(
     let mut declined = Vec::new();
     if fix {
         if fixable.is_empty() && !config.json {
-            println!("\nNo suggested fix to apply.");
+            say("\nNo suggested fix to apply.\n", false)?;
         }
         for finding in &fixable {
             let Some(fix) = &finding.fix else { continue };
             if !config.json {
-                println!("\nFix: {}", crate::output::sanitize(&fix.summary));
+                say(
+                    &format!("\nFix: {}\n", crate::output::sanitize(&fix.summary)),
+                    true,
+                )?;
             }
             let origin = Origin {
                 request: Some(fix.summary.clone()),
@@ -169,11 +169,15 @@ pub async fn run(
         } else {
             format!(" and declined {} ({})", declined.len(), declined.join("; "))
         };
-        println!(
-            "\nApplied {applied} of {} suggested fix{}{refused}; run `kubectl ai diagnose{scope}` again once the rollout settles to confirm the problems are gone.",
+        let line = format!(
+            "\nApplied {applied} of {} suggested fix{}{refused}; run `kubectl ai diagnose{scope}` again once the rollout settles to confirm the problems are gone.\n",
             fixable.len(),
             if fixable.len() == 1 { "" } else { "es" }
         );
+        // What was applied is said even when nobody reads stdout any more.
+        if say(&line, false).is_err() {
+            eprint!("{line}");
+        }
     }
     if let Some(error) = fix_error {
         // The line above already says what was applied and what was declined:
@@ -277,5 +281,20 @@ async fn explain(
             step == evidence::MAX_STEPS,
         )));
         gathered.extend(read);
+    }
+}
+
+/// Writes human output to stdout. While fixes are still to come (`fixing`), a
+/// closed stdout stops the run (exit 141) instead of passing for success: no
+/// fix is applied to a cluster nobody is watching.
+fn say(text: &str, fixing: bool) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if fixing && e.kind() == std::io::ErrorKind::BrokenPipe => {
+            eprintln!("stdout was closed: no further fix was applied");
+            Err(UserError::Stopped(crate::exit::Stop::StdoutClosed).into())
+        }
+        Err(e) => Err(e.into()),
     }
 }
