@@ -482,3 +482,34 @@ fn an_edit_without_overwrite_never_replaces_a_value() {
     assert_exit(&out, 0);
     assert_eq!(json_stdout(&out)["status"], "no-change");
 }
+
+#[test]
+fn kubectl_failures_are_shown_as_kubectl_said_them_not_as_a_missing_object() {
+    let env = TestEnv::healthy();
+    for sentence in ["scale web to 3", "scale web up by 2", "delete deployment web"] {
+        let out = env
+            .plugin()
+            .args(sentence.split(' '))
+            .args(["--context", "nosuch", "--yes"])
+            .output()
+            .unwrap();
+        let err = stderr(&out);
+        assert_exit(&out, 1);
+        assert!(
+            err.contains("context was not found for specified context: nosuch"),
+            "{sentence}: {err}"
+        );
+        assert!(
+            !err.contains("not found in") && !err.contains("did you mean"),
+            "{sentence}: {err}"
+        );
+    }
+    // The server's own refusal is shown whole.
+    env.cluster
+        .fail_next(1, kube_sandbox::Fault::Status(403));
+    let out = env.plugin().args(["scale", "web", "up", "by", "2", "--yes"]).output().unwrap();
+    assert_exit(&out, 1);
+    assert!(stderr(&out).contains("Forbidden"), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("did you mean"), "{}", stderr(&out));
+    assert_eq!(env.replicas("default", "web"), 2);
+}
