@@ -486,7 +486,11 @@ fn an_edit_without_overwrite_never_replaces_a_value() {
 #[test]
 fn kubectl_failures_are_shown_as_kubectl_said_them_not_as_a_missing_object() {
     let env = TestEnv::healthy();
-    for sentence in ["scale web to 3", "scale web up by 2", "delete deployment web"] {
+    for sentence in [
+        "scale web to 3",
+        "scale web up by 2",
+        "delete deployment web",
+    ] {
         let out = env
             .plugin()
             .args(sentence.split(' '))
@@ -505,9 +509,12 @@ fn kubectl_failures_are_shown_as_kubectl_said_them_not_as_a_missing_object() {
         );
     }
     // The server's own refusal is shown whole.
-    env.cluster
-        .fail_next(1, kube_sandbox::Fault::Status(403));
-    let out = env.plugin().args(["scale", "web", "up", "by", "2", "--yes"]).output().unwrap();
+    env.cluster.fail_next(1, kube_sandbox::Fault::Status(403));
+    let out = env
+        .plugin()
+        .args(["scale", "web", "up", "by", "2", "--yes"])
+        .output()
+        .unwrap();
     assert_exit(&out, 1);
     assert!(stderr(&out).contains("Forbidden"), "{}", stderr(&out));
     assert!(!stderr(&out).contains("did you mean"), "{}", stderr(&out));
