@@ -520,3 +520,41 @@ fn kubectl_failures_are_shown_as_kubectl_said_them_not_as_a_missing_object() {
     assert!(!stderr(&out).contains("did you mean"), "{}", stderr(&out));
     assert_eq!(env.replicas("default", "web"), 2);
 }
+
+#[test]
+fn a_selector_that_matches_every_object_of_a_kind_deletes_nothing() {
+    let env = TestEnv::healthy();
+    let setup = real_writes(&env).len();
+    for selector in [
+        "app!=nothing-has-this",
+        "kubernetes.io/metadata.name!=x",
+        "app",
+    ] {
+        let op = json!({"op": "delete", "kind": "pod", "selector": selector, "namespace": "shop"});
+        let out = run(&env, &plan(&op), &["--yes"]);
+        assert_exit(&out, 2);
+        assert!(
+            stderr(&out).contains("matches every pod in namespace shop"),
+            "{selector}: {}",
+            stderr(&out)
+        );
+        assert_eq!(real_writes(&env)[setup..], [] as [String; 0], "{selector}");
+    }
+}
+
+#[test]
+fn the_preview_of_a_namespace_deletion_counts_what_goes_with_it() {
+    let env = TestEnv::healthy();
+    let op = json!({"op": "delete", "kind": "namespace", "name": "shop"});
+    let out = run(&env, &plan(&op), &["--dry-run"]);
+    assert_exit(&out, 0);
+    let text = stdout(&out);
+    assert!(
+        text.contains("namespace shop holds ")
+            && text.contains("deployment: 2")
+            && text.contains("pod: 4")
+            && text.contains("secret: 1")
+            && text.contains("all of it is deleted with the namespace"),
+        "{text}"
+    );
+}

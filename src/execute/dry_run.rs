@@ -122,6 +122,7 @@ pub(super) async fn preview_change(
     };
     // kubectl's own refusal to overwrite, said the same way whatever the request.
     refuse_overwrite(op, &before_objects)?;
+    refuse_deleting_every_object(kubectl, op, &before_objects).await?;
     let dry_run = match dry_run {
         Ok(captured) => captured,
         Err(error)
@@ -143,13 +144,16 @@ pub(super) async fn preview_change(
             }
             (preview::pair(before_objects, after), None)
         }
-        After::Removed => (
-            before_objects
-                .into_iter()
-                .map(|b| (Some(b), None))
-                .collect(),
-            None,
-        ),
+        After::Removed => {
+            let contents = namespace_contents(kubectl, op).await;
+            (
+                before_objects
+                    .into_iter()
+                    .map(|b| (Some(b), None))
+                    .collect(),
+                contents,
+            )
+        }
         After::Drained => {
             let cordoned = live.map(|mut node| {
                 node["spec"]["unschedulable"] = Value::Bool(true);
@@ -218,6 +222,109 @@ fn refuse_overwrite(op: &Operation, live_objects: &[Value]) -> anyhow::Result<()
         }
     }
     Ok(())
+}
+
+/// Deleting every object of a kind in a namespace is not offered without names,
+/// whatever selector asks for it (`app!=nothing` matches them all): a delete by
+/// selector that lists every object of its kind is refused, naming how many.
+async fn refuse_deleting_every_object(
+    kubectl: &Kubectl,
+    op: &Operation,
+    selected: &[Value],
+) -> anyhow::Result<()> {
+    let Operation::Delete {
+        kind,
+        namespace,
+        selector: Some(selector),
+        name: None,
+    } = op
+    else {
+        return Ok(());
+    };
+    if selected.is_empty() {
+        return Ok(());
+    }
+    let Some(info) = crate::plan::kinds::lookup(kind) else {
+        return Ok(());
+    };
+    let mut argv = vec![
+        "get".to_string(),
+        info.resource.to_string(),
+        "-o".to_string(),
+        "name".to_string(),
+    ];
+    if let Some(ns) = namespace {
+        argv.extend(["-n".to_string(), ns.clone()]);
+    }
+    let all = scoped(kubectl, &argv).run_checked(&argv, None).await?;
+    let total = String::from_utf8_lossy(&all.stdout).lines().count();
+    if selected.len() < total {
+        return Ok(());
+    }
+    let names: Vec<String> = selected.iter().take(5).map(preview::object_label).collect();
+    let place = namespace
+        .as_deref()
+        .map(|ns| format!(" in namespace {ns}"))
+        .unwrap_or_default();
+    Err(UserError::Usage(format!(
+        "the selector {selector:?} matches every {}{place} ({} of {total}); deleting every \
+         object of a kind is not offered: name the objects to delete ({}{}) or use a narrower selector",
+        info.singular,
+        selected.len(),
+        names.join(", "),
+        if selected.len() > 5 { ", …" } else { "" },
+    ))
+    .into())
+}
+
+/// What a namespace holds, counted per kind, for the preview of its deletion:
+/// everything in it goes with it. `None` for any other delete, or when the
+/// contents could not be listed (the preview says so).
+async fn namespace_contents(kubectl: &Kubectl, op: &Operation) -> Option<String> {
+    let Operation::Delete {
+        kind,
+        name: Some(name),
+        ..
+    } = op
+    else {
+        return None;
+    };
+    if crate::plan::kinds::lookup(kind).map(|k| k.resource) != Some("namespaces") {
+        return None;
+    }
+    const KINDS: &str = "deployments,statefulsets,daemonsets,replicasets,jobs,cronjobs,pods,\
+        services,ingresses,configmaps,secrets,persistentvolumeclaims,serviceaccounts,\
+        horizontalpodautoscalers";
+    let argv: Vec<String> = ["get", KINDS, "-o", "name", "-n", name]
+        .map(String::from)
+        .into();
+    let listed = match scoped(kubectl, &argv).run_checked(&argv, None).await {
+        Ok(listed) => listed,
+        Err(_) => {
+            return Some(format!(
+                "namespace {name}: what it holds could not be listed; everything in it is deleted with it"
+            ));
+        }
+    };
+    let mut counts: Vec<(String, usize)> = Vec::new();
+    for line in String::from_utf8_lossy(&listed.stdout).lines() {
+        let kind = line.split('/').next().unwrap_or(line);
+        let kind = kind.split('.').next().unwrap_or(kind).to_string();
+        match counts.iter_mut().find(|(k, _)| *k == kind) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((kind, 1)),
+        }
+    }
+    if counts.is_empty() {
+        return Some(format!(
+            "namespace {name} holds none of the usual kinds of objects"
+        ));
+    }
+    let listed: Vec<String> = counts.iter().map(|(k, n)| format!("{k}: {n}")).collect();
+    Some(format!(
+        "namespace {name} holds {} — all of it is deleted with the namespace",
+        listed.join(", ")
+    ))
 }
 
 /// A create of something that exists: "no change" when what exists already is
