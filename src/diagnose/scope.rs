@@ -193,7 +193,7 @@ fn check_target(
 /// "; did you mean a or b?", else "; there are no KIND there", else the first
 /// names. `there` is " there" for the objects of a namespace, "" for namespaces.
 fn suggestion(wanted: &str, names: &[String], what: &str, there: &str) -> String {
-    let close = closest(wanted, names);
+    let close = crate::execute::suggest::closest(wanted, names);
     if !close.is_empty() {
         format!("; did you mean {}?", close.join(" or "))
     } else if names.is_empty() {
@@ -226,42 +226,6 @@ pub fn target_key(request: &DiagnoseRequest) -> Option<ObjectKey> {
         namespace,
         name: name.clone(),
     })
-}
-
-/// Names within a small edit distance, or containing / contained in the wanted
-/// name; best first, at most three (as a NotFound of a change suggests them).
-fn closest(wanted: &str, names: &[String]) -> Vec<String> {
-    let mut scored: Vec<(usize, &String)> = names
-        .iter()
-        .filter_map(|name| {
-            let distance = edit_distance(wanted, name);
-            let related = name.contains(wanted) || wanted.contains(name.as_str());
-            let limit = (wanted.len().max(name.len()) / 3).max(2);
-            (distance <= limit || related)
-                .then_some((if related { distance.min(1) } else { distance }, name))
-        })
-        .collect();
-    scored.sort();
-    scored.into_iter().take(3).map(|(_, n)| n.clone()).collect()
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut previous = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let current = row[j + 1];
-            row[j + 1] = if ca == *cb {
-                previous
-            } else {
-                1 + previous.min(row[j]).min(row[j + 1])
-            };
-            previous = current;
-        }
-    }
-    row[b.len()]
 }
 
 #[cfg(test)]

@@ -14,7 +14,7 @@ pub mod interrupt;
 mod missing_namespace;
 mod question;
 pub mod request;
-mod suggest;
+pub(crate) mod suggest;
 
 use crate::exit::UserError;
 use crate::kubectl::kubeconfig::KubeContext;
