@@ -673,25 +673,7 @@ pub(super) fn scoped<'k>(kubectl: &'k Kubectl, argv: &[String]) -> std::borrow::
 
 /// The operation as recorded: secret values replaced by the mask.
 fn masked_operation(op: &Operation) -> Operation {
-    let mut op = op.clone();
-    match &mut op {
-        Operation::CreateSecret { data, .. } => {
-            data.iter_mut().for_each(|kv| kv.value = mask::MASK.into())
-        }
-        Operation::SetEnv { set, .. } | Operation::RunPod { env: set, .. } => {
-            for kv in set.iter_mut() {
-                if crate::redact::is_secret_key(&kv.key)
-                    || crate::redact::looks_like_credential(&kv.value)
-                {
-                    kv.value = mask::MASK.into();
-                }
-            }
-        }
-        Operation::Apply { objects, .. } => objects.iter_mut().for_each(mask::mask_secrets),
-        Operation::Patch { patch, .. } => mask::mask_json(patch),
-        _ => {}
-    }
-    op
+    mask::mask_operation(op)
 }
 
 /// At a terminal, offers the close names of a target that does not exist; the name picked.
