@@ -217,6 +217,7 @@ pub fn settings(config: &Config) -> Settings {
         interactive: config.stdin_is_tty && config.stderr_is_tty,
         limits: Limits {
             replica_ceiling: i64::from(config.replica_ceiling),
+            ..Limits::default()
         },
         shown_connection: config.kube.connection_args(),
         shown_namespace: config.kube.namespace_args(),
