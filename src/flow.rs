@@ -12,6 +12,7 @@ use std::path::Path;
 use anyhow::Context;
 
 use crate::config::Config;
+use crate::execute::secret_reads::{self, SecretReads};
 use crate::execute::{self, Origin, Settings};
 use crate::exit::{ExitCode, UserError};
 use crate::kubectl::Kubectl;
@@ -79,8 +80,10 @@ pub async fn execute_plan(
     if config.kube.all_namespaces {
         widen_to_all_namespaces(&mut plan);
     }
-    let settings = settings(config);
+    let mut settings = settings(config);
+    settings.secret_reads = SecretReads::for_plan(&origin.source, config.show_secrets);
     validate(&plan, &settings.limits).map_err(|e| UserError::Usage(e.message))?;
+    secret_reads::check_plan(&plan, settings.secret_reads)?;
     if let Some(path) = &config.save_plan {
         save_plan(config, &plan, path)?;
     }
@@ -221,6 +224,11 @@ pub fn settings(config: &Config) -> Settings {
         },
         shown_connection: config.kube.connection_args(),
         shown_namespace: config.kube.namespace_args(),
+        secret_reads: if config.show_secrets {
+            SecretReads::Show
+        } else {
+            SecretReads::Mask
+        },
     }
 }
 

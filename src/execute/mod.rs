@@ -14,6 +14,7 @@ pub mod interrupt;
 mod missing_namespace;
 mod question;
 pub mod request;
+pub mod secret_reads;
 mod suggest;
 
 use crate::exit::UserError;
@@ -44,6 +45,8 @@ pub struct Settings {
     pub shown_connection: Vec<String>,
     /// The forwarded `-n NAMESPACE`, shown where an operation names no namespace itself.
     pub shown_namespace: Vec<String>,
+    /// What a read that would print Secret values does (masked, shown, refused).
+    pub secret_reads: secret_reads::SecretReads,
 }
 
 /// Where the plan came from, for the report.
@@ -261,7 +264,9 @@ pub async fn run(
             Some(steps) => apply_steps(kubectl, steps).await,
             None => {
                 let argv = equivalent_args(op);
-                if settings.json {
+                if let Some(result) = secret_reads::run(kubectl, op, settings).await {
+                    result
+                } else if settings.json {
                     scoped(kubectl, &argv).run(&argv, None).await
                 } else {
                     scoped(kubectl, &argv)
@@ -324,7 +329,9 @@ async fn run_reads(
 ) -> anyhow::Result<Option<anyhow::Error>> {
     for (index, op) in plan.operations.iter().enumerate() {
         let argv = equivalent_args(op);
-        let result = if settings.json {
+        let result = if let Some(result) = secret_reads::run(kubectl, op, settings).await {
+            result
+        } else if settings.json {
             scoped(kubectl, &argv).run(&argv, None).await
         } else {
             match scoped(kubectl, &argv).stream_keeping_stderr(&argv).await {
