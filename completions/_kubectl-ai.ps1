@@ -40,6 +40,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-ai' -ScriptBlock {
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Write one JSON document on stdout instead of human output')
             [CompletionResult]::new('--offline', '--offline', [CompletionResultType]::ParameterName, 'Never contact a model; use the built-in rules only')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'With --save-plan: replace FILE if it exists (written whole, then renamed into place)')
+            [CompletionResult]::new('--show-secrets', '--show-secrets', [CompletionResultType]::ParameterName, 'Show Secret values in reads that print them (get secret -o yaml…); masked as *** otherwise. Never for a model''s plan')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logging on stderr (-v: debug, -vv: trace)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More logging on stderr (-v: debug, -vv: trace)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors')

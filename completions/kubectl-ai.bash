@@ -29,7 +29,7 @@ _kubectl__ai() {
 
     case "${cmd}" in
         kubectl__ai)
-            opts="-y -v -q -n -A -h -V --yes --dry-run --explain --json --offline --model --plan --save-plan --force --verbose --quiet --color --namespace --all-namespaces --context --kubeconfig --cluster --user --as --request-timeout --help --version diagnose completion"
+            opts="-y -v -q -n -A -h -V --yes --dry-run --explain --json --offline --model --plan --save-plan --force --show-secrets --verbose --quiet --color --namespace --all-namespaces --context --kubeconfig --cluster --user --as --request-timeout --help --version diagnose completion"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_kubectl_ai_global_optspecs
-    string join \n y/yes dry-run explain json offline model= plan= save-plan= force v/verbose q/quiet color= n/namespace= A/all-namespaces context= kubeconfig= cluster= user= as= request-timeout= h/help V/version
+    string join \n y/yes dry-run explain json offline model= plan= save-plan= force show-secrets v/verbose q/quiet color= n/namespace= A/all-namespaces context= kubeconfig= cluster= user= as= request-timeout= h/help V/version
 end
 
 function __fish_kubectl_ai_needs_command
@@ -43,6 +43,7 @@ complete -c kubectl-ai -n "__fish_kubectl_ai_needs_command" -l explain -d 'Print
 complete -c kubectl-ai -n "__fish_kubectl_ai_needs_command" -l json -d 'Write one JSON document on stdout instead of human output'
 complete -c kubectl-ai -n "__fish_kubectl_ai_needs_command" -l offline -d 'Never contact a model; use the built-in rules only'
 complete -c kubectl-ai -n "__fish_kubectl_ai_needs_command" -l force -d 'With --save-plan: replace FILE if it exists (written whole, then renamed into place)'
+complete -c kubectl-ai -n "__fish_kubectl_ai_needs_command" -l show-secrets -d 'Show Secret values in reads that print them (get secret -o yaml…); masked as *** otherwise. Never for a model\'s plan'
 complete -c kubectl-ai -n "__fish_kubectl_ai_needs_command" -s v -l verbose -d 'More logging on stderr (-v: debug, -vv: trace)'
 complete -c kubectl-ai -n "__fish_kubectl_ai_needs_command" -s q -l quiet -d 'Print only results and errors'
 complete -c kubectl-ai -n "__fish_kubectl_ai_needs_command" -s A -l all-namespaces -d 'Look across all namespaces (for reads and diagnose)'

@@ -70,7 +70,9 @@ Safety:
     was previewed is what is applied. --dry-run stops after the preview.
   - A model, if used, only picks typed operations from a closed list;
     kubectl-ai builds the kubectl command lines itself and never runs a shell.
-  - Secret values are never sent to a model, logged, or shown (masked as ***).
+  - Secret values are never sent to a model, logged, journaled or shown in diffs
+    (masked as ***). A read that would print them (get secret -o yaml) masks them
+    unless you add --show-secrets; a model's plan never reads them.
   - --offline never contacts a model; --explain never contacts the cluster.
 
 Exit codes:
@@ -195,6 +197,10 @@ pub struct OwnArgs {
     /// With --save-plan: replace FILE if it exists (written whole, then renamed into place).
     #[arg(long, requires = "save_plan")]
     pub force: bool,
+
+    /// Show Secret values in reads that print them (get secret -o yaml…); masked as *** otherwise. Never for a model's plan.
+    #[arg(long)]
+    pub show_secrets: bool,
 
     /// More logging on stderr (-v: debug, -vv: trace).
     #[arg(short = 'v', long = "verbose", action = ArgAction::Count, global = true)]

@@ -221,6 +221,9 @@ pub struct Config {
     pub save_plan: Option<PathBuf>,
     /// `--force`: `--save-plan` may replace an existing file.
     pub force: bool,
+    /// `--show-secrets`: reads that print Secret values show them (only ever
+    /// from the command line; never for a model's plan).
+    pub show_secrets: bool,
     /// 0 = quiet logs, 1 = `-v` (debug), 2+ = `-vv` (trace).
     pub verbosity: u8,
     /// `-q/--quiet`: only results and errors.
@@ -447,6 +450,7 @@ impl Config {
             plan_file: opts.plan,
             save_plan: opts.save_plan,
             force: opts.force,
+            show_secrets: opts.show_secrets,
             verbosity: opts.verbose,
             quiet: opts.quiet,
             color: decide(env.stdout_is_tty),

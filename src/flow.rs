@@ -12,6 +12,7 @@ use std::path::Path;
 use anyhow::Context;
 
 use crate::config::Config;
+use crate::execute::secret_reads::{self, SecretReads};
 use crate::execute::{self, Origin, Settings};
 use crate::exit::{ExitCode, UserError};
 use crate::kubectl::Kubectl;
@@ -79,8 +80,10 @@ pub async fn execute_plan(
     if config.kube.all_namespaces {
         widen_to_all_namespaces(&mut plan);
     }
-    let settings = settings(config);
+    let mut settings = settings(config);
+    settings.secret_reads = SecretReads::for_plan(&origin.source, config.show_secrets);
     validate(&plan, &settings.limits).map_err(|e| UserError::Usage(e.message))?;
+    secret_reads::check_plan(&plan, settings.secret_reads)?;
     if let Some(path) = &config.save_plan {
         save_plan(config, &plan, path)?;
     }
@@ -95,7 +98,10 @@ pub async fn execute_plan(
 }
 
 /// Writes the plan to `--save-plan FILE`: a new file, or with `--force` a complete
-/// copy renamed over the old one (so a reader never sees half a plan).
+/// copy renamed over the old one (so a reader never sees half a plan). A saved
+/// plan stays runnable, so it keeps the values it needs, secret ones included: the
+/// file is always readable by its owner only (0600), and when an operation holds a
+/// secret value the run says which, on stderr.
 fn save_plan(config: &Config, plan: &Plan, path: &Path) -> anyhow::Result<()> {
     let json = serde_json::to_string_pretty(plan)? + "\n";
     let shown = path.display();
@@ -106,30 +112,22 @@ fn save_plan(config: &Config, plan: &Plan, path: &Path) -> anyhow::Result<()> {
             .map_or_else(|| "plan".into(), |n| n.to_string_lossy().into_owned());
         let temporary = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
         let written =
-            std::fs::write(&temporary, &json).and_then(|()| std::fs::rename(&temporary, path));
+            write_private(&temporary, &json).and_then(|()| std::fs::rename(&temporary, path));
         if written.is_err() {
             let _ = std::fs::remove_file(&temporary);
         }
         written.with_context(|| format!("could not write the plan to {shown}"))?;
         replaced
     } else {
-        use std::io::Write as _;
-        let mut file = match std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(path)
-        {
-            Ok(file) => file,
+        match write_private(path, &json) {
+            Ok(()) => {}
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
                 return Err(save_refused(path).into());
             }
             Err(e) => {
                 return Err(e).with_context(|| format!("could not write the plan to {shown}"));
             }
-        };
-        file.write_all(json.as_bytes())
-            .and_then(|()| file.flush())
-            .with_context(|| format!("could not write the plan to {shown}"))?;
+        }
         false
     };
     if !config.json && !config.quiet {
@@ -139,7 +137,42 @@ fn save_plan(config: &Config, plan: &Plan, path: &Path) -> anyhow::Result<()> {
             eprintln!("plan saved to {shown}");
         }
     }
+    let holders = secret_holders(plan);
+    if !holders.is_empty() {
+        eprintln!(
+            "note: {shown} holds a secret value in clear ({}), so that the plan stays runnable; \
+             it is readable by you only (0600): keep it so, and delete it once it has run",
+            holders.join(", ")
+        );
+    }
     Ok(())
+}
+
+/// Creates `path` (it must not exist) readable and writable by its owner only, and writes `text`.
+fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path)?;
+    file.write_all(text.as_bytes())?;
+    file.flush()
+}
+
+/// The operations that carry a secret value (`operation 1 (create_secret)`):
+/// Secret data, and values that are named like secrets or look like credentials.
+pub fn secret_holders(plan: &Plan) -> Vec<String> {
+    plan.operations
+        .iter()
+        .enumerate()
+        .filter(|(_, op)| holds_secret(op))
+        .map(|(index, op)| format!("operation {} ({})", index + 1, op.verb()))
+        .collect()
+}
+
+fn holds_secret(op: &Operation) -> bool {
+    crate::preview::mask::mask_operation(op) != *op
 }
 
 /// `--save-plan FILE` where FILE exists and `--force` was not given.
@@ -187,9 +220,15 @@ pub fn settings(config: &Config) -> Settings {
         interactive: config.stdin_is_tty && config.stderr_is_tty,
         limits: Limits {
             replica_ceiling: i64::from(config.replica_ceiling),
+            ..Limits::default()
         },
         shown_connection: config.kube.connection_args(),
         shown_namespace: config.kube.namespace_args(),
+        secret_reads: if config.show_secrets {
+            SecretReads::Show
+        } else {
+            SecretReads::Mask
+        },
     }
 }
 

@@ -7,8 +7,9 @@
 //! its summary, equivalent command and outcome. A dry run, a preview that failed, a
 //! declined question or a change that changed nothing sends nothing to the cluster
 //! and is not journaled. The line is built from the report, which is already masked,
-//! and carries no diffs and no output, so no secret value reaches it; still, the file
-//! and the folder created for it are readable by their owner only (0600 / 0700).
+//! with the request masked too (`password=***`), and carries no diffs and no
+//! output, so no secret value reaches it; still, the file and the folder created
+//! for it are readable by their owner only (0600 / 0700).
 //! A journal that cannot be written is a warning, never a failure of the change.
 
 use std::io::Write;
@@ -48,7 +49,7 @@ pub fn entry(report: &Report, unix_seconds: u64) -> Option<Value> {
         .collect();
     Some(json!({
         "time": rfc3339(unix_seconds),
-        "request": report.request,
+        "request": crate::output::masked_request(&report.request),
         "source": report.source,
         "context": report.context,
         "namespace": report.namespace,

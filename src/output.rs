@@ -20,7 +20,9 @@ pub const SCHEMA_VERSION: u32 = 1;
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
     pub schema_version: u32,
-    /// The sentence as typed, when there was one.
+    /// The sentence as typed, when there was one; credentials in it are masked
+    /// wherever it is written (this document, the journal).
+    #[serde(serialize_with = "masked_request_field")]
     pub request: Option<String>,
     pub source: Source,
     pub context: Option<String>,
@@ -82,6 +84,18 @@ pub struct OperationReport {
     pub exit_code: Option<i32>,
     pub stdout: Option<String>,
     pub stderr: Option<String>,
+}
+
+/// The request as it may be shown or recorded: `password=hunter2` → `password=***`.
+pub fn masked_request(request: &Option<String>) -> Option<String> {
+    request.as_deref().map(crate::redact::mask)
+}
+
+fn masked_request_field<S: serde::Serializer>(
+    request: &Option<String>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    masked_request(request).serialize(serializer)
 }
 
 impl Report {

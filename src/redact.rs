@@ -29,6 +29,49 @@ pub struct Redactor {
     found: Vec<(String, String)>,
 }
 
+/// A secret word was seen ("password", "the secret"): what may follow it.
+#[derive(Debug)]
+struct Pending {
+    /// Linked by `=` or `:` (or written `token:`): any word is the value.
+    explicit: bool,
+    /// A word such as "secret" whose value counts only after a link.
+    weak: bool,
+    /// The link seen since the secret word ("is", "to", "of", ":").
+    linked_by: Option<&'static str>,
+    /// Words still allowed before a link ("the password for user admin is …").
+    gap: u8,
+}
+
+impl Pending {
+    /// Whether `core` is the value: after `=`/`:` any word; after "is"/"of" any
+    /// word that is not prose, and any quoted word; after "to" one that looks
+    /// like a value, or any such word after a setter verb; right after a strong word one that looks
+    /// like a value ("password hunter2", not "password reset").
+    fn is_value(&self, core: &str, lower: &str, setter: bool, quoted: bool) -> bool {
+        if core.is_empty()
+            || core.starts_with("REDACTED_")
+            || core == "***"
+            || NOT_A_VALUE.contains(&lower)
+        {
+            return false;
+        }
+        let prose = || {
+            PROSE.contains(&lower)
+                || crate::plan::kinds::lookup(lower).is_some()
+                || (core.chars().all(|c| c.is_ascii_lowercase())
+                    && ["ed", "ing", "ly"].iter().any(|s| lower.ends_with(s)))
+        };
+        match self.linked_by {
+            _ if self.explicit => true,
+            // A quoted word is a value ("the password is 'correct horse'").
+            Some(_) if quoted => true,
+            Some("to") if !setter => value_like(core) && !prose(),
+            Some(_) => !prose(),
+            None => !self.weak && value_like(core),
+        }
+    }
+}
+
 /// Words whose `=`/`:` value is a credential, matched inside the key (`DB_PASSWORD`).
 const SECRET_KEYS: &[&str] = &[
     "password",
@@ -54,7 +97,40 @@ const SECRET_KEYS: &[&str] = &[
     "connection_string",
 ];
 
-/// Words after which the next word is the credential ("password hunter2").
+/// Last words of a key that name something *about* a credential rather than the
+/// credential itself (`TOKEN_TTL`, `secretName`, `PASSWORD_FILE`).
+const ABOUT_A_SECRET: &[&str] = &[
+    "ttl",
+    "timeout",
+    "expiry",
+    "expires",
+    "expiration",
+    "lifetime",
+    "length",
+    "size",
+    "file",
+    "path",
+    "dir",
+    "name",
+    "names",
+    "ref",
+    "type",
+    "mode",
+    "enabled",
+    "disabled",
+    "count",
+    "interval",
+    "period",
+    "duration",
+    "version",
+    "url",
+    "uri",
+    "endpoint",
+    "format",
+];
+
+/// Words after which the next word is the credential when it looks like one
+/// ("password hunter2", "token abc123"), or whatever follows a link ("password is x").
 const SECRET_WORDS: &[&str] = &[
     "bearer",
     "basic",
@@ -62,19 +138,122 @@ const SECRET_WORDS: &[&str] = &[
     "password",
     "passwd",
     "passphrase",
+    "passcode",
     "token",
     "apikey",
     "api-key",
     "api_key",
 ];
 
-/// Words between a [`SECRET_WORDS`] word and its value ("password is hunter2").
-const LINKS: &[&str] = &["is", "was", "=", ":", "of", "value", "bearer", "basic"];
+/// Words whose value counts only after a link ("the secret is x", "pwd: x",
+/// "credentials = x"): on their own they are ordinary words ("create secret db").
+const WEAK_WORDS: &[&str] = &["secret", "pwd", "credential", "creds", "auth"];
 
-/// Words after a [`SECRET_WORDS`] word that show no value follows ("the token for api").
+/// Words before `key` that make it a credential ("api key", "access key").
+const KEY_QUALIFIERS: &[&str] = &[
+    "api",
+    "access",
+    "private",
+    "secret",
+    "signing",
+    "encryption",
+    "ssh",
+    "license",
+    "master",
+];
+
+/// Words between a secret word and its value ("password is hunter2", "token: x",
+/// "a password of x", "set the password to x").
+const LINKS: &[&str] = &[
+    "is", "was", "=", ":", "of", "value", "equals", "to", "bearer", "basic",
+];
+
+/// Verbs that make `to` introduce a value ("set the password to letmein"); after
+/// other verbs `to` takes only a value-looking word ("add the token to web").
+const SETTERS: &[&str] = &["set", "change", "update", "reset", "rotate", "make"];
+
+/// Words after a secret word that show no value follows ("the token for api").
 const NOT_A_VALUE: &[&str] = &[
     "for", "in", "on", "from", "and", "the", "a", "an", "to", "with", "key", "field", "secret",
-    "env", "variable", "that", "which", "into", "at", "by",
+    "env", "variable", "that", "which", "into", "at", "by", "named", "called", "of", "is",
+];
+
+/// Words after "is"/"to"/"of" that are prose, not a value ("the token is expired").
+const PROSE: &[&str] = &[
+    "not",
+    "no",
+    "wrong",
+    "invalid",
+    "incorrect",
+    "bad",
+    "good",
+    "missing",
+    "required",
+    "empty",
+    "set",
+    "unset",
+    "correct",
+    "valid",
+    "still",
+    "now",
+    "already",
+    "also",
+    "different",
+    "same",
+    "weak",
+    "strong",
+    "short",
+    "long",
+    "null",
+    "none",
+    "nil",
+    "ok",
+    "fine",
+    "present",
+    "absent",
+    "known",
+    "unknown",
+    "there",
+    "here",
+    "this",
+    "it",
+    "my",
+    "our",
+    "your",
+    "their",
+    "its",
+    "true",
+    "false",
+    "too",
+    "very",
+    "just",
+    "only",
+    "new",
+    "old",
+    "secure",
+    "insecure",
+    "ready",
+    "available",
+    "unavailable",
+    "base64",
+    "stale",
+    "gone",
+    "same",
+    "be",
+    "being",
+    "been",
+    "what",
+    "where",
+    "how",
+    "why",
+    "who",
+    "when",
+    "me",
+    "you",
+    "them",
+    "him",
+    "her",
+    "us",
 ];
 
 /// Well-known credential prefixes and the least length after which they count.
@@ -126,44 +305,98 @@ impl Redactor {
             return format!("{}{placeholder}{rest}", self.redact(&text[..start]));
         }
         let mut out = String::with_capacity(text.len());
-        let mut expect_value = false;
-        // After `token:` or `password =` any value is one; after a bare `password`
-        // only a value-like word is (not "password reset").
-        let mut explicit = false;
+        // A secret word was seen and its value may follow.
+        let mut pending: Option<Pending> = None;
+        // A setter verb ("set", "change"…) came earlier in this sentence.
+        let mut setter = false;
+        let mut previous = String::new();
+        // Text up to here was already written (the rest of a quoted value).
+        let mut done_to = 0;
         for piece in split_keep_whitespace(text) {
+            let offset = piece.as_ptr() as usize - text.as_ptr() as usize;
+            if offset + piece.len() <= done_to {
+                continue;
+            }
+            if offset < done_to {
+                out.push_str(&text[done_to..offset + piece.len()]);
+                continue;
+            }
             if piece.trim().is_empty() {
                 out.push_str(piece);
                 continue;
             }
             let (lead, core, trail) = trim_punctuation(piece);
             let lower = core.to_ascii_lowercase();
-            if expect_value && LINKS.contains(&lower.as_str()) {
-                explicit |= matches!(lower.as_str(), "=" | ":");
-                out.push_str(piece);
-                continue;
+            let word = std::mem::replace(&mut previous, lower.clone());
+            if let Some(p) = pending.as_mut() {
+                if let Some(link) = LINKS.iter().find(|l| **l == lower) {
+                    p.explicit |= matches!(lower.as_str(), "=" | ":");
+                    p.linked_by = Some(link);
+                    p.gap = 0;
+                    out.push_str(piece);
+                    continue;
+                }
+                if p.gap > 0 {
+                    // "the password for user admin is …": words before the link.
+                    p.gap -= 1;
+                    if p.gap == 0 {
+                        pending = None;
+                    }
+                } else if p.is_value(core, &lower, setter, lead.ends_with(['"', '\'', '`'])) {
+                    pending = None;
+                    if let Some(quote) = lead.chars().last().filter(|q| "\"'`".contains(*q))
+                        && !trail.contains(quote)
+                    {
+                        // A quoted value of several words: up to the closing quote.
+                        let start = offset + lead.len();
+                        if let Some(close) = text[start..].find(quote) {
+                            let placeholder = self.placeholder(&text[start..start + close]);
+                            out.push_str(lead);
+                            out.push_str(&placeholder);
+                            done_to = start + close;
+                            continue;
+                        }
+                    }
+                    let placeholder = self.placeholder(core);
+                    out.push_str(lead);
+                    out.push_str(&placeholder);
+                    out.push_str(trail);
+                    continue;
+                } else if p.linked_by.is_none() && lower == "for"
+                    || p.linked_by == Some("of") && NOT_A_VALUE.contains(&lower.as_str())
+                {
+                    p.gap = 3;
+                    p.linked_by = None;
+                    out.push_str(piece);
+                    continue;
+                } else {
+                    pending = None;
+                }
             }
-            if expect_value
-                && !core.is_empty()
-                && !NOT_A_VALUE.contains(&lower.as_str())
-                && (explicit || value_like(core))
-            {
-                expect_value = false;
-                let placeholder = self.placeholder(core);
-                out.push_str(lead);
-                out.push_str(&placeholder);
-                out.push_str(trail);
-                continue;
-            }
-            expect_value = false;
             let bare = lower.trim_end_matches([':', '=', '"', '\'']);
-            // `password`, `token:`, and identifiers such as `DATABASE_PASSWORD`.
-            if SECRET_WORDS.contains(&bare)
-                || (bare.contains('_') && is_secret_key(bare) && !bare.contains(['=', ':']))
-            {
-                expect_value = true;
-                explicit = lower.ends_with([':', '=']) || trail.ends_with([':', '=']);
+            let explicit = lower.ends_with([':', '=']) || trail.ends_with([':', '=']);
+            let singular = bare.strip_suffix('s').unwrap_or(bare);
+            let strong = SECRET_WORDS.contains(&bare)
+                || SECRET_WORDS.contains(&singular)
+                || (matches!(singular, "key") && KEY_QUALIFIERS.contains(&word.as_str()))
+                // Identifiers such as `DATABASE_PASSWORD`.
+                || (bare.contains('_') && is_secret_key(bare) && !bare.contains(['=', ':']));
+            let weak = WEAK_WORDS.contains(&bare) || WEAK_WORDS.contains(&singular);
+            if strong || weak {
+                pending = Some(Pending {
+                    explicit,
+                    weak: !strong,
+                    linked_by: explicit.then_some(":"),
+                    gap: 0,
+                });
                 out.push_str(piece);
                 continue;
+            }
+            if SETTERS.contains(&lower.as_str()) {
+                setter = true;
+            }
+            if trail.contains(['.', '!', '?', ';']) {
+                setter = false;
             }
             out.push_str(lead);
             out.push_str(&self.redact_word(core));
@@ -282,7 +515,8 @@ fn value_like(word: &str) -> bool {
 }
 
 /// True for a key (`DB_PASSWORD`, `githubToken`, `AWS_SECRET_ACCESS_KEY`,
-/// `api-key`) whose value is a credential. Words count whole (`tokenizer` is no token).
+/// `api-key`) whose value is a credential. Words count whole (`tokenizer` is no
+/// token), and a key about a credential is none (`TOKEN_TTL`, `secretName`).
 pub fn is_secret_key(key: &str) -> bool {
     // Split into lower-case words at `_`, `-`, `.`, and camelCase humps.
     let mut words: Vec<String> = vec![String::new()];
@@ -302,6 +536,14 @@ pub fn is_secret_key(key: &str) -> bool {
         }
     }
     words.retain(|w| !w.is_empty());
+    // `TOKEN_TTL`, `SECRET_NAME`, `PASSWORD_FILE`: about a credential, not one.
+    if words.len() > 1
+        && words
+            .last()
+            .is_some_and(|w| ABOUT_A_SECRET.contains(&w.as_str()))
+    {
+        return false;
+    }
     let joined = words.join("_");
     SECRET_KEYS.iter().any(|k| {
         let k = k.replace('-', "_");
@@ -515,5 +757,94 @@ mod tests {
             mask("OPENAI_API_KEY=sk-abcdefghijklmnopqrstu"),
             "OPENAI_API_KEY=***"
         );
+    }
+    /// Every way people phrase a secret in a sentence: the value never survives,
+    /// and the model's placeholder restores to it.
+    #[test]
+    fn secrets_in_any_phrasing_are_replaced_and_restored() {
+        for (text, secret) in [
+            ("create secret db with password=hunter2 in shop", "hunter2"),
+            ("the db password is hunter2-Prod", "hunter2-Prod"),
+            ("use token: abc123def456", "abc123def456"),
+            (
+                "create secret db-x with passwd=Sup3rS3cret in shop",
+                "Sup3rS3cret",
+            ),
+            ("set the password to hunter2 on secret db", "hunter2"),
+            ("set the admin password to letmein", "letmein"),
+            ("change the admin password to Tr0ub4dor", "Tr0ub4dor"),
+            ("my api key is AbC123xyz", "AbC123xyz"),
+            ("api key: 9f8e7d6c", "9f8e7d6c"),
+            ("apikey=abc123", "abc123"),
+            ("pwd: letmein99", "letmein99"),
+            ("my pwd is letmein", "letmein"),
+            ("the secret is s3cr3tval", "s3cr3tval"),
+            ("client secret: zyxwvut", "zyxwvut"),
+            ("credentials = user1:pa55word", "pa55word"),
+            ("auth: dXNlcjpwYXNz", "dXNlcjpwYXNz"),
+            ("Authorization: Bearer abc.def.ghi", "abc.def.ghi"),
+            ("create secret db with a password of hunter", "hunter"),
+            ("the password for user admin is hunter2", "hunter2"),
+            ("the password of the db is opensesame", "opensesame"),
+            ("set env DB_PASSWORD to hunter2 on api", "hunter2"),
+            ("the password is \"correct horse battery\"", "horse battery"),
+            ("the password is 'c0rrect horse', use it", "horse"),
+            ("export MY_TOKEN=abc", "abc"),
+            ("connect with postgres://app:hunter2@db:5432/x", "hunter2"),
+            ("password hunter2!", "hunter2"),
+            ("token=ghp_abcdefghijklmnopqrstuvwxyz0123", "ghp_abcdef"),
+            ("my access key is wJalrXUtnFEMI", "wJalrXUtnFEMI"),
+            ("the passphrase is open-sesame-42", "open-sesame-42"),
+            ("with passwd=Pa55", "Pa55"),
+        ] {
+            let (out, r) = redacted(text);
+            assert!(!out.contains(secret), "{text:?} -> {out:?}");
+            assert!(r.count() >= 1, "{text:?} -> {out:?}");
+            let mut back = json!(out);
+            r.restore(&mut back);
+            assert_eq!(back, text, "the placeholder restores to the value");
+            assert_eq!(
+                mask(&mask(text)),
+                mask(text),
+                "masking is idempotent: {text}"
+            );
+        }
+    }
+
+    #[test]
+    fn sentences_about_secrets_without_a_value_pass_unchanged() {
+        for text in [
+            "scale web to 3",
+            "show secrets in shop",
+            "create secret db in shop",
+            "set token-ttl to 5m",
+            "set env TOKEN_TTL=5m on api",
+            "rotate the token for api in staging",
+            "add the api key to secret web-keys",
+            "add the token to web",
+            "restart the auth deployment in shop",
+            "the token expired, restart api",
+            "password reset for user42",
+            "delete secret api-credentials in shop",
+            "set env LOG_LEVEL=debug on api",
+            "describe the secret named db-creds",
+            "scale token-service to 2",
+            "why is the password wrong for api?",
+            "mount secret db as a volume on web",
+        ] {
+            let (out, r) = redacted(text);
+            assert_eq!(out, text);
+            assert_eq!(r.count(), 0, "{text}");
+        }
+    }
+
+    #[test]
+    fn keys_about_a_credential_are_not_credentials() {
+        for key in ["TOKEN_TTL", "secretName", "PASSWORD_FILE", "token-ttl"] {
+            assert!(!is_secret_key(key), "{key}");
+        }
+        for key in ["DB_PASSWORD", "apiToken", "client_secret", "password"] {
+            assert!(is_secret_key(key), "{key}");
+        }
     }
 }

@@ -756,16 +756,23 @@ fn the_human_preview_reads_well() {
 }
 
 #[test]
-fn env_values_are_masked_in_diffs_yet_a_changed_one_is_marked() {
+fn secret_env_values_are_masked_in_diffs_yet_a_changed_one_is_marked() {
     let env = TestEnv::healthy();
     let report = apply_and_check(
         &env,
-        json!({"op": "set_env", "name": "api", "namespace": "shop", "set": [{"key": "LOG_LEVEL", "value": "debug"}]}),
+        json!({"op": "set_env", "name": "api", "namespace": "shop", "set": [
+            {"key": "LOG_LEVEL", "value": "debug"},
+            {"key": "DATABASE_PASSWORD", "value": "n3w-s3cr3t-value"}]}),
     );
     let diff = only_op(&report)["preview"][0]["diff"].as_str().unwrap();
     assert!(diff.contains("+          value: '*** (changed)'"), "{diff}");
     assert!(
-        !diff.contains("s3cr3t-value") && !diff.contains("value: info"),
+        !diff.contains("s3cr3t-value") && !diff.contains("n3w-s3cr3t-value"),
+        "{diff}"
+    );
+    // A plain value is shown, so the person can check what they typed.
+    assert!(
+        diff.contains("-          value: info\n+          value: debug"),
         "{diff}"
     );
     let live = env.live(&["deployment", "api", "-n", "shop"]).unwrap();

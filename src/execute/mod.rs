@@ -14,6 +14,7 @@ pub mod interrupt;
 mod missing_namespace;
 mod question;
 pub mod request;
+pub mod secret_reads;
 pub(crate) mod suggest;
 
 use crate::exit::UserError;
@@ -44,6 +45,8 @@ pub struct Settings {
     pub shown_connection: Vec<String>,
     /// The forwarded `-n NAMESPACE`, shown where an operation names no namespace itself.
     pub shown_namespace: Vec<String>,
+    /// What a read that would print Secret values does (masked, shown, refused).
+    pub secret_reads: secret_reads::SecretReads,
 }
 
 /// Where the plan came from, for the report.
@@ -272,7 +275,9 @@ pub async fn run(
             Some(steps) => apply_steps(kubectl, steps).await,
             None => {
                 let argv = equivalent_args(op);
-                if settings.json {
+                if let Some(result) = secret_reads::run(kubectl, op, settings).await {
+                    result
+                } else if settings.json {
                     scoped(kubectl, &argv).run(&argv, None).await
                 } else {
                     scoped(kubectl, &argv)
@@ -335,7 +340,9 @@ async fn run_reads(
 ) -> anyhow::Result<Option<anyhow::Error>> {
     for (index, op) in plan.operations.iter().enumerate() {
         let argv = equivalent_args(op);
-        let result = if settings.json {
+        let result = if let Some(result) = secret_reads::run(kubectl, op, settings).await {
+            result
+        } else if settings.json {
             scoped(kubectl, &argv).run(&argv, None).await
         } else {
             match scoped(kubectl, &argv).stream_keeping_stderr(&argv).await {
@@ -731,25 +738,7 @@ pub(super) fn scoped<'k>(kubectl: &'k Kubectl, argv: &[String]) -> std::borrow::
 
 /// The operation as recorded: secret values replaced by the mask.
 fn masked_operation(op: &Operation) -> Operation {
-    let mut op = op.clone();
-    match &mut op {
-        Operation::CreateSecret { data, .. } => {
-            data.iter_mut().for_each(|kv| kv.value = mask::MASK.into())
-        }
-        Operation::SetEnv { set, .. } | Operation::RunPod { env: set, .. } => {
-            for kv in set.iter_mut() {
-                if crate::redact::is_secret_key(&kv.key)
-                    || crate::redact::looks_like_credential(&kv.value)
-                {
-                    kv.value = mask::MASK.into();
-                }
-            }
-        }
-        Operation::Apply { objects, .. } => objects.iter_mut().for_each(mask::mask_secrets),
-        Operation::Patch { patch, .. } => mask::mask_json(patch),
-        _ => {}
-    }
-    op
+    mask::mask_operation(op)
 }
 
 /// At a terminal, offers the close names of a target that does not exist; the name picked.

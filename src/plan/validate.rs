@@ -10,17 +10,25 @@
 use super::kinds::{self, KindInfo};
 use super::{KeyValue, MetadataEdit, Operation, Plan, ReplicaChange, Resources};
 
+/// The most operations one plan may hold, whatever made it (the rules, a model,
+/// a plan file): each is a kubectl call, and a model's plan must not fan out
+/// into hundreds of reads. A longer job is several plans.
+pub const MAX_OPERATIONS: usize = 20;
+
 /// Bounds that come from configuration rather than from Kubernetes.
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
     /// The largest replica count a plan may ask for.
     pub replica_ceiling: i64,
+    /// The most operations a plan may hold ([`MAX_OPERATIONS`]).
+    pub max_operations: usize,
 }
 
 impl Default for Limits {
     fn default() -> Limits {
         Limits {
             replica_ceiling: 1000,
+            max_operations: MAX_OPERATIONS,
         }
     }
 }
@@ -42,6 +50,17 @@ pub fn validate(plan: &Plan, limits: &Limits) -> Result<(), ValidationError> {
         return Err(ValidationError {
             operation: None,
             message: "the plan is empty: there is nothing to do".into(),
+        });
+    }
+    if plan.operations.len() > limits.max_operations {
+        return Err(ValidationError {
+            operation: None,
+            message: format!(
+                "the plan has {} operations, and a plan may have at most {}; nothing was run. \
+                 Split it into smaller plans",
+                plan.operations.len(),
+                limits.max_operations
+            ),
         });
     }
     for (index, op) in plan.operations.iter().enumerate() {
@@ -1343,5 +1362,17 @@ mod tests {
             }
             self
         }
+    }
+
+    #[test]
+    fn a_plan_has_at_most_max_operations() {
+        let read = Operation::Contexts { current_only: true };
+        let plan = |n: usize| Plan::new(vec![read.clone(); n]);
+        assert!(validate(&plan(MAX_OPERATIONS), &limits()).is_ok());
+        let err = validate(&plan(300), &limits()).unwrap_err().message;
+        assert!(
+            err.contains("300 operations") && err.contains(&format!("at most {MAX_OPERATIONS}")),
+            "{err}"
+        );
     }
 }
