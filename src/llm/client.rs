@@ -427,7 +427,7 @@ impl ChatClient {
         let absolute = self
             .url
             .join(raw.trim())
-            .map(|u| u.to_string())
+            .map(|u| shown_url(&u))
             .unwrap_or(raw);
         Some(redact::mask(&sanitize(&absolute)))
     }
