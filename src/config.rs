@@ -394,9 +394,9 @@ impl Config {
             None => DEFAULT_KUBECTL_TIMEOUT,
         };
         // Never kill kubectl before its own --request-timeout could fire.
-        let kubectl_timeout = match kube.request_timeout.as_deref().and_then(parse_duration) {
-            Some(request) if request + Duration::from_secs(5) > kubectl_timeout => {
-                request + Duration::from_secs(5)
+        let kubectl_timeout = match kube.request_timeout.as_deref().map(request_timeout) {
+            Some(Ok(Some(request))) => {
+                kubectl_timeout.max(request.saturating_add(REQUEST_TIMEOUT_GRACE))
             }
             _ => kubectl_timeout,
         };
@@ -491,23 +491,109 @@ impl Config {
     pub fn can_prompt(&self) -> bool {
         self.stdin_is_tty && self.stderr_is_tty
     }
+
+    /// The configuration as the debug log shows it: the sentence and the diagnose
+    /// question (which may carry a credential, "set env DB_PASSWORD=…") masked, the
+    /// API key shown as `***` (it is a `Secret`), a password in the model URL or the
+    /// key command masked, everything else as it is, so the
+    /// log says what the run actually uses (`max_completion_tokens: 4096`).
+    pub fn for_log(&self) -> String {
+        let mut shown = self.clone();
+        match &mut shown.command {
+            Command::Sentence(sentence) => *sentence = crate::redact::mask(sentence),
+            Command::Diagnose {
+                question: Some(question),
+                ..
+            } => *question = crate::redact::mask(question),
+            _ => {}
+        }
+        // A URL may carry a password (`https://user:pw@host/v1`).
+        match &mut shown.model_settings.endpoint {
+            crate::llm::settings::Endpoint::OpenAi { base_url } => {
+                *base_url = crate::redact::mask(base_url)
+            }
+            crate::llm::settings::Endpoint::Azure {
+                endpoint: Some(endpoint),
+                ..
+            } => *endpoint = crate::redact::mask(endpoint),
+            _ => {}
+        }
+        if let crate::llm::settings::KeySource::Command { argv, .. } =
+            &mut shown.model_settings.api_key
+        {
+            argv.iter_mut().for_each(|a| *a = crate::redact::mask(a));
+        }
+        format!("{shown:?}")
+    }
 }
 
-/// kubectl's simple durations: `30`, `30s`, `5m`, `1h` (`0` = none).
-fn parse_duration(raw: &str) -> Option<Duration> {
-    let raw = raw.trim();
-    let (digits, unit) = match raw.find(|c: char| !c.is_ascii_digit()) {
-        Some(i) => raw.split_at(i),
-        None => (raw, "s"),
+/// How much longer than its own `--request-timeout` a kubectl call may take
+/// before it is killed.
+const REQUEST_TIMEOUT_GRACE: Duration = Duration::from_secs(5);
+
+/// The longest `--request-timeout` kubectl accepts: Go durations are 64-bit
+/// nanoseconds, about 292 years (2562047h).
+pub const MAX_REQUEST_TIMEOUT: Duration = Duration::from_nanos(i64::MAX as u64);
+
+/// `--request-timeout` as kubectl reads it: digits alone are seconds, otherwise
+/// numbers with units in sequence (`500ms`, `30s`, `5m`, `1h30m`). `Ok(None)` for
+/// a zero duration (no timeout). Anything else, or a duration longer than kubectl
+/// accepts, is the usage error to show; never a panic or an overflow.
+fn request_timeout(raw: &str) -> Result<Option<Duration>, String> {
+    let bad = || {
+        format!(
+            "--request-timeout {} is not a duration; give seconds or a number with a unit \
+             (10, 10s, 2m, 1h; 0 for none)",
+            crate::shown::value(raw)
+        )
     };
-    let n: u64 = digits.parse().ok()?;
-    let secs = match unit {
-        "s" => n,
-        "m" => n.checked_mul(60)?,
-        "h" => n.checked_mul(3600)?,
-        _ => return None,
+    let too_long = || {
+        format!(
+            "--request-timeout {} is longer than kubectl accepts (at most 2562047h, about \
+             292 years); give a shorter duration, or 0 for none",
+            crate::shown::value(raw)
+        )
     };
-    (secs > 0).then(|| Duration::from_secs(secs))
+    if raw.is_empty() {
+        return Err(bad());
+    }
+    // In nanoseconds, as kubectl counts; u128 holds any 38 digits times an hour.
+    let max = MAX_REQUEST_TIMEOUT.as_nanos();
+    let mut total: u128 = 0;
+    let mut rest = raw;
+    while !rest.is_empty() {
+        let digits = rest
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(rest.len());
+        if digits == 0 {
+            return Err(bad());
+        }
+        let (number, after) = rest.split_at(digits);
+        let unit = if after.is_empty() && rest.len() == raw.len() {
+            "s" // digits alone: seconds
+        } else if after.starts_with("ms") {
+            "ms"
+        } else {
+            after.get(..1).unwrap_or("")
+        };
+        let per_unit: u128 = match unit {
+            "ms" => 1_000_000,
+            "s" => 1_000_000_000,
+            "m" => 60_000_000_000,
+            "h" => 3_600_000_000_000,
+            _ => return Err(bad()),
+        };
+        // More digits than u128 holds is too long, not malformed.
+        let n: u128 = number.parse().map_err(|_| too_long())?;
+        total = n
+            .checked_mul(per_unit)
+            .and_then(|d| total.checked_add(d))
+            .filter(|t| *t <= max)
+            .ok_or_else(too_long)?;
+        rest = after.get(unit.len().min(after.len())..).unwrap_or("");
+    }
+    let total = Duration::from_nanos(u64::try_from(total).map_err(|_| too_long())?);
+    Ok((!total.is_zero()).then_some(total))
 }
 
 /// The files of a `KUBECONFIG` list that do not exist, and how many files it lists;
@@ -584,16 +670,8 @@ fn validate_kube_flags(kube: &KubeFlags) -> Result<(), UserError> {
             )));
         }
     }
-    if let Some(timeout) = &kube.request_timeout
-        && timeout != "0"
-        && crate::plan::validate::duration(timeout).is_err()
-        && !timeout.bytes().all(|b| b.is_ascii_digit())
-    {
-        return Err(usage(format!(
-            "--request-timeout {} is not a duration; give seconds or a number with a unit \
-             (10, 10s, 2m, 1h; 0 for none)",
-            crate::shown::value(timeout)
-        )));
+    if let Some(timeout) = &kube.request_timeout {
+        request_timeout(timeout).map_err(usage)?;
     }
     Ok(())
 }
@@ -802,6 +880,158 @@ mod tests {
         assert_eq!(c.kubectl_timeout, Duration::from_secs(125));
         let c = resolve(&["x", "--request-timeout", "10s"]).unwrap();
         assert_eq!(c.kubectl_timeout, DEFAULT_KUBECTL_TIMEOUT);
+    }
+
+    #[test]
+    fn request_timeouts_are_read_as_kubectl_reads_them() {
+        let secs = |n| Ok(Some(Duration::from_secs(n)));
+        assert_eq!(request_timeout("30"), secs(30));
+        assert_eq!(request_timeout("30s"), secs(30));
+        assert_eq!(request_timeout("2m"), secs(120));
+        assert_eq!(request_timeout("1h30m"), secs(5400));
+        assert_eq!(
+            request_timeout("1500ms"),
+            Ok(Some(Duration::from_millis(1500)))
+        );
+        assert_eq!(request_timeout("0"), Ok(None));
+        assert_eq!(request_timeout("0s"), Ok(None));
+        assert_eq!(request_timeout("2562047h"), secs(2_562_047 * 3600));
+        for bad in ["", "s", "10x", "1.5h", "10s5", "-1s", "1 h", "１s", "10ns"] {
+            let err = request_timeout(bad).unwrap_err();
+            assert!(err.contains("is not a duration"), "{bad}: {err}");
+        }
+        for huge in [
+            "18446744073709551615s",
+            "18446744073709551615",
+            "2562048h",
+            "9223372037s",
+            "99999999999999999999999999999999999999999h",
+            "2562047h60m",
+        ] {
+            let err = request_timeout(huge).unwrap_err();
+            assert!(
+                err.starts_with(&format!(
+                    "--request-timeout {huge:?} is longer than kubectl accepts"
+                )),
+                "{huge}: {err}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_absurd_request_timeout_is_a_usage_error_and_a_long_one_extends_the_kill() {
+        let err = resolve(&["x", "--request-timeout", "18446744073709551615s"]).unwrap_err();
+        assert!(
+            matches!(&err, UserError::Usage(m) if m.contains("longer than kubectl accepts")),
+            "{err:?}"
+        );
+        let c = resolve(&["x", "--request-timeout", "1h30m"]).unwrap();
+        assert_eq!(c.kubectl_timeout, Duration::from_secs(5405));
+        let c = resolve(&["x", "--request-timeout", "2562047h"]).unwrap();
+        assert_eq!(c.kubectl_timeout, Duration::from_secs(2_562_047 * 3600 + 5));
+        let c = resolve_with(
+            &["x", "--request-timeout", "2562047h"],
+            &env(&[("KUBECTL_AI_TIMEOUT", "18446744073709551615")], false),
+        )
+        .unwrap();
+        assert_eq!(c.kubectl_timeout, Duration::from_secs(u64::MAX));
+    }
+
+    #[test]
+    fn the_debug_log_masks_the_sentence_and_the_key_not_the_settings() {
+        let e = env(
+            &[
+                ("OPENAI_API_KEY", "sk-proj-AbCdEf0123456789XyZ"),
+                ("OPENAI_BASE_URL", "https://user:hunter2pw@proxy.example/v1"),
+            ],
+            false,
+        );
+        let c = resolve_with(&["set env DB_PASSWORD=Sup3rS3cret on api"], &e).unwrap();
+        let shown = c.for_log();
+        for secret in ["Sup3rS3cret", "sk-proj-AbCdEf0123456789XyZ", "hunter2pw"] {
+            assert!(!shown.contains(secret), "{secret} in {shown}");
+        }
+        assert!(shown.contains("max_completion_tokens: 4096"), "{shown}");
+        assert!(shown.contains("set env DB_PASSWORD=*** on api"), "{shown}");
+        let c = resolve_with(&["diagnose", "why does token tok_live_8c1f5e0d2a fail"], &e).unwrap();
+        assert!(
+            !c.for_log().contains("tok_live_8c1f5e0d2a"),
+            "{}",
+            c.for_log()
+        );
+    }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// Cheap pure parsers run this many cases unless PROPTEST_CASES says otherwise.
+        fn config(cases: u32) -> ProptestConfig {
+            let mut config = ProptestConfig {
+                failure_persistence: None,
+                ..ProptestConfig::default()
+            };
+            if std::env::var_os("PROPTEST_CASES").is_none() {
+                config.cases = cases;
+            }
+            config
+        }
+
+        /// Duration-shaped text (digits and units, huge numbers, signs, dots)
+        /// mixed with anything at all.
+        fn duration_text() -> impl Strategy<Value = String> {
+            prop_oneof![
+                "[0-9]{0,45}(ms|s|m|h|us|ns|d|)",
+                "([0-9]{1,22}(ms|s|m|h)){1,4}",
+                "[-+ ]?[0-9.eE]{0,30}[a-z]{0,2}",
+                any::<String>(),
+            ]
+        }
+
+        proptest! {
+            #![proptest_config(config(4_000))]
+
+            #[test]
+            fn request_timeout_never_panics_and_stays_in_range(raw in duration_text()) {
+                match request_timeout(&raw) {
+                    Ok(Some(d)) => prop_assert!(d > Duration::ZERO && d <= MAX_REQUEST_TIMEOUT),
+                    Ok(None) => {}
+                    Err(message) => prop_assert!(message.starts_with("--request-timeout ")),
+                }
+            }
+        }
+
+        proptest! {
+            #![proptest_config(config(300))]
+
+            /// The whole resolution, with any --request-timeout and KUBECTL_AI_TIMEOUT:
+            /// a Config or a usage error, never a panic.
+            #[test]
+            fn resolution_never_panics_on_any_timeout(
+                request in duration_text(),
+                kubectl in duration_text(),
+            ) {
+                let dir = tempfile::tempdir().unwrap();
+                let file = dir.path().join("config.toml");
+                std::fs::write(&file, "").unwrap();
+                let e = env(
+                    &[
+                        ("KUBECTL_AI_TIMEOUT", kubectl.as_str()),
+                        ("KUBECTL_AI_CONFIG", file.to_str().unwrap()),
+                    ],
+                    false,
+                );
+                let flag = format!("--request-timeout={request}");
+                let Ok(cli) = Cli::try_parse_argv(["kubectl-ai", "x", flag.as_str()]) else {
+                    return Ok(());
+                };
+                match Config::resolve(cli, &e) {
+                    Ok(c) => prop_assert!(c.kubectl_timeout > Duration::ZERO),
+                    Err(UserError::Usage(_)) => {}
+                    Err(other) => prop_assert!(false, "{other:?}"),
+                }
+            }
+        }
     }
 
     #[test]

@@ -26,7 +26,7 @@ fn main() -> std::process::ExitCode {
         Ok(config) => {
             init_logging(&config);
             // The sentence may carry a credential ("set env DB_PASSWORD=…"): logs never do.
-            let shown = kubectl_ai::redact::mask(&format!("{config:?}"));
+            let shown = config.for_log();
             tracing::debug!(config = %shown, "resolved configuration");
             run(config)
         }

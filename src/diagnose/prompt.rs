@@ -58,14 +58,17 @@ pub fn build(d: &Diagnosis, question: Option<&str>) -> Prompt {
     }
 }
 
+/// One finding as data. Every field that came from the cluster (names, messages,
+/// evidence) is cleaned here, where it enters the prompt; the model client sends
+/// messages as they are, so the plugin's own words are never masked.
 fn finding_data(id: usize, f: &Finding, evidence: usize) -> Value {
     let field = |s: &str| truncate(&clean(s), MAX_FIELD_CHARS);
     json!({
         "id": id,
         "check": f.check,
         "severity": f.severity.as_str(),
-        "object": format!("{}/{}", f.object.kind, f.object.name),
-        "namespace": f.object.namespace,
+        "object": field(&format!("{}/{}", f.object.kind, f.object.name)),
+        "namespace": f.object.namespace.as_deref().map(field),
         "problem": field(&f.problem),
         "evidence": f.evidence.iter().take(evidence).map(|e| field(e)).collect::<Vec<_>>(),
         "cause": field(&f.cause),
@@ -82,7 +85,7 @@ fn user_message(d: &Diagnosis, question: Option<&str>, count: usize, evidence: u
         .map(|(i, f)| finding_data(i + 1, f, evidence))
         .collect();
     let data = json!({
-        "scope": super::report::scope(d),
+        "scope": clean(&super::report::scope(d)),
         "findings_total": d.findings.len(),
         "findings": findings,
     });

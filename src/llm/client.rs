@@ -5,8 +5,16 @@
 //! 408/409, 5xx, a connection dropped mid-answer) at most `max_retries` times with
 //! capped, jittered exponential backoff — or exactly the wait the server asks for
 //! in `retry-after-ms` / `retry-after` — all inside one overall deadline, and
-//! turns everything else into an [`LlmError`] that says what to do. Message text is
-//! masked for credentials once more just before it leaves ([`redact::mask`]).
+//! turns everything else into an [`LlmError`] that says what to do.
+//!
+//! Redirects are never followed: the key (`Authorization` or Azure's `api-key`)
+//! and the whole prompt would go to whatever host the endpoint names, so a 3xx is
+//! an error naming the new address ([`LlmError::Redirected`]).
+//!
+//! Messages are sent as the caller wrote them: what came from outside (the
+//! sentence, cluster text) is redacted by the caller where it is put into a
+//! message, and the plugin's own text (the system prompt, the schema, the
+//! settings) is never masked.
 
 use std::time::{Duration, Instant};
 
@@ -78,24 +86,26 @@ pub struct ChatClient {
     http: reqwest::Client,
     settings: ModelSettings,
     url: reqwest::Url,
-    key: Option<Secret>,
+    /// Read on the first call ([`KeySource::resolve`]), so that `api_key_command`
+    /// runs only when a model is actually asked, and asynchronously (Ctrl-C works).
+    key: tokio::sync::OnceCell<Option<Secret>>,
 }
 
 impl std::fmt::Debug for ChatClient {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ChatClient")
-            .field("url", &self.url.as_str())
+            .field("url", &shown_url(&self.url))
             .field("model", &self.settings.model)
             .finish_non_exhaustive()
     }
 }
 
 impl ChatClient {
-    /// Checks that a model is configured, reads the key (running `api_key_command`
-    /// if that is where it lives) and builds the HTTP client.
+    /// Checks that a model is configured and builds the HTTP client; the key is
+    /// read (running `api_key_command` if that is where it lives) by the first
+    /// [`ChatClient::send`].
     pub fn new(settings: &ModelSettings) -> Result<ChatClient, LlmError> {
-        let key = settings.api_key.resolve().map_err(LlmError::KeyCommand)?;
-        if key.is_none() {
+        if settings.api_key == KeySource::None {
             missing_key(settings)?;
         }
         let url = settings
@@ -107,6 +117,8 @@ impl ChatClient {
             })?;
         let mut builder = reqwest::Client::builder()
             .connect_timeout(settings.connect_timeout)
+            // A redirect would carry the key and the prompt to another host.
+            .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!("kubectl-ai/", env!("CARGO_PKG_VERSION")));
         // HTTPS_PROXY / HTTP_PROXY / NO_PROXY apply (reqwest reads them), except to a
         // server on this machine (Ollama, llama.cpp…), which a proxy cannot reach.
@@ -114,14 +126,14 @@ impl ChatClient {
             builder = builder.no_proxy();
         }
         let http = builder.build().map_err(|e| LlmError::Connect {
-            url: url.to_string(),
+            url: shown_url(&url),
             detail: format!("cannot set up HTTPS: {e}"),
         })?;
         Ok(ChatClient {
             http,
             settings: settings.clone(),
             url,
-            key,
+            key: tokio::sync::OnceCell::new(),
         })
     }
 
@@ -144,12 +156,13 @@ impl ChatClient {
         &self.settings.model
     }
 
-    /// The request body: the messages (masked once more), a strict JSON-schema
-    /// response format, temperature 0 where the model takes it, bounded output.
+    /// The request body: the messages exactly as given (callers redact what came
+    /// from outside where they put it in), a strict JSON-schema response format,
+    /// temperature 0 where the model takes it, bounded output.
     pub fn body(&self, messages: &[Message], schema_name: &str, schema: &Value) -> Value {
         let messages: Vec<Value> = messages
             .iter()
-            .map(|m| json!({"role": m.role, "content": redact::mask(&m.content)}))
+            .map(|m| json!({"role": m.role, "content": m.content}))
             .collect();
         let mut body = json!({
             "model": self.settings.model,
@@ -171,10 +184,24 @@ impl ChatClient {
         body
     }
 
+    /// The key, read once.
+    async fn key(&self) -> Result<Option<&Secret>, LlmError> {
+        self.key
+            .get_or_try_init(|| self.settings.api_key.resolve())
+            .await
+            .map(Option::as_ref)
+            .map_err(LlmError::KeyCommand)
+    }
+
     /// Sends one request, retrying what may succeed later.
     pub async fn send(&self, mut body: Value) -> Result<Completion, LlmError> {
+        let key = self.key().await?;
         let started = Instant::now();
-        let deadline = started + self.settings.timeout;
+        // `timeout` is bounded when settings are resolved; an embedder's huge one
+        // means "no deadline" rather than an overflow.
+        let deadline = started
+            .checked_add(self.settings.timeout)
+            .unwrap_or_else(|| started + Duration::from_secs(100 * 365 * 86_400));
         let mut retries = 0u32;
         let mut dropped_temperature = false;
         loop {
@@ -182,7 +209,7 @@ impl ChatClient {
             if remaining.is_zero() {
                 return Err(self.timeout(false));
             }
-            let failure = match self.attempt(&body, remaining).await {
+            let failure = match self.attempt(&body, key, remaining).await {
                 Ok(completion) => return Ok(completion),
                 Err(failure) => failure,
             };
@@ -213,7 +240,10 @@ impl ChatClient {
                 return Err(error.with_retries(retries, retry_after));
             }
             let wait = retry_after.unwrap_or_else(|| self.backoff(retries));
-            if Instant::now() + wait >= deadline {
+            if Instant::now()
+                .checked_add(wait)
+                .is_none_or(|end| end >= deadline)
+            {
                 return Err(error.with_retries(retries, retry_after));
             }
             retries += 1;
@@ -240,7 +270,7 @@ impl ChatClient {
 
     fn timeout(&self, connect: bool) -> LlmError {
         LlmError::Timeout {
-            url: self.url.to_string(),
+            url: shown_url(&self.url),
             after: if connect {
                 self.settings.connect_timeout
             } else {
@@ -250,13 +280,18 @@ impl ChatClient {
         }
     }
 
-    async fn attempt(&self, body: &Value, remaining: Duration) -> Result<Completion, Failure> {
+    async fn attempt(
+        &self,
+        body: &Value,
+        key: Option<&Secret>,
+        remaining: Duration,
+    ) -> Result<Completion, Failure> {
         let mut request = self
             .http
             .post(self.url.clone())
             .timeout(remaining)
             .json(body);
-        if let Some(key) = &self.key {
+        if let Some(key) = key {
             request = if self.settings.endpoint.is_azure() {
                 request.header("api-key", key.expose())
             } else {
@@ -286,7 +321,7 @@ impl ChatClient {
     }
 
     fn transport_failure(&self, e: &reqwest::Error) -> Failure {
-        let url = self.url.to_string();
+        let url = shown_url(&self.url);
         if e.is_timeout() {
             return Failure::Final(self.timeout(e.is_connect()));
         }
@@ -323,6 +358,11 @@ impl ChatClient {
         };
         let retry_after = retry_after(headers);
         let error = match status {
+            300..=399 => LlmError::Redirected {
+                url: shown_url(&self.url),
+                status,
+                location: self.location(headers),
+            },
             401 => LlmError::Unauthorized {
                 key_source,
                 message,
@@ -334,7 +374,7 @@ impl ChatClient {
             },
             404 if detail.is_model_not_found(&self.settings.model) => LlmError::ModelNotFound {
                 model: self.settings.model.clone(),
-                url: self.url.to_string(),
+                url: shown_url(&self.url),
                 message,
                 azure_hint: if self.settings.endpoint.is_azure() {
                     " (on Azure, the deployment name: AZURE_OPENAI_DEPLOYMENT)"
@@ -343,7 +383,7 @@ impl ChatClient {
                 },
             },
             404 => LlmError::UrlNotFound {
-                url: self.url.to_string(),
+                url: shown_url(&self.url),
                 message,
             },
             429 if detail.is_quota() => LlmError::Quota { message },
@@ -378,13 +418,27 @@ impl ChatClient {
         Failure::Final(error)
     }
 
+    /// Where a redirect points, made absolute, safe to print and without a
+    /// password it may carry.
+    fn location(&self, headers: &HeaderMap) -> Option<String> {
+        let raw = headers
+            .get(reqwest::header::LOCATION)
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())?;
+        let absolute = self
+            .url
+            .join(raw.trim())
+            .map(|u| shown_url(&u))
+            .unwrap_or(raw);
+        Some(redact::mask(&sanitize(&absolute)))
+    }
+
     fn parse_completion(
         &self,
         text: &str,
         request_id: Option<String>,
     ) -> Result<Completion, LlmError> {
         let malformed = |detail: String| LlmError::Malformed {
-            url: self.url.to_string(),
+            url: shown_url(&self.url),
             detail,
             request_id: request_id.clone(),
         };
@@ -516,23 +570,30 @@ impl ErrorDetail {
 }
 
 /// The wait a server asks for: `retry-after-ms` (OpenAI, Azure), else `retry-after`
-/// in seconds.
+/// in seconds. Whatever the header holds, this never panics: text that is not a
+/// number (an HTTP date included), a negative number or NaN asks for nothing (the
+/// client's own backoff applies); a wait too long to represent (`1e300`, `inf`)
+/// is [`Duration::MAX`], over any `retry_after_cap`, so the call is not retried
+/// and the error says the server asks to wait more than a day.
 fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     let header = |name: &str| {
         headers
             .get(name)
             .and_then(|v: &HeaderValue| v.to_str().ok())
     };
-    if let Some(ms) = header("retry-after-ms").and_then(|v| v.trim().parse::<f64>().ok())
-        && ms.is_finite()
-        && ms >= 0.0
-    {
-        return Some(Duration::from_secs_f64(ms / 1000.0));
+    header("retry-after-ms")
+        .and_then(|v| wait_from(v, 1000.0))
+        .or_else(|| header("retry-after").and_then(|v| wait_from(v, 1.0)))
+}
+
+/// A number of 1/`per_second` seconds as a wait, saturating at [`Duration::MAX`];
+/// `None` for anything that is not a non-negative number.
+pub(crate) fn wait_from(text: &str, per_second: f64) -> Option<Duration> {
+    let n: f64 = text.trim().parse().ok()?;
+    if n.is_nan() || n < 0.0 {
+        return None;
     }
-    header("retry-after")
-        .and_then(|v| v.trim().parse::<f64>().ok())
-        .filter(|s| s.is_finite() && *s >= 0.0)
-        .map(Duration::from_secs_f64)
+    Some(Duration::try_from_secs_f64(n / per_second).unwrap_or(Duration::MAX))
 }
 
 /// The error for a call without a key, unless the endpoint needs none (local
@@ -564,6 +625,15 @@ fn is_loopback(url: &reqwest::Url) -> bool {
         || host
             .parse::<std::net::IpAddr>()
             .is_ok_and(|ip| ip.is_loopback())
+}
+
+/// A URL as errors and logs show it: a password in it (`https://user:pw@host`) is `***`.
+pub fn shown_url(url: &reqwest::Url) -> String {
+    let mut shown = url.clone();
+    if shown.password().is_some() {
+        let _ = shown.set_password(Some("***"));
+    }
+    shown.to_string()
 }
 
 fn request_id(headers: &HeaderMap) -> Option<String> {
@@ -650,6 +720,122 @@ mod tests {
         headers.insert("retry-after-ms", HeaderValue::from_static("150"));
         assert_eq!(retry_after(&headers), Some(Duration::from_millis(150)));
         assert_eq!(retry_after(&HeaderMap::new()), None);
+    }
+
+    #[test]
+    fn absurd_waits_saturate_and_nonsense_asks_for_nothing() {
+        let wait = |name: &'static str, value: &str| {
+            let mut headers = HeaderMap::new();
+            headers.insert(name, HeaderValue::from_str(value).unwrap());
+            retry_after(&headers)
+        };
+        for huge in ["1e20", "inf", "+inf", "18446744073709551616", "1e308"] {
+            assert_eq!(wait("retry-after", huge), Some(Duration::MAX), "{huge}");
+        }
+        assert_eq!(wait("retry-after-ms", "1e300"), Some(Duration::MAX));
+        for nothing in [
+            "-1",
+            "NaN",
+            "-inf",
+            "soon",
+            "",
+            "Wed, 21 Oct 2015 07:28:00 GMT",
+        ] {
+            assert_eq!(wait("retry-after", nothing), None, "{nothing}");
+        }
+        assert_eq!(wait("retry-after", "0.5"), Some(Duration::from_millis(500)));
+        assert_eq!(wait("retry-after", "-0"), Some(Duration::ZERO));
+        // A nonsense retry-after-ms leaves retry-after in charge.
+        let mut headers = HeaderMap::new();
+        headers.insert("retry-after-ms", HeaderValue::from_static("NaN"));
+        headers.insert("retry-after", HeaderValue::from_static("3"));
+        assert_eq!(retry_after(&headers), Some(Duration::from_secs(3)));
+    }
+
+    #[test]
+    fn messages_are_sent_as_written() {
+        let client =
+            ChatClient::new(&ModelSettings::for_base_url("http://127.0.0.1:9/v1", "m")).unwrap();
+        let system = "- create_secret: name! namespace set! password: value token: x";
+        let body = client.body(
+            &[Message::system(system), Message::user("REDACTED_1")],
+            "s",
+            &json!({}),
+        );
+        assert_eq!(body["messages"][0]["content"], system);
+        assert_eq!(body["max_completion_tokens"], 4096);
+    }
+
+    #[test]
+    fn a_password_in_the_url_is_never_shown() {
+        let url = reqwest::Url::parse("https://me:hunter2@proxy.example/v1").unwrap();
+        assert_eq!(shown_url(&url), "https://me:***@proxy.example/v1");
+        let client = ChatClient::new(&ModelSettings::for_base_url(
+            "https://me:hunter2@proxy.example/v1",
+            "m",
+        ))
+        .unwrap();
+        assert!(!format!("{client:?}").contains("hunter2"));
+    }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn config(cases: u32) -> ProptestConfig {
+            let mut config = ProptestConfig {
+                failure_persistence: None,
+                ..ProptestConfig::default()
+            };
+            if std::env::var_os("PROPTEST_CASES").is_none() {
+                config.cases = cases;
+            }
+            config
+        }
+
+        fn header_text() -> impl Strategy<Value = String> {
+            prop_oneof![
+                "[-+ ]?[0-9]{0,40}(\\.[0-9]{0,20})?([eE][-+]?[0-9]{1,4})?",
+                "[-+]?(inf|infinity|NaN|nan)",
+                "[ -~]{0,40}",
+                any::<String>(),
+            ]
+        }
+
+        proptest! {
+            #![proptest_config(config(4_000))]
+
+            /// Any retry-after / retry-after-ms a server sends: a wait or none,
+            /// never a panic, and the client's arithmetic with it never overflows.
+            #[test]
+            fn any_retry_after_header_is_read_without_panic(
+                ms in proptest::option::of(header_text()),
+                secs in proptest::option::of(header_text()),
+            ) {
+                let mut headers = HeaderMap::new();
+                for (name, value) in [("retry-after-ms", &ms), ("retry-after", &secs)] {
+                    if let Some(v) = value.as_deref().and_then(|v| HeaderValue::from_str(v).ok()) {
+                        headers.insert(name, v);
+                    }
+                }
+                if let Some(wait) = retry_after(&headers) {
+                    let _ = Instant::now().checked_add(wait);
+                    let _ = LlmError::RateLimited {
+                        message: String::new(),
+                        retries: 0,
+                        retry_after: Some(wait),
+                    }
+                    .to_string();
+                }
+            }
+
+            #[test]
+            fn wait_from_never_panics(text in header_text(), per_second in prop_oneof![Just(1.0), Just(1000.0)]) {
+                if let Some(wait) = wait_from(&text, per_second) {
+                    prop_assert!(wait <= Duration::MAX);
+                }
+            }
+        }
     }
 
     #[test]

@@ -93,6 +93,17 @@ pub enum LlmError {
     )]
     Connect { url: String, detail: String },
 
+    #[error(
+        "the model endpoint {url} redirected ({status}) {}; nothing was sent there, as the API key and the prompt would follow. Set the endpoint (OPENAI_BASE_URL, AZURE_OPENAI_ENDPOINT, or base_url / [azure] endpoint in the config file) to that address if you trust it",
+        redirect_target(.location)
+    )]
+    Redirected {
+        url: String,
+        status: u16,
+        /// The absolute `Location`, sanitized; `None` when the server gave none.
+        location: Option<String>,
+    },
+
     #[error("the connection to {url} failed {}: {detail}", retry_text(*.retries, None))]
     Transport {
         url: String,
@@ -114,13 +125,27 @@ fn retry_text(retries: u32, retry_after: Option<Duration>) -> String {
         1 => "after 1 retry".to_string(),
         n => format!("after {n} retries"),
     };
-    if let Some(after) = retry_after {
-        text.push_str(&format!(
+    match retry_after {
+        Some(after) if after > LONGEST_SHOWN_WAIT => {
+            text.push_str(" (it asks to wait more than a day; try again later)")
+        }
+        Some(after) => text.push_str(&format!(
             " (it asks to wait {}; try again then)",
             secs(after)
-        ));
+        )),
+        None => {}
     }
     text
+}
+
+/// Waits longer than this are not worth a number (a server may send `1e20`).
+const LONGEST_SHOWN_WAIT: Duration = Duration::from_secs(86_400);
+
+fn redirect_target(location: &Option<String>) -> String {
+    match location {
+        Some(location) => format!("to {location}"),
+        None => "without saying where".to_string(),
+    }
 }
 
 fn request_id_text(request_id: &Option<String>) -> String {
@@ -166,5 +191,26 @@ mod tests {
             "{e}"
         );
         assert!(LlmError::NotConfigured.to_string().contains("--offline"));
+        let e = LlmError::RateLimited {
+            message: "slow down".into(),
+            retries: 0,
+            retry_after: Some(Duration::MAX),
+        };
+        assert!(
+            e.to_string()
+                .contains("(it asks to wait more than a day; try again later)"),
+            "{e}"
+        );
+        let e = LlmError::Redirected {
+            url: "http://a/v1/chat/completions".into(),
+            status: 307,
+            location: Some("http://b/v1/chat/completions".into()),
+        };
+        assert!(
+            e.to_string().starts_with(
+                "the model endpoint http://a/v1/chat/completions redirected (307) to http://b/v1/chat/completions; nothing was sent there"
+            ),
+            "{e}"
+        );
     }
 }

@@ -32,6 +32,10 @@ const DEFAULT_BACKOFF_BASE: Duration = Duration::from_millis(500);
 const DEFAULT_BACKOFF_CAP: Duration = Duration::from_secs(8);
 const DEFAULT_RETRY_AFTER_CAP: Duration = Duration::from_secs(20);
 const DEFAULT_MAX_COMPLETION_TOKENS: u32 = 4096;
+/// How long `api_key_command` may run unless `api_key_command_timeout_secs` says otherwise.
+pub const DEFAULT_KEY_COMMAND_TIMEOUT: Duration = Duration::from_secs(10);
+/// The most of a key command's stdout (and of its stderr) that is read.
+const KEY_COMMAND_OUTPUT_LIMIT: u64 = 64 * 1024;
 
 /// The config file's keys. Unknown keys are ignored here: the file is shared with
 /// the rest of the program, which reads its own keys.
@@ -46,6 +50,8 @@ pub struct ConfigFile {
     /// A program (and arguments) that prints the key, e.g. `"pass show openai"` or
     /// `["op", "read", "op://dev/openai/key"]`. Run without a shell.
     pub api_key_command: Option<KeyCommand>,
+    /// How long `api_key_command` may run (default 10 s); it is then stopped.
+    pub api_key_command_timeout_secs: Option<f64>,
     pub connect_timeout_secs: Option<f64>,
     pub timeout_secs: Option<f64>,
     pub max_retries: Option<u32>,
@@ -146,9 +152,20 @@ impl fmt::Display for Secret {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum KeySource {
     None,
-    Env { var: &'static str, value: Secret },
-    Command { argv: Vec<String>, file: PathBuf },
-    File { file: PathBuf, value: Secret },
+    Env {
+        var: &'static str,
+        value: Secret,
+    },
+    Command {
+        argv: Vec<String>,
+        file: PathBuf,
+        /// The command is stopped (its whole process group) after this long.
+        timeout: Duration,
+    },
+    File {
+        file: PathBuf,
+        value: Secret,
+    },
 }
 
 impl KeySource {
@@ -162,49 +179,199 @@ impl KeySource {
         }
     }
 
-    /// The key itself; runs `api_key_command` if that is the source.
-    pub fn resolve(&self) -> anyhow::Result<Option<Secret>> {
+    /// The key itself, checked to be one line of printable ASCII; runs
+    /// `api_key_command` if that is the source (bounded by its timeout).
+    pub async fn resolve(&self) -> anyhow::Result<Option<Secret>> {
         match self {
             KeySource::None => Ok(None),
-            KeySource::Env { value, .. } | KeySource::File { value, .. } => Ok(Some(value.clone())),
-            KeySource::Command { argv, file } => run_key_command(argv, file).map(Some),
+            KeySource::Env { value, .. } | KeySource::File { value, .. } => {
+                check_key(
+                    value.expose(),
+                    &self.describe(),
+                    &format!("check {}", self.describe()),
+                )?;
+                Ok(Some(value.clone()))
+            }
+            KeySource::Command {
+                argv,
+                file,
+                timeout,
+            } => run_key_command(argv, file, *timeout).await.map(Some),
         }
     }
 }
 
-fn run_key_command(argv: &[String], file: &Path) -> anyhow::Result<Secret> {
+/// The command as messages show it: each argument masked if it looks like a
+/// credential (`echo sk-…` is a key, not a command worth printing).
+fn shown_argv(argv: &[String]) -> String {
+    argv.iter()
+        .map(|a| crate::redact::mask(&crate::llm::client::sanitize(a)))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Runs `api_key_command` without a shell, with no input, in its own process
+/// group, for at most `timeout` (then the whole group is killed). Its stdout is
+/// the key: it is never printed, and what it said on stderr is shown masked and
+/// with anything it printed on stdout removed. The key is one trailing newline
+/// less than the output, and must be one line of printable ASCII.
+async fn run_key_command(
+    argv: &[String],
+    file: &Path,
+    timeout: Duration,
+) -> anyhow::Result<Secret> {
+    use tokio::io::AsyncReadExt;
+
+    let origin = format!(
+        "api_key_command `{}` in {}",
+        shown_argv(argv),
+        file.display()
+    );
     let (program, args) = argv
         .split_first()
         .with_context(|| format!("api_key_command in {} is empty", file.display()))?;
-    let output = std::process::Command::new(program)
+    let mut command = tokio::process::Command::new(program);
+    command
         .args(args)
         .stdin(std::process::Stdio::null())
-        .output()
-        .with_context(|| {
-            format!(
-                "cannot run api_key_command `{}` from {}",
-                argv.join(" "),
-                file.display()
-            )
-        })?;
-    if !output.status.success() {
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true);
+    // Its own group, so that a timeout (or Ctrl-C) stops whatever it started too.
+    #[cfg(unix)]
+    command.process_group(0);
+    let mut child = command
+        .spawn()
+        .with_context(|| format!("cannot run {origin}"))?;
+    let group = KillGroup(child.id());
+    let read = |pipe: Option<Box<dyn tokio::io::AsyncRead + Unpin + Send>>| async move {
+        let mut buf = Vec::new();
+        if let Some(pipe) = pipe {
+            // A reader that stops early drops the pipe, so a command printing
+            // without end gets EPIPE instead of blocking.
+            let _ = pipe
+                .take(KEY_COMMAND_OUTPUT_LIMIT)
+                .read_to_end(&mut buf)
+                .await;
+        }
+        buf
+    };
+    let stdout = child
+        .stdout
+        .take()
+        .map(|p| Box::new(p) as Box<dyn tokio::io::AsyncRead + Unpin + Send>);
+    let stderr = child
+        .stderr
+        .take()
+        .map(|p| Box::new(p) as Box<dyn tokio::io::AsyncRead + Unpin + Send>);
+    let run = async { tokio::join!(read(stdout), read(stderr), child.wait()) };
+    let (stdout, stderr, status) = match tokio::time::timeout(timeout, run).await {
+        Ok(done) => done,
+        Err(_) => bail!(
+            "{origin} did not finish within {} and was stopped; it must print the key without asking anything (it gets no input and no terminal), or raise api_key_command_timeout_secs in the config file",
+            shown_secs(timeout)
+        ),
+    };
+    let status = status.with_context(|| format!("cannot wait for {origin}"))?;
+    group.finished();
+    let out = String::from_utf8_lossy(&stdout);
+    if !status.success() {
+        let said = stderr_shown(&String::from_utf8_lossy(&stderr), &out);
         bail!(
-            "api_key_command `{}` from {} failed ({}): {}",
-            argv.join(" "),
-            file.display(),
-            output.status,
-            String::from_utf8_lossy(&output.stderr).trim()
+            "{origin} failed ({status}){}",
+            if said.is_empty() {
+                " and printed nothing on stderr".to_string()
+            } else {
+                format!(": {said}")
+            }
         );
     }
-    let key = String::from_utf8_lossy(&output.stdout).trim().to_string();
+    let key = out.strip_suffix('\n').unwrap_or(&out);
     if key.is_empty() {
+        bail!("{origin} printed nothing; it must print the key on stdout");
+    }
+    check_key(
+        key,
+        &origin,
+        "check the command's output: it must be the key alone, on one line",
+    )?;
+    Ok(Secret(key.to_string()))
+}
+
+/// What a failing key command said on stderr, safe to print: whatever it printed
+/// on stdout (maybe the key) removed, credentials masked, no control
+/// characters, bounded.
+fn stderr_shown(stderr: &str, stdout: &str) -> String {
+    let mut text = stderr.to_string();
+    let mut printed: Vec<&str> = stdout
+        .split_whitespace()
+        .filter(|w| w.chars().count() >= 4)
+        .collect();
+    printed.sort_by_key(|w| std::cmp::Reverse(w.len()));
+    for word in printed {
+        text = text.replace(word, "***");
+    }
+    crate::llm::client::sanitize(&crate::redact::mask(&text))
+}
+
+/// A key is one line of printable ASCII: anything else (a trailing `\r`, an
+/// escape sequence, a space, a second line) would make an invalid header or a
+/// key the server rejects, so it is named here, by position, never shown.
+pub fn check_key(key: &str, source: &str, hint: &str) -> anyhow::Result<()> {
+    let count = key.chars().count();
+    for (i, c) in key.chars().enumerate() {
+        let what = if c.is_control() {
+            format!("a control character (U+{:04X})", c as u32)
+        } else if c.is_whitespace() {
+            "a space".to_string()
+        } else if !c.is_ascii() {
+            "a non-ASCII character".to_string()
+        } else {
+            continue;
+        };
         bail!(
-            "api_key_command `{}` from {} printed nothing",
-            argv.join(" "),
-            file.display()
+            "the key from {source} contains {what} at position {}{}; {hint}",
+            i + 1,
+            if i + 1 == count { " (the last)" } else { "" }
         );
     }
-    Ok(Secret(key))
+    Ok(())
+}
+
+fn shown_secs(d: Duration) -> String {
+    let s = d.as_secs_f64();
+    if s.fract() == 0.0 {
+        format!("{s:.0} s")
+    } else {
+        format!("{s:.1} s")
+    }
+}
+
+/// Kills a key command's process group when dropped (a timeout, an interrupted
+/// run), unless the command ended by itself.
+struct KillGroup(Option<u32>);
+
+impl KillGroup {
+    fn finished(mut self) {
+        self.0 = None;
+    }
+}
+
+impl Drop for KillGroup {
+    fn drop(&mut self) {
+        #[cfg(unix)]
+        if let Some(pgid) = self
+            .0
+            .and_then(|id| i32::try_from(id).ok())
+            .filter(|&id| id > 1)
+        {
+            // SAFETY: killpg takes plain integers and touches no memory of ours; the
+            // group is the one created for the command, which has not been reaped.
+            unsafe {
+                libc::killpg(pgid, libc::SIGKILL);
+            }
+        }
+    }
 }
 
 /// Where requests go.
@@ -451,6 +618,14 @@ impl Settings {
                     format!("api_key_command in {} cannot be read", file_label())
                 })?,
                 file: file_path,
+                timeout: timeout_setting(
+                    None,
+                    "",
+                    file.api_key_command_timeout_secs,
+                    "api_key_command_timeout_secs",
+                    &file_label(),
+                    DEFAULT_KEY_COMMAND_TIMEOUT,
+                )?,
             }
         } else if let Some(value) = nonempty(file.api_key.clone()) {
             KeySource::File {
@@ -467,32 +642,20 @@ impl Settings {
             warnings.push(warning);
         }
 
-        let seconds = |v: Option<f64>, what: &str, default: Duration| -> anyhow::Result<Duration> {
-            match v {
-                None => Ok(default),
-                Some(s) if s.is_finite() && s > 0.0 && s < 86_400.0 => {
-                    Ok(Duration::from_secs_f64(s))
-                }
-                Some(s) => bail!(
-                    "{what} in {} must be a positive number of seconds, not {s}",
-                    file_label()
-                ),
-            }
-        };
-        let connect_timeout = seconds(
-            env("KUBECTL_AI_MODEL_CONNECT_TIMEOUT")
-                .map(|s| parse_secs(&s, "KUBECTL_AI_MODEL_CONNECT_TIMEOUT"))
-                .transpose()?
-                .or(file.connect_timeout_secs),
+        let connect_timeout = timeout_setting(
+            env("KUBECTL_AI_MODEL_CONNECT_TIMEOUT"),
+            "KUBECTL_AI_MODEL_CONNECT_TIMEOUT",
+            file.connect_timeout_secs,
             "connect_timeout_secs",
+            &file_label(),
             DEFAULT_CONNECT_TIMEOUT,
         )?;
-        let timeout = seconds(
-            env("KUBECTL_AI_MODEL_TIMEOUT")
-                .map(|s| parse_secs(&s, "KUBECTL_AI_MODEL_TIMEOUT"))
-                .transpose()?
-                .or(file.timeout_secs),
+        let timeout = timeout_setting(
+            env("KUBECTL_AI_MODEL_TIMEOUT"),
+            "KUBECTL_AI_MODEL_TIMEOUT",
+            file.timeout_secs,
             "timeout_secs",
+            &file_label(),
             DEFAULT_TIMEOUT,
         )?;
         let max_retries = file.max_retries.unwrap_or(DEFAULT_MAX_RETRIES).min(10);
@@ -547,11 +710,53 @@ impl Settings {
     }
 }
 
-fn parse_secs(text: &str, var: &str) -> anyhow::Result<f64> {
-    text.trim()
-        .trim_end_matches('s')
-        .parse::<f64>()
-        .with_context(|| format!("{var}={text:?} is not a number of seconds"))
+/// The shortest and longest timeouts accepted: anything outside is a mistake
+/// (and a huge one would overflow the clock).
+pub const TIMEOUT_RANGE: (Duration, Duration) =
+    (Duration::from_millis(1), Duration::from_secs(86_400));
+
+/// A timeout: from the environment variable `var` (a number of seconds, with an
+/// optional trailing `s`) when `env_value` is set, else from `key` in the config
+/// file, else `default`. Out of [`TIMEOUT_RANGE`], not a number, NaN or infinite
+/// is an error naming where the value came from; never a panic.
+pub fn timeout_setting(
+    env_value: Option<String>,
+    var: &str,
+    file_value: Option<f64>,
+    key: &str,
+    file_label: &str,
+    default: Duration,
+) -> anyhow::Result<Duration> {
+    let (min, max) = TIMEOUT_RANGE;
+    let range = format!(
+        "a number of seconds from {} to {} (a day)",
+        min.as_secs_f64(),
+        max.as_secs()
+    );
+    if let Some(text) = env_value {
+        return parse_secs(&text)
+            .and_then(seconds)
+            .with_context(|| format!("{var}={} is not {range}", crate::shown::value(&text)));
+    }
+    match file_value {
+        None => Ok(default),
+        Some(n) => {
+            seconds(n).with_context(|| format!("{key} in {file_label} must be {range}, not {n}"))
+        }
+    }
+}
+
+/// `30`, `2.5`, `30s` as seconds.
+fn parse_secs(text: &str) -> Option<f64> {
+    let text = text.trim();
+    text.strip_suffix('s').unwrap_or(text).trim().parse().ok()
+}
+
+/// Seconds as a duration when within [`TIMEOUT_RANGE`].
+fn seconds(n: f64) -> Option<Duration> {
+    let (min, max) = TIMEOUT_RANGE;
+    let d = Duration::try_from_secs_f64(n).ok()?;
+    (min..=max).contains(&d).then_some(d)
 }
 
 fn nonempty(value: Option<String>) -> Option<String> {
@@ -725,7 +930,10 @@ mod tests {
         let file = "api_key_command = \"pass show 'openai key'\"\napi_key = \"sk-file\"\n";
         let s = resolve(None, &[("OPENAI_API_KEY", "sk-env")], Some(file)).model;
         assert_eq!(s.api_key.describe(), "OPENAI_API_KEY");
-        assert_eq!(s.api_key.resolve().unwrap().unwrap().expose(), "sk-env");
+        assert_eq!(
+            block_on(s.api_key.resolve()).unwrap().unwrap().expose(),
+            "sk-env"
+        );
         let s = resolve(None, &[], Some(file)).model;
         match &s.api_key {
             KeySource::Command { argv, .. } => assert_eq!(argv, &["pass", "show", "openai key"]),
@@ -737,32 +945,162 @@ mod tests {
         assert!(!format!("{s:?}").contains("sk-file"));
     }
 
+    /// Runs a future to its end (the key is read asynchronously).
+    fn block_on<F: std::future::Future>(f: F) -> F::Output {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+            .block_on(f)
+    }
+
+    fn command(argv: &[&str]) -> KeySource {
+        KeySource::Command {
+            argv: argv.iter().map(|a| a.to_string()).collect(),
+            file: PathBuf::from("c.toml"),
+            timeout: Duration::from_secs(10),
+        }
+    }
+
+    /// A key command running this shell script (kept out of its argv, so that
+    /// what an error shows of the output is not confused with the command).
+    fn script(body: &str) -> (tempfile::TempDir, KeySource) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("key.sh");
+        std::fs::write(&path, body).unwrap();
+        let source = command(&["sh", path.to_str().unwrap()]);
+        (dir, source)
+    }
+
     #[test]
     fn the_key_command_runs_without_a_shell() {
-        let source = KeySource::Command {
-            argv: vec!["echo".into(), "sk-from-command".into(), "$HOME".into()],
-            file: PathBuf::from("c.toml"),
-        };
+        // `$HOME` reaches echo as is: no shell expands it. (A key is one word: the
+        // key with a space this test used to expect is now refused, see below.)
         assert_eq!(
-            source.resolve().unwrap().unwrap().expose(),
-            "sk-from-command $HOME"
+            block_on(command(&["echo", "sk-from-command-$HOME"]).resolve())
+                .unwrap()
+                .unwrap()
+                .expose(),
+            "sk-from-command-$HOME"
         );
-        let failing = KeySource::Command {
-            argv: vec!["false".into()],
-            file: PathBuf::from("c.toml"),
-        };
-        let err = failing.resolve().unwrap_err().to_string();
+        let err = block_on(command(&["false"]).resolve())
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("api_key_command `false`"), "{err}");
-        let missing = KeySource::Command {
-            argv: vec!["/nonexistent/kubectl-ai-key".into()],
-            file: PathBuf::from("c.toml"),
-        };
-        assert!(format!("{:#}", missing.resolve().unwrap_err()).contains("cannot run"));
+        let missing = command(&["/nonexistent/kubectl-ai-key"]);
+        assert!(format!("{:#}", block_on(missing.resolve()).unwrap_err()).contains("cannot run"));
         assert!(split_command(&KeyCommand::Line("a 'b".into())).is_err());
         assert_eq!(
             split_command(&KeyCommand::Argv(vec!["op".into(), "read".into()])).unwrap(),
             ["op", "read"]
         );
+    }
+
+    #[test]
+    fn a_malformed_key_is_named_by_position_never_shown() {
+        for (output, what, at) in [
+            (
+                "printf 'sk-abcdef\\r\\n'",
+                "a control character (U+000D)",
+                "position 10 (the last)",
+            ),
+            (
+                "printf 'sk-\\033[31mabc'",
+                "a control character (U+001B)",
+                "position 4;",
+            ),
+            ("printf 'sk-abc def\\n'", "a space", "position 7;"),
+            (
+                "printf 'sk-abc\\nsecond line\\n'",
+                "a control character (U+000A)",
+                "position 7;",
+            ),
+            (
+                "printf 'sk-abcé'",
+                "a non-ASCII character",
+                "position 7 (the last)",
+            ),
+        ] {
+            let (_dir, source) = script(output);
+            let err = block_on(source.resolve()).unwrap_err().to_string();
+            assert!(
+                err.contains(&format!("contains {what} at {at}")),
+                "{output}: {err}"
+            );
+            assert!(err.contains("check the command's output"), "{err}");
+            assert!(!err.contains("abc"), "{err}");
+        }
+        // One trailing newline is not part of the key.
+        let key = block_on(command(&["printf", "sk-abc\\n"]).resolve()).unwrap();
+        assert_eq!(key.unwrap().expose(), "sk-abc");
+        let err = block_on(command(&["printf", ""]).resolve()).unwrap_err();
+        assert!(err.to_string().contains("printed nothing"), "{err}");
+        // A key from the environment is held to the same rule.
+        let env = KeySource::Env {
+            var: "OPENAI_API_KEY",
+            value: Secret::new("sk-abc\u{1b}[2J"),
+        };
+        let err = block_on(env.resolve()).unwrap_err().to_string();
+        assert!(
+            err.contains("the key from OPENAI_API_KEY contains a control character (U+001B) at position 7; check OPENAI_API_KEY"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_failing_key_command_never_shows_its_stdout() {
+        let (_dir, source) =
+            script("echo LeakedKey42\necho 'cannot unlock LeakedKey42 vault' >&2\nexit 3\n");
+        let err = block_on(source.resolve()).unwrap_err().to_string();
+        assert!(!err.contains("LeakedKey42"), "{err}");
+        assert!(
+            err.contains("failed (exit status: 3): cannot unlock *** vault"),
+            "{err}"
+        );
+        let (_dir, source) = script("echo hunter2hunter2\nexit 1\n");
+        let err = block_on(source.resolve()).unwrap_err().to_string();
+        assert!(!err.contains("hunter2"), "{err}");
+        assert!(
+            err.ends_with("failed (exit status: 1) and printed nothing on stderr"),
+            "{err}"
+        );
+        // Credentials on stderr are masked even when stdout said nothing.
+        let (_dir, source) =
+            script("echo 'token: ghp_abcdefghijklmnopqrstuvwxyz0123' >&2\nexit 1\n");
+        let err = block_on(source.resolve()).unwrap_err().to_string();
+        assert!(!err.contains("ghp_"), "{err}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_hanging_key_command_is_stopped_with_its_children() {
+        let dir = tempfile::tempdir().unwrap();
+        let pid_file = dir.path().join("child.pid");
+        let script = format!("sleep 30 & echo $! > '{}'; wait", pid_file.display());
+        let source = KeySource::Command {
+            argv: vec!["sh".into(), "-c".into(), script],
+            file: PathBuf::from("c.toml"),
+            timeout: Duration::from_millis(300),
+        };
+        let started = std::time::Instant::now();
+        let err = block_on(source.resolve()).unwrap_err().to_string();
+        assert!(started.elapsed() < Duration::from_secs(5), "{err}");
+        assert!(
+            err.contains("did not finish within 0.3 s and was stopped"),
+            "{err}"
+        );
+        assert!(err.contains("api_key_command_timeout_secs"), "{err}");
+        // The grandchild (sleep) went with it: its process group was killed.
+        let pid: i32 = std::fs::read_to_string(&pid_file)
+            .unwrap()
+            .trim()
+            .parse()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(100));
+        let alive = std::fs::read_to_string(format!("/proc/{pid}/stat"))
+            .map(|stat| !stat.contains(") Z "))
+            .unwrap_or(false);
+        assert!(!alive, "sleep {pid} outlived the key command");
     }
 
     #[test]
@@ -864,6 +1202,143 @@ mod tests {
         assert!(ConfigFile::parse("model = 3").is_err());
         // Keys that belong to other parts of the program are left alone.
         ConfigFile::parse("color = \"never\"\n[kubectl]\npath = \"/bin/kubectl\"").unwrap();
+    }
+
+    #[test]
+    fn timeouts_name_their_source_when_out_of_range() {
+        let t = |env: Option<&str>, file: Option<f64>| {
+            timeout_setting(
+                env.map(str::to_string),
+                "KUBECTL_AI_MODEL_TIMEOUT",
+                file,
+                "timeout_secs",
+                "the config file c.toml",
+                DEFAULT_TIMEOUT,
+            )
+        };
+        assert_eq!(t(Some("7s"), Some(3.0)).unwrap(), Duration::from_secs(7));
+        assert_eq!(t(Some(" 2.5 "), None).unwrap(), Duration::from_millis(2500));
+        assert_eq!(t(None, Some(3.0)).unwrap(), Duration::from_secs(3));
+        assert_eq!(t(None, None).unwrap(), DEFAULT_TIMEOUT);
+        for bad in ["1e300", "inf", "NaN", "-1", "0", "soon", "86401", "1e-9"] {
+            let err = format!("{:#}", t(Some(bad), None).unwrap_err());
+            assert!(
+                err.starts_with(&format!("KUBECTL_AI_MODEL_TIMEOUT={bad:?} is not a number of seconds from 0.001 to 86400")),
+                "{err}"
+            );
+        }
+        for bad in [1e300, f64::INFINITY, f64::NAN, -1.0, 0.0, 1e-12, 86_400.5] {
+            let err = format!("{:#}", t(None, Some(bad)).unwrap_err());
+            assert!(
+                err.starts_with("timeout_secs in the config file c.toml must be a number of seconds from 0.001 to 86400"),
+                "{err}"
+            );
+        }
+        let s = resolve(
+            None,
+            &[],
+            Some("api_key_command = \"pass x\"\napi_key_command_timeout_secs = 2.5\n"),
+        );
+        assert!(matches!(
+            s.model.api_key,
+            KeySource::Command { timeout, .. } if timeout == Duration::from_millis(2500)
+        ));
+        let s = resolve(None, &[], Some("api_key_command = \"pass x\"\n"));
+        assert!(matches!(
+            s.model.api_key,
+            KeySource::Command { timeout, .. } if timeout == DEFAULT_KEY_COMMAND_TIMEOUT
+        ));
+    }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn config(cases: u32) -> ProptestConfig {
+            let mut config = ProptestConfig {
+                failure_persistence: None,
+                ..ProptestConfig::default()
+            };
+            if std::env::var_os("PROPTEST_CASES").is_none() {
+                config.cases = cases;
+            }
+            config
+        }
+
+        fn number_text() -> impl Strategy<Value = String> {
+            prop_oneof![
+                "[-+ ]?[0-9]{0,40}(\\.[0-9]{0,20})?([eE][-+]?[0-9]{1,4})?s?",
+                "(inf|-inf|NaN|nan|infinity|\\+inf)s?",
+                any::<String>(),
+            ]
+        }
+
+        fn any_seconds() -> impl Strategy<Value = f64> {
+            prop_oneof![
+                any::<f64>(),
+                0.0..100_000.0f64,
+                Just(f64::INFINITY),
+                Just(f64::NAN),
+                Just(f64::MAX),
+                Just(-0.0),
+            ]
+        }
+
+        proptest! {
+            #![proptest_config(config(4_000))]
+
+            #[test]
+            fn env_timeouts_never_panic(text in number_text()) {
+                match timeout_setting(Some(text), "V", None, "k", "f", DEFAULT_TIMEOUT) {
+                    Ok(d) => prop_assert!((TIMEOUT_RANGE.0..=TIMEOUT_RANGE.1).contains(&d)),
+                    Err(e) => prop_assert!(e.to_string().starts_with("V=")),
+                }
+            }
+
+            #[test]
+            fn file_timeouts_never_panic(n in any_seconds()) {
+                match timeout_setting(None, "V", Some(n), "k", "f", DEFAULT_TIMEOUT) {
+                    Ok(d) => prop_assert!((TIMEOUT_RANGE.0..=TIMEOUT_RANGE.1).contains(&d)),
+                    Err(e) => prop_assert!(e.to_string().starts_with("k in f must be")),
+                }
+            }
+        }
+
+        proptest! {
+            #![proptest_config(config(500))]
+
+            /// A whole config file with any timeouts, backoff and key-command
+            /// timeout, and any timeout variables: settings or an error, never a panic.
+            #[test]
+            fn resolution_never_panics_on_any_duration(
+                connect in any_seconds(),
+                timeout in any_seconds(),
+                key_timeout in any_seconds(),
+                backoff in any::<u64>(),
+                retries in any::<u32>(),
+                env_timeout in proptest::option::of(number_text()),
+                env_connect in proptest::option::of(number_text()),
+            ) {
+                let mut file = ConfigFile::parse("api_key_command = \"pass x\"").unwrap();
+                file.connect_timeout_secs = Some(connect);
+                file.timeout_secs = Some(timeout);
+                file.api_key_command_timeout_secs = Some(key_timeout);
+                file.retry_backoff_ms = Some(backoff);
+                file.max_retries = Some(retries);
+                let mut vars = Vec::new();
+                if let Some(t) = &env_timeout {
+                    vars.push(("KUBECTL_AI_MODEL_TIMEOUT", t.as_str()));
+                }
+                if let Some(t) = &env_connect {
+                    vars.push(("KUBECTL_AI_MODEL_CONNECT_TIMEOUT", t.as_str()));
+                }
+                if let Ok(s) = Settings::resolve_with(None, &env_of(&vars), Some((PathBuf::from("c.toml"), file))) {
+                    let m = s.model;
+                    prop_assert!(m.timeout <= TIMEOUT_RANGE.1 && m.connect_timeout <= TIMEOUT_RANGE.1);
+                    prop_assert!(m.backoff_cap >= m.backoff_base);
+                }
+            }
+        }
     }
 
     #[test]

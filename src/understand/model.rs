@@ -146,10 +146,14 @@ pub async fn understand_with_model(
     limits: &Limits,
 ) -> anyhow::Result<ModelOutcome> {
     let client = ChatClient::new(settings)?;
+    // What came from outside is redacted here, where it enters the messages; the
+    // client sends them as they are, so the plugin's own prompt is never masked.
+    // (Workload and service names were checked when the context was built.)
     let mut redactor = Redactor::new();
     let redacted_sentence = redactor.redact(sentence.trim());
     let mut redacted_ctx = ctx.clone();
     redacted_ctx.context = ctx.context.as_deref().map(|c| redactor.redact(c));
+    redacted_ctx.namespace = redactor.redact(&ctx.namespace);
     let mut messages = vec![
         Message::system(system_prompt(&redacted_ctx)),
         Message::user(redacted_sentence),
