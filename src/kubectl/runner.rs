@@ -322,8 +322,8 @@ impl Kubectl {
                     Stdio::piped()
                 } else {
                     Stdio::inherit()
-                })
-                .spawn()
+                });
+            spawn(&mut command_line)
         };
         let mut child = child.map_err(|e| self.spawn_error(e))?;
         let group = GroupGuard::new(child.id());
@@ -402,16 +402,15 @@ impl Kubectl {
         // is reported instead of dying half-way.
         #[cfg(unix)]
         command_line.process_group(0);
-        let mut child = command_line
+        command_line
             .stdin(if stdin.is_some() {
                 Stdio::piped()
             } else {
                 Stdio::null()
             })
             .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .map_err(|e| self.spawn_error(e))?;
+            .stderr(Stdio::piped());
+        let mut child = spawn(&mut command_line).map_err(|e| self.spawn_error(e))?;
 
         // Feed stdin concurrently with reading the output, so a large input
         // and a large output can't deadlock each other.
@@ -585,6 +584,24 @@ impl Drop for BackgroundWrites {
 }
 
 /// The process group of a call in flight (the call was started as its leader).
+/// Starts kubectl. "Text file busy" means the program file is still open for
+/// writing somewhere (being installed or replaced, or inherited for a moment by
+/// another process being started): it is tried again a few times before it is
+/// reported.
+fn spawn(command: &mut tokio::process::Command) -> std::io::Result<tokio::process::Child> {
+    const TEXT_FILE_BUSY: i32 = 26;
+    let mut attempt = 0;
+    loop {
+        match command.spawn() {
+            Err(e) if e.raw_os_error() == Some(TEXT_FILE_BUSY) && attempt < 5 => {
+                attempt += 1;
+                std::thread::sleep(std::time::Duration::from_millis(20 * attempt));
+            }
+            other => return other,
+        }
+    }
+}
+
 /// Dropped before [`GroupGuard::finished`] — the call timed out, or the run was
 /// interrupted and its future dropped — it kills the whole group, so nothing
 /// kubectl started outlives it.
