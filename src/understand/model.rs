@@ -237,14 +237,15 @@ pub fn usable_content(
     }
 }
 
-enum Interpreted {
+/// A usable answer: a validated plan, or one of the other kinds of answer.
+pub enum Interpreted {
     Plan(Plan),
     Outcome(ModelOutcome),
 }
 
 /// Parses, converts and validates an answer; the error is the problem in words fit
-/// for the repair request.
-fn interpret(
+/// for the repair request. Public for the property tests (tests/fuzz_model_answers.rs).
+pub fn interpret(
     content: &str,
     sentence: &str,
     redactor: &Redactor,
