@@ -124,6 +124,10 @@ async fn run_diagnose(
         target,
     } = question;
     let target = target.map(|(kind, name)| crate::config::Target { kind, name });
+    if let Some(target) = &target {
+        crate::plan::validate::object_name(&target.name)
+            .map_err(|e| UserError::Usage(format!("{e}; nothing was run")))?;
+    }
     agree_on_namespace(config, namespace.as_deref())?;
     let mut scoped = config.clone();
     if let Some(namespace) = namespace {
