@@ -965,17 +965,7 @@ mod tests {
         use super::*;
         use proptest::prelude::*;
 
-        /// Cheap pure parsers run this many cases unless PROPTEST_CASES says otherwise.
-        fn config(cases: u32) -> ProptestConfig {
-            let mut config = ProptestConfig {
-                failure_persistence: None,
-                ..ProptestConfig::default()
-            };
-            if std::env::var_os("PROPTEST_CASES").is_none() {
-                config.cases = cases;
-            }
-            config
-        }
+        use crate::property_tests::config;
 
         /// Duration-shaped text (digits and units, huge numbers, signs, dots)
         /// mixed with anything at all.

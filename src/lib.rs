@@ -25,3 +25,21 @@ pub mod redact;
 pub mod sentence;
 pub mod shown;
 pub mod understand;
+
+/// What the unit property tests share: how many cases a property runs.
+#[cfg(test)]
+pub(crate) mod property_tests {
+    use proptest::prelude::ProptestConfig;
+
+    /// `cases` cases, unless `PROPTEST_CASES` says otherwise; no failure files written.
+    pub fn config(cases: u32) -> ProptestConfig {
+        let mut config = ProptestConfig {
+            failure_persistence: None,
+            ..ProptestConfig::default()
+        };
+        if std::env::var_os("PROPTEST_CASES").is_none() {
+            config.cases = cases;
+        }
+        config
+    }
+}

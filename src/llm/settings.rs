@@ -1254,16 +1254,7 @@ mod tests {
         use super::*;
         use proptest::prelude::*;
 
-        fn config(cases: u32) -> ProptestConfig {
-            let mut config = ProptestConfig {
-                failure_persistence: None,
-                ..ProptestConfig::default()
-            };
-            if std::env::var_os("PROPTEST_CASES").is_none() {
-                config.cases = cases;
-            }
-            config
-        }
+        use crate::property_tests::config;
 
         fn number_text() -> impl Strategy<Value = String> {
             prop_oneof![
