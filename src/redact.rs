@@ -290,14 +290,21 @@ impl Redactor {
 
     /// Replaces every credential-looking value in `text` with a placeholder.
     pub fn redact(&mut self, text: &str) -> String {
-        if let Some(start) = text.find("-----BEGIN") {
-            // A PEM block: everything from its start to its END line goes.
-            let end = text[start..]
-                .find("-----END")
+        if let Some(found) = text.find("-----BEGIN") {
+            // A PEM block: everything from the word it starts in to its END line
+            // goes (a placeholder glued to the rest of a word would read as a
+            // value the next time the text is masked).
+            let start = text[..found]
+                .trim_end_matches(|c: char| !c.is_whitespace())
+                .len();
+            // To the last END: an earlier one may belong to text that only
+            // mentions the markers.
+            let end = text[found..]
+                .rfind("-----END")
                 .and_then(|e| {
-                    text[start + e + 8..]
+                    text[found + e + 8..]
                         .find("-----")
-                        .map(|f| start + e + 8 + f + 5)
+                        .map(|f| found + e + 8 + f + 5)
                 })
                 .unwrap_or(text.len());
             let placeholder = self.placeholder(&text[start..end]);
@@ -328,6 +335,20 @@ impl Redactor {
             let (lead, core, trail) = trim_punctuation(piece);
             let lower = core.to_ascii_lowercase();
             let word = std::mem::replace(&mut previous, lower.clone());
+            let bare = lower.trim_end_matches([':', '=', '"', '\'']);
+            let explicit = lower.ends_with([':', '=']) || trail.ends_with([':', '=']);
+            let singular = bare.strip_suffix('s').unwrap_or(bare);
+            let strong = SECRET_WORDS.contains(&bare)
+                || SECRET_WORDS.contains(&singular)
+                || (matches!(singular, "key") && KEY_QUALIFIERS.contains(&word.as_str()))
+                // Identifiers such as `DATABASE_PASSWORD`.
+                || (bare.contains('_') && is_secret_key(bare) && !bare.contains(['=', ':']));
+            let weak = WEAK_WORDS.contains(&bare) || WEAK_WORDS.contains(&singular);
+            if strong {
+                // A key after a key ("api_key client_secret: …") is no value:
+                // the value is what follows the second key.
+                pending = None;
+            }
             if let Some(p) = pending.as_mut() {
                 if let Some(link) = LINKS.iter().find(|l| **l == lower) {
                     p.explicit |= matches!(lower.as_str(), "=" | ":");
@@ -373,15 +394,6 @@ impl Redactor {
                     pending = None;
                 }
             }
-            let bare = lower.trim_end_matches([':', '=', '"', '\'']);
-            let explicit = lower.ends_with([':', '=']) || trail.ends_with([':', '=']);
-            let singular = bare.strip_suffix('s').unwrap_or(bare);
-            let strong = SECRET_WORDS.contains(&bare)
-                || SECRET_WORDS.contains(&singular)
-                || (matches!(singular, "key") && KEY_QUALIFIERS.contains(&word.as_str()))
-                // Identifiers such as `DATABASE_PASSWORD`.
-                || (bare.contains('_') && is_secret_key(bare) && !bare.contains(['=', ':']));
-            let weak = WEAK_WORDS.contains(&bare) || WEAK_WORDS.contains(&singular);
             if strong || weak {
                 pending = Some(Pending {
                     explicit,
