@@ -241,10 +241,17 @@ async fn explain(
     let mut budget = evidence::MAX_TOTAL_CHARS;
     let mut messages = vec![Message::system(prompt.system), Message::user(prompt.user)];
     let schema = prompt::answer_schema();
+    let instructions = format!(
+        "Reply with one JSON object and nothing else, following this JSON Schema: {schema}"
+    );
     let mut step = 0;
     loop {
-        let body = client.body(&messages, "diagnosis_explanation", &schema);
-        let completion = client.send(body).await?;
+        let shape = crate::llm::client::Shape {
+            name: "diagnosis_explanation",
+            schema: &schema,
+            instructions: &instructions,
+        };
+        let completion = client.send_structured(&messages, &shape).await?;
         let content =
             crate::understand::model::usable_content(&completion, &config.model_settings)?;
         let turn = prompt::parse_turn(&content, diagnosis)?;

@@ -16,6 +16,7 @@
 //! message, and the plugin's own text (the system prompt, the schema, the
 //! settings) is never masked.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use reqwest::header::{HeaderMap, HeaderValue};
@@ -23,7 +24,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::error::LlmError;
-use super::settings::{Endpoint, KeySource, ModelSettings, Secret};
+use super::settings::{Endpoint, KeySource, ModelSettings, ResponseFormat, Secret, is_loopback};
 use crate::redact;
 
 /// One chat message.
@@ -89,6 +90,19 @@ pub struct ChatClient {
     /// Read on the first call ([`KeySource::resolve`]), so that `api_key_command`
     /// runs only when a model is actually asked, and asynchronously (Ctrl-C works).
     key: tokio::sync::OnceCell<Option<Secret>>,
+    /// Set when the server rejected a JSON Schema: later requests ask for `json_object`.
+    json_object_only: AtomicBool,
+}
+
+/// The shape an answer must have: a strict JSON Schema, and the same told in words
+/// for a prompt, for servers that take no schema.
+#[derive(Debug, Clone, Copy)]
+pub struct Shape<'a> {
+    /// The schema's name in `response_format`.
+    pub name: &'a str,
+    pub schema: &'a Value,
+    /// Added to the system message when the schema cannot be sent as one.
+    pub instructions: &'a str,
 }
 
 impl std::fmt::Debug for ChatClient {
@@ -134,6 +148,7 @@ impl ChatClient {
             settings: settings.clone(),
             url,
             key: tokio::sync::OnceCell::new(),
+            json_object_only: AtomicBool::new(false),
         })
     }
 
@@ -184,6 +199,67 @@ impl ChatClient {
         body
     }
 
+    /// Sends a request whose answer must have the shape `shape` describes. With
+    /// `response_format = auto` (the default) it asks with a strict JSON Schema; a
+    /// server that rejects that (see [`LlmError::rejects_response_format`]) is asked
+    /// once more with `json_object`, the schema in `response_format.schema` (which
+    /// llama.cpp's servers turn into a grammar) and the shape in the prompt — and
+    /// so is every later request of this client. Nothing is remembered between runs.
+    pub async fn send_structured(
+        &self,
+        messages: &[Message],
+        shape: &Shape<'_>,
+    ) -> Result<Completion, LlmError> {
+        let strict_first = match self.settings.response_format {
+            ResponseFormat::JsonSchema => true,
+            ResponseFormat::JsonObject => false,
+            ResponseFormat::Auto => !self.json_object_only.load(Ordering::Relaxed),
+        };
+        if strict_first {
+            match self
+                .send(self.body(messages, shape.name, shape.schema))
+                .await
+            {
+                Err(e)
+                    if self.settings.response_format == ResponseFormat::Auto
+                        && e.rejects_response_format() =>
+                {
+                    tracing::info!(
+                        "{} takes no JSON Schema ({}); asking again with response_format json_object and the schema in the prompt, for the rest of this run",
+                        shown_url(&self.url),
+                        e.attempt_text()
+                    );
+                    self.json_object_only.store(true, Ordering::Relaxed);
+                }
+                Err(e) if e.rejects_response_format() => {
+                    return Err(LlmError::NoJsonSchema {
+                        url: shown_url(&self.url),
+                        message: e.attempt_text(),
+                    });
+                }
+                other => return other,
+            }
+        }
+        self.send(self.json_object_body(messages, shape)).await
+    }
+
+    /// The request for a server that takes no JSON Schema: the shape told in the
+    /// system message, `json_object` asked for, the schema passed along for the
+    /// servers that enforce it anyway.
+    fn json_object_body(&self, messages: &[Message], shape: &Shape<'_>) -> Value {
+        let mut told = messages.to_vec();
+        match told.iter_mut().find(|m| m.role == "system") {
+            Some(system) => {
+                system.content.push('\n');
+                system.content.push_str(shape.instructions);
+            }
+            None => told.insert(0, Message::system(shape.instructions)),
+        }
+        let mut body = self.body(&told, shape.name, shape.schema);
+        body["response_format"] = json!({"type": "json_object", "schema": shape.schema});
+        body
+    }
+
     /// The key, read once.
     async fn key(&self) -> Result<Option<&Secret>, LlmError> {
         self.key
@@ -229,6 +305,10 @@ impl ChatClient {
                     }
                     return Err(error);
                 }
+                // The same request cannot succeed later; the caller may ask differently.
+                Failure::Retryable { error, .. } if error.rejects_response_format() => {
+                    return Err(error);
+                }
                 Failure::Retryable { error, retry_after } => (error, retry_after),
             };
             if retries >= self.settings.max_retries {
@@ -248,7 +328,8 @@ impl ChatClient {
             }
             retries += 1;
             tracing::info!(
-                "model request failed ({error}); retry {retries} of {} in {} ms",
+                "model request failed ({}); retry {retries} of {} in {} ms",
+                error.attempt_text(),
                 self.settings.max_retries,
                 wait.as_millis()
             );
@@ -614,17 +695,6 @@ fn missing_key(settings: &ModelSettings) -> Result<(), LlmError> {
         }),
         _ => Ok(()),
     }
-}
-
-fn is_loopback(url: &reqwest::Url) -> bool {
-    let Some(host) = url.host_str() else {
-        return false;
-    };
-    let host = host.trim_start_matches('[').trim_end_matches(']');
-    host.eq_ignore_ascii_case("localhost")
-        || host
-            .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback())
 }
 
 /// A URL as errors and logs show it: a password in it (`https://user:pw@host`) is `***`.

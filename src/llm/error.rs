@@ -104,6 +104,11 @@ pub enum LlmError {
         location: Option<String>,
     },
 
+    #[error(
+        "the model server at {url} takes no JSON Schema ({message}); response_format is set to json_schema, so it was not asked any other way. Set response_format = \"auto\" in the config file (or KUBECTL_AI_RESPONSE_FORMAT=auto) to ask with json_object instead"
+    )]
+    NoJsonSchema { url: String, message: String },
+
     #[error("the connection to {url} failed {}: {detail}", retry_text(*.retries, None))]
     Transport {
         url: String,
@@ -117,6 +122,48 @@ pub enum LlmError {
         detail: String,
         request_id: Option<String>,
     },
+}
+
+impl LlmError {
+    /// What one failed attempt was, for the log line of a retry (the error's own
+    /// text would say how it ended, which is not known yet).
+    pub fn attempt_text(&self) -> String {
+        match self {
+            LlmError::RateLimited { message, .. } => format!("rate limited (429): {message}"),
+            LlmError::Server {
+                status, message, ..
+            } => format!("server error ({status}): {message}"),
+            LlmError::Transport { url, detail, .. } => {
+                format!("connection to {url} failed: {detail}")
+            }
+            other => other.to_string(),
+        }
+    }
+
+    /// True when the server refused the request because of its `response_format`
+    /// (a JSON Schema it does not take): llama-cpp-python answers 500 "Input should
+    /// be 'text' or 'json_object'", others 400 or 422 naming the field. Asking
+    /// again the same way cannot help; asking with `json_object` may.
+    pub fn rejects_response_format(&self) -> bool {
+        let (message, param) = match self {
+            LlmError::BadRequest {
+                status: 400 | 422,
+                message,
+                param,
+                ..
+            } => (message, param.as_deref()),
+            LlmError::Server {
+                status: 500,
+                message,
+                ..
+            } => (message, None),
+            _ => return false,
+        };
+        let message = message.to_ascii_lowercase();
+        param.is_some_and(|p| p.starts_with("response_format"))
+            || message.contains("response_format")
+            || message.contains("json_schema")
+    }
 }
 
 fn retry_text(retries: u32, retry_after: Option<Duration>) -> String {

@@ -27,6 +27,9 @@ pub const CONFIG_ENV: &str = "KUBECTL_AI_CONFIG";
 
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+/// The default for a server on this machine (Ollama, llama.cpp…): on a laptop CPU
+/// one answer of a small model takes from seconds to several minutes.
+pub const DEFAULT_LOCAL_TIMEOUT: Duration = Duration::from_secs(600);
 const DEFAULT_MAX_RETRIES: u32 = 2;
 const DEFAULT_BACKOFF_BASE: Duration = Duration::from_millis(500);
 const DEFAULT_BACKOFF_CAP: Duration = Duration::from_secs(8);
@@ -59,7 +62,35 @@ pub struct ConfigFile {
     pub max_completion_tokens: Option<u32>,
     pub temperature: Option<f64>,
     pub replica_ceiling: Option<i64>,
+    /// How the answer's shape is asked for: `auto`, `json_schema` or `json_object`.
+    pub response_format: Option<ResponseFormat>,
     pub azure: Option<AzureFile>,
+}
+
+/// How a request asks for the answer's shape.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ResponseFormat {
+    /// A strict JSON Schema; if the server rejects `json_schema`, `json_object` with
+    /// the schema in the prompt, for the rest of the run.
+    #[default]
+    Auto,
+    /// Always a strict JSON Schema (a server that rejects it fails the call).
+    JsonSchema,
+    /// Always `json_object` with the schema in the prompt (servers that take no schema).
+    JsonObject,
+}
+
+impl ResponseFormat {
+    /// Reads the `KUBECTL_AI_RESPONSE_FORMAT` / `response_format` spelling.
+    pub fn parse(text: &str) -> Option<ResponseFormat> {
+        match text.trim().to_ascii_lowercase().replace('-', "_").as_str() {
+            "auto" => Some(ResponseFormat::Auto),
+            "json_schema" => Some(ResponseFormat::JsonSchema),
+            "json_object" => Some(ResponseFormat::JsonObject),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -434,6 +465,16 @@ impl Endpoint {
         matches!(self, Endpoint::Azure { .. })
     }
 
+    /// True for a server on this machine (a loopback address or `localhost`).
+    pub fn is_local(&self) -> bool {
+        match self {
+            Endpoint::OpenAi { base_url } => {
+                reqwest::Url::parse(base_url).is_ok_and(|url| is_loopback(&url))
+            }
+            Endpoint::Azure { .. } => false,
+        }
+    }
+
     /// True for OpenAI's own API, where a key is required.
     pub fn is_openai_api(&self) -> bool {
         match self {
@@ -444,6 +485,18 @@ impl Endpoint {
             Endpoint::Azure { .. } => false,
         }
     }
+}
+
+/// Whether `url` names this machine: a loopback address or `localhost`.
+pub fn is_loopback(url: &reqwest::Url) -> bool {
+    let Some(host) = url.host_str() else {
+        return false;
+    };
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 /// Everything the model client needs, resolved.
@@ -473,6 +526,7 @@ pub struct ModelSettings {
     pub temperature: Option<f64>,
     /// Show a spinner on stderr while waiting; the caller sets it (a TTY and no `--json`).
     pub show_progress: bool,
+    pub response_format: ResponseFormat,
 }
 
 impl ModelSettings {
@@ -496,6 +550,7 @@ impl ModelSettings {
             max_completion_tokens: DEFAULT_MAX_COMPLETION_TOKENS,
             temperature: default_temperature(model),
             show_progress: false,
+            response_format: ResponseFormat::Auto,
         }
     }
 }
@@ -656,8 +711,20 @@ impl Settings {
             file.timeout_secs,
             "timeout_secs",
             &file_label(),
-            DEFAULT_TIMEOUT,
+            if endpoint.is_local() {
+                DEFAULT_LOCAL_TIMEOUT
+            } else {
+                DEFAULT_TIMEOUT
+            },
         )?;
+        let response_format = match env("KUBECTL_AI_RESPONSE_FORMAT") {
+            Some(text) => ResponseFormat::parse(&text).with_context(|| {
+                format!(
+                    "KUBECTL_AI_RESPONSE_FORMAT must be auto, json_schema or json_object, not {text:?}"
+                )
+            })?,
+            None => file.response_format.unwrap_or_default(),
+        };
         let max_retries = file.max_retries.unwrap_or(DEFAULT_MAX_RETRIES).min(10);
         let backoff_base = file
             .retry_backoff_ms
@@ -702,6 +769,7 @@ impl Settings {
                 max_completion_tokens,
                 temperature,
                 show_progress: false,
+                response_format,
             },
             limits,
             config_path: path,
@@ -892,6 +960,65 @@ mod tests {
             s.endpoint.chat_url().unwrap().as_str(),
             "https://api.openai.com/v1/chat/completions"
         );
+    }
+
+    #[test]
+    fn a_server_on_this_machine_gets_a_longer_default_timeout() {
+        for local in [
+            "http://localhost:8080/v1",
+            "http://127.0.0.1:11434/v1",
+            "http://[::1]:8000/v1",
+        ] {
+            let s = resolve(None, &[("OPENAI_BASE_URL", local)], None).model;
+            assert_eq!(s.timeout, DEFAULT_LOCAL_TIMEOUT, "{local}");
+        }
+        let remote = resolve(
+            None,
+            &[("OPENAI_BASE_URL", "https://llm.example.com/v1")],
+            None,
+        );
+        assert_eq!(remote.model.timeout, DEFAULT_TIMEOUT);
+        // An explicit timeout still wins.
+        let s = resolve(
+            None,
+            &[
+                ("OPENAI_BASE_URL", "http://localhost:8080/v1"),
+                ("KUBECTL_AI_MODEL_TIMEOUT", "30"),
+            ],
+            None,
+        );
+        assert_eq!(s.model.timeout, Duration::from_secs(30));
+    }
+
+    #[test]
+    fn the_response_format_comes_from_env_then_file_and_a_bad_one_is_named() {
+        assert_eq!(
+            resolve(None, &[], None).model.response_format,
+            ResponseFormat::Auto
+        );
+        let file = "response_format = \"json_object\"\n";
+        assert_eq!(
+            resolve(None, &[], Some(file)).model.response_format,
+            ResponseFormat::JsonObject
+        );
+        let env = [("KUBECTL_AI_RESPONSE_FORMAT", "json-schema")];
+        assert_eq!(
+            resolve(None, &env, Some(file)).model.response_format,
+            ResponseFormat::JsonSchema
+        );
+        let err = Settings::resolve_with(
+            None,
+            &env_of(&[("KUBECTL_AI_RESPONSE_FORMAT", "grammar")]),
+            None,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.contains("\"grammar\"") && err.contains("json_object"),
+            "{err}"
+        );
+        let err = ConfigFile::parse("response_format = \"xml\"\n").unwrap_err();
+        assert!(format!("{err:#}").contains("xml"), "{err:#}");
     }
 
     #[test]

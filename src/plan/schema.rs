@@ -24,7 +24,7 @@
 
 use serde_json::{Map, Value, json};
 
-use super::Plan;
+use super::{Operation, Plan};
 
 /// The type of one model-form field; every field is also nullable.
 #[derive(Debug, Clone, Copy)]
@@ -388,12 +388,26 @@ pub fn field_names() -> impl Iterator<Item = &'static str> {
     FIELDS.iter().map(|(name, _)| *name)
 }
 
+/// The model-form fields `op` takes, in schema order; `None` for an unknown operation.
+pub fn operation_fields(op: &str) -> Option<impl Iterator<Item = &'static str>> {
+    let spec = OPS.iter().find(|s| s.op == op)?;
+    Some(spec.args.iter().map(|a| a.model))
+}
+
 /// A model-form operation as a strict model writes it: `op`, the given fields, and
-/// every other field null. For tests and examples.
+/// every other field of that operation null. For tests and examples.
 pub fn model_operation(op: &str, fields: Value) -> Value {
     let mut object = Map::new();
     object.insert("op".into(), json!(op));
-    for name in field_names() {
+    let names: Vec<&str> = match operation_fields(op) {
+        Some(names) => names.collect(),
+        // An unknown operation (for tests of refusals): the fields as given.
+        None => fields
+            .as_object()
+            .map(|o| o.keys().map(String::as_str).collect())
+            .unwrap_or_default(),
+    };
+    for name in names {
         object.insert(
             name.into(),
             fields.get(name).cloned().unwrap_or(Value::Null),
@@ -402,54 +416,69 @@ pub fn model_operation(op: &str, fields: Value) -> Value {
     Value::Object(object)
 }
 
-/// One line per group of operations taking the same fields, `op|op: field! field…`
-/// (`!` marks a field the operation needs; every other listed field is optional),
-/// for the system prompt.
-pub fn vocabulary_lines() -> String {
-    let args_text = |spec: &OpSpec| {
-        spec.args
-            .iter()
-            .map(|arg| {
-                if arg.required {
-                    format!(" {}!", arg.model)
-                } else {
-                    format!(" {}", arg.model)
-                }
-            })
-            .collect::<String>()
-    };
-    let mut lines: Vec<(Vec<&str>, String)> = Vec::new();
-    for spec in OPS {
-        let args = args_text(spec);
-        match lines.iter_mut().find(|(_, a)| *a == args) {
-            Some((ops, _)) => ops.push(spec.op),
-            None => lines.push((vec![spec.op], args)),
-        }
-    }
-    lines
+/// The vocabulary in a few lines, `op|op: field! field…` (`!` marks a field the
+/// operations need; the others are optional), for a prompt that must carry it
+/// itself: servers that take no JSON Schema get the fields this way.
+pub fn compact_vocabulary() -> String {
+    variant_groups()
         .iter()
-        .map(|(ops, args)| format!("{}:{args}\n", ops.join("|")))
+        .map(|(ops, args)| {
+            let fields: String = args
+                .iter()
+                .map(|arg| format!(" {}{}", arg.model, if arg.required { "!" } else { "" }))
+                .collect();
+            format!("{}:{fields}\n", ops.join("|"))
+        })
         .collect()
 }
 
-/// The `$defs` the operation schema refers to (nullable scalars, by short names to
-/// keep the request small); they must sit at the root of the schema that embeds it.
+/// The operations grouped by the fields they take (in vocabulary order): one
+/// schema variant per group, so operations that take the same fields share it.
+fn variant_groups() -> Vec<(Vec<&'static str>, &'static [Arg])> {
+    let same = |a: &[Arg], b: &[Arg]| {
+        a.len() == b.len()
+            && a.iter()
+                .zip(b)
+                .all(|(x, y)| x.model == y.model && x.required == y.required)
+    };
+    let mut groups: Vec<(Vec<&'static str>, &'static [Arg])> = Vec::new();
+    for spec in OPS {
+        match groups.iter_mut().find(|(_, args)| same(args, spec.args)) {
+            Some((ops, _)) => ops.push(spec.op),
+            None => groups.push((vec![spec.op], spec.args)),
+        }
+    }
+    groups
+}
+
+/// The `$defs` the operation schema refers to, by short names to keep the request
+/// small; they must sit at the root of the schema that embeds it.
 pub fn definitions() -> Map<String, Value> {
     let mut defs = Map::new();
-    defs.insert("s".into(), json!({"type": ["string", "null"]}));
-    defs.insert("i".into(), json!({"type": ["integer", "null"]}));
-    defs.insert("b".into(), json!({"type": ["boolean", "null"]}));
+    defs.insert("kv".into(), pair_schema("key", "value"));
+    defs.insert("col".into(), pair_schema("header", "path"));
     defs
 }
 
-/// The strict-compatible schema of one model-form operation (see [`definitions`]).
+/// The strict-compatible schema of one model-form operation (see [`definitions`]):
+/// one variant per group of operations taking the same fields, each with `op`
+/// fixed to those operations and only their fields — required ones non-null,
+/// optional ones nullable — so a model held to it cannot give a scale a column.
 pub fn operation_schema() -> Value {
-    let names: Vec<&str> = operation_names().collect();
-    let mut properties = vec![("op".to_string(), json!({"type": "string", "enum": names}))];
-    for (name, ty) in FIELDS {
-        properties.push((name.to_string(), type_schema(*ty)));
-    }
-    strict_object(properties, None)
+    let variants: Vec<Value> = variant_groups()
+        .into_iter()
+        .map(|(ops, args)| {
+            let mut properties = vec![("op".to_string(), json!({"enum": ops}))];
+            for arg in args {
+                properties.push((
+                    arg.model.to_string(),
+                    type_schema(field_type(arg.model), !arg.required),
+                ));
+            }
+            strict_object(properties, None)
+        })
+        .collect();
+    json!({ "anyOf": variants })
 }
 
 /// The strict-compatible schema of a whole plan in model form, `{"operations": [...]}`.
@@ -493,43 +522,112 @@ fn pair_schema(a: &str, b: &str) -> Value {
     )
 }
 
-fn type_schema(ty: Ty) -> Value {
+/// The type of a model-form field (every name in [`OPS`] is in [`FIELDS`]; a test
+/// holds the tables together).
+fn field_type(name: &str) -> Ty {
+    FIELDS
+        .iter()
+        .find(|(field, _)| *field == name)
+        .map(|(_, ty)| *ty)
+        .unwrap_or(Str)
+}
+
+fn type_schema(ty: Ty, nullable: bool) -> Value {
+    let or_null = |t: &str| {
+        if nullable {
+            json!([t, "null"])
+        } else {
+            json!(t)
+        }
+    };
+    // Scalars inline: `{"type":["string","null"]}` costs fewer tokens than a `$ref`.
     match ty {
-        Str => json!({"$ref": "#/$defs/s"}),
-        Int => json!({"$ref": "#/$defs/i"}),
-        Bool => json!({"$ref": "#/$defs/b"}),
-        Strs => json!({"type": ["array", "null"], "items": {"type": "string"}}),
-        Pairs => json!({"type": ["array", "null"], "items": pair_schema("key", "value")}),
-        Columns => json!({"type": ["array", "null"], "items": pair_schema("header", "path")}),
+        Str => json!({"type": or_null("string")}),
+        Int => json!({"type": or_null("integer")}),
+        Bool => json!({"type": or_null("boolean")}),
+        Strs => json!({"type": or_null("array"), "items": {"type": "string"}}),
+        Pairs => json!({"type": or_null("array"), "items": {"$ref": "#/$defs/kv"}}),
+        Columns => json!({"type": or_null("array"), "items": {"$ref": "#/$defs/col"}}),
         Enum(values) => {
             let mut values: Vec<Value> = values.iter().map(|v| json!(v)).collect();
-            values.push(Value::Null);
-            json!({"type": ["string", "null"], "enum": values})
+            if nullable {
+                values.push(Value::Null);
+            }
+            json!({"type": or_null("string"), "enum": values})
         }
     }
 }
 
+/// Why a given value does not fit a field's type, in words for the repair request.
+fn type_problem(ty: Ty, value: &Value) -> Option<String> {
+    let pairs_of = |a: &str, b: &str| {
+        value.as_array().is_some_and(|items| {
+            items.iter().all(|item| {
+                item.as_object().is_some_and(|o| {
+                    o.len() == 2
+                        && o.get(a).is_some_and(Value::is_string)
+                        && o.get(b).is_some_and(Value::is_string)
+                })
+            })
+        })
+    };
+    let fits = match ty {
+        Str => value.is_string(),
+        Int => value.is_i64() || value.is_u64(),
+        Bool => value.is_boolean(),
+        Strs => value
+            .as_array()
+            .is_some_and(|items| items.iter().all(Value::is_string)),
+        Pairs => pairs_of("key", "value"),
+        Columns => pairs_of("header", "path"),
+        Enum(values) => value.as_str().is_some_and(|v| values.contains(&v)),
+    };
+    if fits {
+        return None;
+    }
+    Some(match ty {
+        Str => "must be a string".into(),
+        Int => "must be a whole number".into(),
+        Bool => "must be true or false".into(),
+        Strs => "must be an array of strings".into(),
+        Pairs => "must be an array of {key, value} string pairs".into(),
+        Columns => "must be an array of {header, path} string pairs".into(),
+        Enum(values) => format!("must be one of {}", values.join(", ")),
+    })
+}
+
 /// Converts the model's `operations` array (model form) into a [`Plan`].
 ///
-/// The error names the operation and the problem, in words fit to send back to the
-/// model for a repair and to show a person.
+/// The error names every problem found (each with its operation when there are
+/// several), in words fit to send back to the model for a repair and to show a
+/// person: a model told only the first problem fixes that one and trips on the next.
 pub fn plan_from_model(operations: &Value) -> Result<Plan, String> {
     let items = operations
         .as_array()
         .ok_or_else(|| "`operations` must be an array".to_string())?;
     let mut converted = Vec::with_capacity(items.len());
+    let mut problems = Vec::new();
     for (index, item) in items.iter().enumerate() {
-        let op = operation_from_model(item).map_err(|e| {
+        let label = |problem: String| {
             if items.len() > 1 {
-                format!("operation {}: {e}", index + 1)
+                format!("operation {}: {problem}", index + 1)
             } else {
-                e
+                problem
             }
-        })?;
-        converted.push(op);
+        };
+        match operation_from_model(item) {
+            Ok(value) => match serde_json::from_value::<Operation>(value) {
+                Ok(op) => converted.push(op),
+                Err(e) => problems.push(label(e.to_string())),
+            },
+            Err(found) => problems.extend(found.into_iter().map(label)),
+        }
     }
-    let plan = json!({ "operations": converted });
-    serde_json::from_value(plan).map_err(|e| e.to_string())
+    if problems.is_empty() {
+        Ok(Plan::new(converted))
+    } else {
+        Err(problems.join("; "))
+    }
 }
 
 /// A value that says nothing: what a strict model writes for a field it does not use.
@@ -542,24 +640,26 @@ fn is_empty(value: &Value) -> bool {
     }
 }
 
-fn operation_from_model(item: &Value) -> Result<Value, String> {
+/// The plan form of one model-form operation, or every problem with it.
+fn operation_from_model(item: &Value) -> Result<Value, Vec<String>> {
     let object = item
         .as_object()
-        .ok_or_else(|| format!("an operation must be a JSON object, not {item}"))?;
+        .ok_or_else(|| vec![format!("an operation must be a JSON object, not {item}")])?;
     let op = object
         .get("op")
         .and_then(Value::as_str)
-        .ok_or_else(|| "an operation has no `op`".to_string())?;
+        .ok_or_else(|| vec!["an operation has no `op`".to_string()])?;
     let spec = OPS.iter().find(|s| s.op == op).ok_or_else(|| {
-        format!(
+        vec![format!(
             "unknown operation {op:?}; the operations are: {}",
             operation_names().collect::<Vec<_>>().join(", ")
-        )
+        )]
     })?;
+    let mut problems = Vec::new();
     for (name, value) in object {
         if name != "op" && !is_empty(value) && !spec.args.iter().any(|a| a.model == name) {
-            return Err(format!(
-                "`{name}` does not apply to {op} (it takes: {}); set it to null",
+            problems.push(format!(
+                "`{name}` does not apply to {op} (it takes: {}); leave it out",
                 spec.args
                     .iter()
                     .map(|a| a.model)
@@ -568,16 +668,33 @@ fn operation_from_model(item: &Value) -> Result<Value, String> {
             ));
         }
     }
+    for arg in spec.args {
+        match object.get(arg.model) {
+            // The two free-form values may come as JSON rather than as a string.
+            Some(value) if !value.is_null() && !matches!(arg.model, "manifest" | "patch") => {
+                if let Some(problem) = type_problem(field_type(arg.model), value) {
+                    problems.push(format!("{op} `{}` {problem}, not {value}", arg.model));
+                }
+            }
+            Some(value) if !value.is_null() => {}
+            _ if arg.required => problems.push(format!("{op} needs `{}`", arg.model)),
+            _ => {}
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    converted_fields(op, spec, object).map_err(|problem| vec![problem])
+}
+
+/// The model form's flattened fields folded back into the plan form.
+fn converted_fields(op: &str, spec: &OpSpec, object: &Map<String, Value>) -> Result<Value, String> {
     // Nulls mean "not given"; the plan form spells that by leaving the field out.
     let mut fields = Map::new();
     fields.insert("op".into(), json!(spec.plan_op));
     for arg in spec.args {
-        match object.get(arg.model) {
-            Some(value) if !value.is_null() => {
-                fields.insert(arg.plan.into(), value.clone());
-            }
-            _ if arg.required => return Err(format!("{op} needs `{}`", arg.model)),
-            _ => {}
+        if let Some(value) = object.get(arg.model).filter(|v| !v.is_null()) {
+            fields.insert(arg.plan.into(), value.clone());
         }
     }
     match op {
@@ -785,8 +902,76 @@ mod tests {
         let schema = plan_schema();
         check_strict(&schema).unwrap();
         // The schema travels with every request; keep it well inside the prompt budget.
+        // One variant per group of operations costs more than the old flat object
+        // (under 4 KB), which small models could not follow; keep it from growing
+        // further (BENCHMARKS.md has its size in tokens).
         let bytes = serde_json::to_string(&schema).unwrap().len();
-        assert!(bytes < 4_000, "the model schema grew to {bytes} bytes");
+        assert!(bytes < 9_500, "the model schema grew to {bytes} bytes");
+    }
+
+    #[test]
+    fn each_variant_holds_exactly_its_operations_fields() {
+        let schema = operation_schema();
+        let variants = schema["anyOf"].as_array().unwrap();
+        let mut seen = Vec::new();
+        for variant in variants {
+            let properties = variant["properties"].as_object().unwrap();
+            for op in properties["op"]["enum"].as_array().unwrap() {
+                let op = op.as_str().unwrap();
+                seen.push(op.to_string());
+                let spec = OPS.iter().find(|s| s.op == op).unwrap();
+                let mut expected: Vec<&str> = spec.args.iter().map(|a| a.model).collect();
+                expected.push("op");
+                let mut given: Vec<&str> = properties.keys().map(String::as_str).collect();
+                expected.sort_unstable();
+                given.sort_unstable();
+                assert_eq!(given, expected, "{op}");
+                for arg in spec.args {
+                    let nullable = properties[arg.model].to_string().contains("null");
+                    assert_eq!(nullable, !arg.required, "{op}.{}", arg.model);
+                }
+            }
+        }
+        let all: Vec<String> = operation_names().map(String::from).collect();
+        assert_eq!(seen.len(), all.len());
+        for op in all {
+            assert!(seen.contains(&op), "{op} has no variant");
+        }
+    }
+
+    #[test]
+    fn every_problem_of_an_answer_is_named_at_once() {
+        let answer = json!([
+            {"op": "scale", "kind": "deployment", "name": "web", "kinds": ["pod"], "change": "{\"replicas\":5}"},
+            {"op": "describe", "name": "api", "columns": [{"header": "A", "path": ".a"}]},
+            {"op": "frobnicate"},
+        ]);
+        let err = plan_from_model(&answer).unwrap_err();
+        for expected in [
+            "operation 1: `kinds` does not apply to scale",
+            "operation 1: scale `change` must be one of to, by, by_percent",
+            "operation 1: scale needs `replicas`",
+            "operation 2: `columns` does not apply to describe",
+            "operation 2: describe needs `kind`",
+            "operation 3: unknown operation \"frobnicate\"",
+        ] {
+            assert!(err.contains(expected), "missing {expected:?} in {err}");
+        }
+    }
+
+    #[test]
+    fn a_missing_optional_field_is_null() {
+        let plan =
+            plan_from_model(&json!([{"op": "scale", "name": "web", "replicas": 3}])).unwrap();
+        assert_eq!(
+            plan.operations[0],
+            Operation::Scale {
+                kind: "deployment".into(),
+                name: "web".into(),
+                namespace: None,
+                replicas: ReplicaChange::To(3),
+            }
+        );
     }
 
     #[test]
@@ -1062,8 +1247,8 @@ mod tests {
     }
 
     #[test]
-    fn the_vocabulary_lines_mark_needed_fields() {
-        let lines = vocabulary_lines();
+    fn the_compact_vocabulary_marks_needed_fields() {
+        let lines = compact_vocabulary();
         assert!(
             lines.contains("scale: kind name! namespace change replicas!\n"),
             "{lines}"

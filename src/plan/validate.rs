@@ -46,14 +46,23 @@ type Check = Result<(), String>;
 
 /// Checks a whole plan; the first problem found is reported.
 pub fn validate(plan: &Plan, limits: &Limits) -> Result<(), ValidationError> {
+    match validate_all(plan, limits) {
+        Ok(()) => Ok(()),
+        Err(mut problems) => Err(problems.remove(0)),
+    }
+}
+
+/// Checks a whole plan and reports every problem found, in plan order (for the
+/// model's repair request, which must name them all at once).
+pub fn validate_all(plan: &Plan, limits: &Limits) -> Result<(), Vec<ValidationError>> {
     if plan.operations.is_empty() {
-        return Err(ValidationError {
+        return Err(vec![ValidationError {
             operation: None,
             message: "the plan is empty: there is nothing to do".into(),
-        });
+        }]);
     }
     if plan.operations.len() > limits.max_operations {
-        return Err(ValidationError {
+        return Err(vec![ValidationError {
             operation: None,
             message: format!(
                 "the plan has {} operations, and a plan may have at most {}; nothing was run. \
@@ -61,19 +70,30 @@ pub fn validate(plan: &Plan, limits: &Limits) -> Result<(), ValidationError> {
                 plan.operations.len(),
                 limits.max_operations
             ),
-        });
+        }]);
     }
-    for (index, op) in plan.operations.iter().enumerate() {
-        validate_operation(op, limits).map_err(|message| ValidationError {
-            operation: Some(index),
-            message: if plan.operations.len() > 1 {
-                format!("operation {} ({}): {message}", index + 1, op.verb())
-            } else {
-                message
-            },
-        })?;
+    let mut problems: Vec<ValidationError> = plan
+        .operations
+        .iter()
+        .enumerate()
+        .filter_map(|(index, op)| {
+            let message = validate_operation(op, limits).err()?;
+            Some(ValidationError {
+                operation: Some(index),
+                message: if plan.operations.len() > 1 {
+                    format!("operation {} ({}): {message}", index + 1, op.verb())
+                } else {
+                    message
+                },
+            })
+        })
+        .collect();
+    problems.extend(use_context_last(plan).err());
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems)
     }
-    use_context_last(plan)
 }
 
 /// A run is pinned to the context it started in: every call goes there, and the

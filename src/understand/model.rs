@@ -15,11 +15,12 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
+use crate::llm::client::Shape;
 use crate::llm::client::sanitize;
 use crate::llm::{ChatClient, Completion, Message, ModelSettings, Usage};
 use crate::plan::Plan;
-use crate::plan::schema::{self, plan_from_model, strict_object, vocabulary_lines};
-use crate::plan::validate::{Limits, validate};
+use crate::plan::schema::{self, plan_from_model, strict_object};
+use crate::plan::validate::{Limits, validate_all};
 use crate::redact::Redactor;
 
 pub use super::model_context::ModelContext;
@@ -73,45 +74,44 @@ pub enum AnswerError {
 /// The name of the schema in `response_format`.
 pub const SCHEMA_NAME: &str = "kubectl_ai_answer";
 
-/// The strict schema of the whole answer: the kind of answer, a message, the
-/// diagnose details and the operations (model form).
+/// The strict schema of the whole answer: `{"answer": …}`, one variant per kind of
+/// answer with only the fields that kind uses (strict mode wants an object at the
+/// root, so the variants sit one level down).
 pub fn answer_schema() -> Value {
+    let variant = |kind: &str, fields: Vec<(&str, Value)>| {
+        let mut properties = vec![("type".to_string(), json!({ "enum": [kind] }))];
+        properties.extend(fields.into_iter().map(|(k, v)| (k.to_string(), v)));
+        strict_object(properties, None)
+    };
     strict_object(
-        vec![
-            (
-                "answer".into(),
-                json!({"type": "string", "enum": ["plan", "clarify", "out_of_scope", "diagnose"]}),
-            ),
-            ("message".into(), json!({"type": ["string", "null"]})),
-            ("namespace".into(), json!({"type": ["string", "null"]})),
-            ("fix".into(), json!({"type": ["boolean", "null"]})),
-            (
-                "operations".into(),
-                json!({"type": "array", "items": schema::operation_schema()}),
-            ),
-        ],
+        vec![(
+            "answer".into(),
+            json!({"anyOf": [
+                variant("plan", vec![("operations", json!({"type": "array", "items": schema::operation_schema()}))]),
+                variant("clarify", vec![("question", json!({"type": "string"}))]),
+                variant("out_of_scope", vec![("reason", json!({"type": "string"}))]),
+                variant("diagnose", vec![("namespace", json!({"type": ["string", "null"]})), ("fix", json!({"type": "boolean"}))]),
+            ]}),
+        )],
         Some(schema::definitions()),
     )
 }
 
-/// The system prompt: the vocabulary, the rules, and the context (names only).
+/// The system prompt: the kinds of answer, the conventions, and the context (names
+/// only). The operations and their fields travel in the schema.
 pub fn system_prompt(ctx: &ModelContext) -> String {
-    let mut p = String::with_capacity(3_000);
+    let mut p = String::with_capacity(1_500);
     p.push_str(
         "You are kubectl-ai. Turn one request about a Kubernetes cluster into JSON; code builds and runs the kubectl commands, after a preview and the person's consent. Never invent names.\n\
-answer:\n\
-- plan: operations, in order, from the list below.\n\
-- clarify: message = one short question, when a needed name or number is missing or ambiguous.\n\
-- out_of_scope: message = why, when no operation fits (exec, port-forward, installing software, not Kubernetes).\n\
+answer.type:\n\
+- plan: the operations, in order.\n\
+- clarify: one short question, when a needed name or number is missing or ambiguous.\n\
+- out_of_scope: why, when no operation fits (exec, port-forward, installing software, not Kubernetes).\n\
 - diagnose: health or troubleshooting (\"are my pods healthy?\", \"why is api crashing?\"); fix = true when asked to fix something; namespace if one is named.\n\
-Operations (name! = needed; every field an operation does not list is null):\n",
-    );
-    p.push_str(&vocabulary_lines());
-    p.push_str(
-        "Notes: namespace null = the current one. kind as kubectl names it (deployment, statefulset, pod, service, node…); null = deployment. \
+Notes: null = not given; namespace null = the current one. kind as kubectl names it (deployment, statefulset, pod, service, node…); null = deployment. \
 scale change: to = exact count, by = add (negative removes), by_percent. \
 set = key/value pairs (env, labels, data). manifest = the objects as a JSON string. patch = a JSON object as a string. \
-get columns: header + JSON path. Copy REDACTED_n placeholders exactly. \
+get columns: header + JSON path. untaint removes a taint. Copy REDACTED_n placeholders exactly. \
 A leading \"plan\" or \"diagnose\" word is the person's way to ask for that.\n",
     );
     p.push_str("Context: ");
@@ -129,6 +129,22 @@ A leading \"plan\" or \"diagnose\" word is the person's way to ask for that.\n",
         p.push_str(&ctx.services.join(", "));
         p.push('\n');
     }
+    p
+}
+
+/// What the prompt adds for a server that takes no JSON Schema (`json_object`
+/// mode): the shape of the answer and the vocabulary, which the schema would
+/// otherwise carry. The answer is then checked exactly as in strict mode.
+pub fn json_object_instructions() -> String {
+    let mut p = String::from(
+        "Reply with one JSON object and nothing else, one of: \
+{\"answer\":{\"type\":\"plan\",\"operations\":[{\"op\":\"scale\",\"kind\":\"deployment\",\"name\":\"web\",\"namespace\":null,\"change\":\"to\",\"replicas\":3}]}} \
+{\"answer\":{\"type\":\"clarify\",\"question\":\"…\"}} \
+{\"answer\":{\"type\":\"out_of_scope\",\"reason\":\"…\"}} \
+{\"answer\":{\"type\":\"diagnose\",\"namespace\":null,\"fix\":false}}\n\
+Operations and their fields (name! = needed; give only the fields listed for the operation):\n",
+    );
+    p.push_str(&schema::compact_vocabulary());
     p
 }
 
@@ -159,14 +175,18 @@ pub async fn understand_with_model(
         Message::user(redacted_sentence),
     ];
     let schema = answer_schema();
-    let spinner = Spinner::start(settings.show_progress, &settings.model);
+    let instructions = json_object_instructions();
+    let shape = Shape {
+        name: SCHEMA_NAME,
+        schema: &schema,
+        instructions: &instructions,
+    };
+    let spinner = Spinner::start(settings, &settings.model);
     let mut usage = Usage::default();
 
     let mut repaired = false;
     let outcome = loop {
-        let completion = client
-            .send(client.body(&messages, SCHEMA_NAME, &schema))
-            .await?;
+        let completion = client.send_structured(&messages, &shape).await?;
         usage += completion.usage;
         log_call(&completion, repaired);
         let content = usable_content(&completion, settings)?;
@@ -251,64 +271,102 @@ pub fn interpret(
     redactor: &Redactor,
     limits: &Limits,
 ) -> Result<Interpreted, String> {
-    let mut answer: Value = serde_json::from_str(strip_fences(content))
+    let mut root: Value = serde_json::from_str(json_text(content))
         .map_err(|e| format!("the answer is not valid JSON ({e})"))?;
-    if !answer.is_object() {
+    if !root.is_object() {
         return Err("the answer must be a JSON object".into());
     }
-    redactor.restore(&mut answer);
-    let text = |name: &str| {
-        answer
-            .get(name)
-            .and_then(Value::as_str)
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(sanitize)
+    redactor.restore(&mut root);
+    // `{"answer": {"type": …}}` as the schema has it. Servers that hold the model
+    // to no schema also get `{"type": …}` without the wrapper, or the older flat
+    // `{"answer": "plan", "operations": …}`; either is read the same way, and what
+    // it says is checked exactly as a strict answer is.
+    let answer = match root.get("answer") {
+        Some(Value::Object(inner)) => Value::Object(inner.clone()),
+        _ => root.clone(),
     };
-    // Lax servers may leave `answer` out; operations then mean a plan.
-    let kind = answer
-        .get("answer")
-        .and_then(Value::as_str)
-        .unwrap_or("plan");
-    match kind {
+    let kind = match root.get("answer") {
+        Some(Value::String(kind)) => Some(json!(kind)),
+        _ => answer.get("type").cloned(),
+    };
+    let text = |names: &[&str]| {
+        names.iter().find_map(|name| {
+            answer
+                .get(*name)
+                .and_then(Value::as_str)
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(sanitize)
+        })
+    };
+    // A lax answer may leave the type out; operations then mean a plan.
+    let kind = match kind {
+        Some(Value::String(kind)) => kind,
+        None | Some(Value::Null) if answer.get("operations").is_some() => "plan".to_string(),
+        other => {
+            return Err(format!(
+                "`answer.type` must be plan, clarify, out_of_scope or diagnose, not {}",
+                other.unwrap_or(Value::Null)
+            ));
+        }
+    };
+    match kind.as_str() {
         "clarify" => Ok(Interpreted::Outcome(ModelOutcome::Clarify(
-            text("message")
+            text(&["question", "message"])
                 .unwrap_or_else(|| "Which objects do you mean? Please add names.".into()),
         ))),
         "out_of_scope" => Ok(Interpreted::Outcome(ModelOutcome::OutOfScope(
-            text("message").unwrap_or_else(|| "kubectl-ai cannot do that.".into()),
+            text(&["reason", "message"]).unwrap_or_else(|| "kubectl-ai cannot do that.".into()),
         ))),
         "diagnose" => Ok(Interpreted::Outcome(ModelOutcome::Diagnose {
             question: sentence.trim().to_string(),
-            namespace: text("namespace"),
+            namespace: text(&["namespace"]),
             fix: answer.get("fix").and_then(Value::as_bool).unwrap_or(false),
         })),
         "plan" => {
             let operations = answer.get("operations").cloned().unwrap_or(json!([]));
             let plan = plan_from_model(&operations)?;
-            validate(&plan, limits).map_err(|e| e.to_string())?;
+            validate_all(&plan, limits).map_err(|problems| {
+                problems
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            })?;
             Ok(Interpreted::Plan(plan))
         }
         other => Err(format!(
-            "`answer` must be plan, clarify, out_of_scope or diagnose, not {other:?}"
+            "`answer.type` must be plan, clarify, out_of_scope or diagnose, not {other:?}"
         )),
     }
 }
 
-/// Some compatible servers wrap JSON in a Markdown fence despite the schema.
-fn strip_fences(content: &str) -> &str {
+/// The JSON of an answer. Some compatible servers wrap it in a Markdown fence
+/// despite the schema, and a gateway that ignores `response_format` may put prose
+/// around one fenced block: the block is read (and checked like any answer), the
+/// prose is never used.
+fn json_text(content: &str) -> &str {
     let trimmed = content.trim();
-    let Some(inner) = trimmed.strip_prefix("```") else {
+    if trimmed.starts_with('{') {
+        return trimmed;
+    }
+    let Some(start) = trimmed.find("```") else {
         return trimmed;
     };
+    let inner = &trimmed[start + 3..];
     let inner = inner.strip_prefix("json").unwrap_or(inner);
-    inner.strip_suffix("```").unwrap_or(inner).trim()
+    match inner.find("```") {
+        // Exactly one fenced block; with several, which one is meant is a guess.
+        Some(end) if !inner[end + 3..].contains("```") => inner[..end].trim(),
+        Some(_) => trimmed,
+        None => inner.trim(),
+    }
 }
 
 /// The model's answer as shown to a person: pretty JSON if it is JSON, sanitized
 /// and bounded either way. Placeholders stay as they are, so no secret is printed.
 fn shown_answer(content: &str) -> String {
-    let pretty = serde_json::from_str::<Value>(strip_fences(content))
+    let pretty = serde_json::from_str::<Value>(json_text(content))
         .ok()
         .and_then(|v| serde_json::to_string_pretty(v.get("operations").unwrap_or(&v)).ok())
         .unwrap_or_else(|| content.to_string());
@@ -329,17 +387,23 @@ fn shown_answer(content: &str) -> String {
 struct Spinner(Option<indicatif::ProgressBar>);
 
 impl Spinner {
-    fn start(show: bool, model: &str) -> Spinner {
-        if !show {
+    fn start(settings: &ModelSettings, model: &str) -> Spinner {
+        if !settings.show_progress {
             return Spinner(None);
         }
+        // A model on this machine's CPU may take minutes; say so, and how long it has been.
+        let patience = if settings.endpoint.is_local() {
+            " (a local model can take minutes; Ctrl-C stops)"
+        } else {
+            ""
+        };
         let bar =
             indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
         bar.set_style(
-            indicatif::ProgressStyle::with_template("{spinner} {msg}")
+            indicatif::ProgressStyle::with_template("{spinner} {msg} {elapsed}")
                 .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
         );
-        bar.set_message(format!("asking {}…", sanitize(model)));
+        bar.set_message(format!("asking {}{patience}…", sanitize(model)));
         bar.enable_steady_tick(Duration::from_millis(100));
         Spinner(Some(bar))
     }
@@ -382,16 +446,28 @@ mod tests {
             p.contains("Workloads: deployment/web\nServices: web\n"),
             "{p}"
         );
+        // The operations travel in the schema; only a server that takes none gets
+        // them in the prompt.
+        assert!(!p.contains("scale:"), "{p}");
         assert!(
-            p.contains("scale: kind name! namespace change replicas!\n"),
-            "{p}"
+            json_object_instructions().contains("scale: kind name! namespace change replicas!\n"),
+            "{}",
+            json_object_instructions()
         );
     }
 
     #[test]
     fn fences_are_tolerated() {
-        assert_eq!(strip_fences("```json\n{\"a\":1}\n```"), "{\"a\":1}");
-        assert_eq!(strip_fences(" {\"a\":1} "), "{\"a\":1}");
+        assert_eq!(json_text("```json\n{\"a\":1}\n```"), "{\"a\":1}");
+        assert_eq!(json_text(" {\"a\":1} "), "{\"a\":1}");
+        // A gateway that ignores response_format: prose around one fenced block.
+        assert_eq!(
+            json_text("Here is the plan:\n```json\n{\"a\":1}\n```\nRun it with care."),
+            "{\"a\":1}"
+        );
+        // Two blocks: which one is meant would be a guess, so neither is read.
+        let two = "```json\n{\"a\":1}\n```\nor\n```json\n{\"a\":2}\n```";
+        assert_eq!(json_text(two), two);
     }
 
     #[test]

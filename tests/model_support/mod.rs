@@ -43,19 +43,24 @@ pub fn op(name: &str, fields: Value) -> Value {
 
 /// A whole "plan" answer as the model would send it.
 pub fn plan_answer(operations: Vec<Value>) -> String {
-    json!({"answer": "plan", "message": null, "namespace": null, "fix": null, "operations": operations})
-        .to_string()
+    json!({"answer": {"type": "plan", "operations": operations}}).to_string()
 }
 
-/// A non-plan answer.
+/// A non-plan answer: `message` is the question of a clarify, the reason of an
+/// out-of-scope answer; `namespace` and `fix` belong to a diagnose answer.
 pub fn other_answer(
     kind: &str,
     message: Option<&str>,
     namespace: Option<&str>,
     fix: Option<bool>,
 ) -> String {
-    json!({"answer": kind, "message": message, "namespace": namespace, "fix": fix, "operations": []})
-        .to_string()
+    let answer = match kind {
+        "clarify" => json!({"type": kind, "question": message}),
+        "out_of_scope" => json!({"type": kind, "reason": message}),
+        "diagnose" => json!({"type": kind, "namespace": namespace, "fix": fix.unwrap_or(false)}),
+        _ => json!({"type": kind}),
+    };
+    json!({ "answer": answer }).to_string()
 }
 
 /// "scale web to 3" in the model's form.

@@ -77,6 +77,9 @@ struct State {
     script: VecDeque<Reply>,
     requests: Vec<RecordedRequest>,
     answered: u64,
+    /// Set by [`FakeModel::reject_json_schema`]: the answer to a request that asks
+    /// for `response_format.type: json_schema`.
+    json_schema_rejection: Option<Reply>,
 }
 
 #[derive(Default)]
@@ -142,6 +145,27 @@ impl FakeModel {
     /// Append a reply to the script.
     pub fn push(&self, reply: Reply) {
         self.shared.lock().script.push_back(reply);
+    }
+
+    /// From now on, answer every request that asks for a JSON Schema
+    /// (`response_format.type: json_schema`) with `reply`, without using the
+    /// script: the way servers that know only `json_object` behave.
+    pub fn reject_json_schema(&self, reply: Reply) {
+        self.shared.lock().json_schema_rejection = Some(reply);
+    }
+
+    /// llama-cpp-python's server: 500, naming `response_format.type`.
+    pub fn behave_like_llama_cpp_python(&self) {
+        self.reject_json_schema(Reply::Status {
+            code: 500,
+            body: serde_json::json!({"error": {
+                "message": "1 validation error for CreateChatCompletionRequest\nresponse_format.type\n  Input should be 'text' or 'json_object' [type=literal_error, input_value='json_schema', input_type=str]",
+                "type": "internal_server_error",
+                "param": null,
+                "code": null,
+            }}),
+            headers: Vec::new(),
+        });
     }
 
     /// How many scripted replies have not been used yet.
@@ -294,7 +318,13 @@ async fn handle(
         deployment = Some(d);
     }
 
-    let Some(mut reply) = shared.lock().script.pop_front() else {
+    let asks_for_schema = recorded.body["response_format"]["type"].as_str() == Some("json_schema");
+    let rejection = shared.lock().json_schema_rejection.clone();
+    let next = match rejection {
+        Some(rejection) if asks_for_schema => Some(rejection),
+        _ => shared.lock().script.pop_front(),
+    };
+    let Some(mut reply) = next else {
         let body = error_body(
             NO_SCRIPTED_REPLY,
             "server_error",
