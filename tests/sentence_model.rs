@@ -632,3 +632,33 @@ fn azure_deployments_get_their_url_and_header() {
     assert_eq!(request.header("authorization"), None);
     assert_eq!(env.replicas("default", "web"), 3);
 }
+
+#[test]
+fn the_retry_log_line_says_what_failed_not_how_it_ended() {
+    let (env, fake) = env_and_model();
+    fake.push(Reply::overloaded());
+    fake.push(Reply::Content(scale_web(5)));
+    let out = run(&env, &fake, &["-v", "--dry-run", VAGUE]);
+    assert_success(&out);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("retry 1 of"), "{stderr}");
+    assert!(!stderr.contains("was not retried"), "{stderr}");
+}
+
+#[test]
+fn llama_cpp_python_is_understood_through_the_json_object_fallback_end_to_end() {
+    let (env, fake) = env_and_model();
+    fake.behave_like_llama_cpp_python();
+    fake.push(Reply::Content(scale_web(4)));
+    let out = run(&env, &fake, &["-v", "--yes", "--json", VAGUE]);
+    assert_success(&out);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("takes no JSON Schema"), "{stderr}");
+    assert_eq!(env.replicas("default", "web"), 4);
+    let formats: Vec<Value> = fake
+        .requests()
+        .iter()
+        .map(|r| r.body["response_format"]["type"].clone())
+        .collect();
+    assert_eq!(formats, [json!("json_schema"), json!("json_object")]);
+}
