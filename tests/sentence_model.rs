@@ -662,3 +662,45 @@ fn llama_cpp_python_is_understood_through_the_json_object_fallback_end_to_end() 
         .collect();
     assert_eq!(formats, [json!("json_schema"), json!("json_object")]);
 }
+
+#[test]
+fn ctrl_c_ends_the_wait_for_a_slow_local_model_at_once() {
+    let (env, fake) = env_and_model();
+    fake.push(Reply::Slow(
+        std::time::Duration::from_secs(60),
+        Box::new(Reply::Content(scale_web(5))),
+    ));
+    let child = std::process::Command::new(bin())
+        .env_clear()
+        .env("PATH", &env.env.path)
+        .env("HOME", env.home())
+        .env("KUBECACHEDIR", env.home().join("cache"))
+        .env("KUBECONFIG", env.cluster.kubeconfig())
+        .env("KUBECTL_AI_JOURNAL", env.home().join("journal.jsonl"))
+        .env("KUBECTL_PATH", real_kubectl())
+        .env("NO_COLOR", "1")
+        .env("OPENAI_BASE_URL", fake.base_url())
+        .env("OPENAI_API_KEY", "sk-test")
+        .args(["--yes", VAGUE])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let asked = std::time::Instant::now();
+    while fake.requests().is_empty() {
+        assert!(asked.elapsed().as_secs() < 30, "the model was never asked");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let interrupted = std::time::Instant::now();
+    // SAFETY: kill(2) on the child's own pid.
+    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(130), "{out:?}");
+    assert!(
+        interrupted.elapsed().as_secs() < 10,
+        "the wait went on after Ctrl-C"
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_unchanged(&env);
+}
