@@ -291,12 +291,13 @@ impl Redactor {
     /// Replaces every credential-looking value in `text` with a placeholder.
     pub fn redact(&mut self, text: &str) -> String {
         if let Some(found) = text.find("-----BEGIN") {
-            // A PEM block: everything from the word it starts in to its END line
-            // goes (a placeholder glued to the rest of a word would read as a
-            // value the next time the text is masked).
-            let start = text[..found]
-                .trim_end_matches(|c: char| !c.is_whitespace())
-                .len();
+            // A PEM block: everything from the word it starts in to the end of
+            // the word its END line ends in goes (a placeholder glued to the
+            // rest of a word would read as a value the next time the text is
+            // masked); quotes and punctuation around it stay.
+            let in_word =
+                |c: char| !(c.is_whitespace() || "\"'`()[]{}<>,;!?".contains(c) || c == '.');
+            let start = text[..found].trim_end_matches(in_word).len();
             // To the last END: an earlier one may belong to text that only
             // mentions the markers.
             let end = text[found..]
@@ -306,7 +307,9 @@ impl Redactor {
                         .find("-----")
                         .map(|f| found + e + 8 + f + 5)
                 })
-                .unwrap_or(text.len());
+                .map_or(text.len(), |end| {
+                    text.len() - text[end..].trim_start_matches(in_word).len()
+                });
             let placeholder = self.placeholder(&text[start..end]);
             let rest = self.redact(&text[end..]);
             return format!("{}{placeholder}{rest}", self.redact(&text[..start]));

@@ -74,7 +74,7 @@ fn document() -> BoxedStrategy<Value> {
 
 #[test]
 fn any_kubeconfig_gives_a_context_or_none_and_never_a_flag() {
-    let dir = tempfile::tempdir().expect("a temp dir");
+    let dir = fuzz_support::scratch_dir();
     let path = dir.path().join("kubeconfig");
     let bytes = prop_oneof![
         2 => document().prop_map(|d| serde_yaml::to_string(&d).unwrap_or_default().into_bytes()),

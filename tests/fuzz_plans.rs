@@ -79,7 +79,7 @@ fn yaml_piece() -> BoxedStrategy<String> {
 }
 
 fn temp() -> (tempfile::TempDir, std::path::PathBuf) {
-    let dir = tempfile::tempdir().expect("a temp dir");
+    let dir = fuzz_support::scratch_dir();
     let path = dir.path().join("plan");
     (dir, path)
 }

@@ -7,9 +7,11 @@
 
 mod fuzz_support;
 
-use fuzz_support::{check, check_plan, ensure, re, sentence};
+use fuzz_support::{check, check_operation, check_plan, ensure, re, sentence};
+use kubectl_ai::plan::Operation;
 use kubectl_ai::understand::rules::{Understood, health_question, is_health_question, understand};
 use proptest::prelude::*;
+use serde_json::json;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 /// How many sentences became plans (the generator must reach the grammar).
@@ -52,4 +54,34 @@ fn any_text_never_panics_the_rules() {
         re("[ -~]{0,80}"),
     ];
     check("rules/text", 2_000, text, |s| understood(&s));
+}
+
+#[test]
+fn inputs_the_properties_found() {
+    // A value starting with '-' inside a patch's JSON is no flag.
+    understood("annotate 0s=-o deployment web owner=team-a").unwrap();
+}
+
+#[test]
+fn the_argv_check_catches_a_value_that_would_become_a_flag() {
+    // Unvalidated operations, as a bug in validation would let through.
+    for op in [
+        json!({"op": "get", "kinds": ["pods"], "name": "-A"}),
+        json!({"op": "get", "kinds": ["pods"], "name": "-o"}),
+        json!({"op": "logs", "name": "web", "container": "-p"}),
+        json!({"op": "delete", "kind": "pod", "name": "--all"}),
+        json!({"op": "label", "kind": "pod", "name": "web", "set": [{"key": "-n", "value": "x"}]}),
+        json!({"op": "cordon", "node": "--selector=x"}),
+    ] {
+        let op: Operation = serde_json::from_value(op.clone()).unwrap();
+        assert!(
+            check_operation("unvalidated", &op).is_err(),
+            "{op:?} was not caught"
+        );
+    }
+    let fine: Operation = serde_json::from_value(json!({
+        "op": "set_env", "name": "web", "set": [{"key": "A", "value": "-x"}]
+    }))
+    .unwrap();
+    check_operation("a value after '='", &fine).unwrap();
 }

@@ -449,10 +449,17 @@ const SWITCHES: &[&str] = &[
 ];
 
 /// Checks one argv (without `kubectl`): every element that kubectl would read
-/// as a flag is one the plugin writes, no flag's value starts with `-`, and no
-/// flag-looking element starts with a value of the plan (`tainted`: the plan's
-/// strings that start with `-`).
-pub fn check_argv(what: &str, args: &[String], tainted: &[String]) -> Result<(), TestCaseError> {
+/// as a flag is one the plugin writes, and no flag's value starts with `-`.
+/// `neutral` is the same argv built from the operation with the leading `-`
+/// of every value replaced by `x`: an element that differs from it came from a
+/// value, and must not read as a flag (a `--flag=VALUE` whose flag is the
+/// plugin's own is fine: kubectl reads what follows `=` as the value).
+pub fn check_argv(
+    what: &str,
+    args: &[String],
+    neutral: Option<&[String]>,
+) -> Result<(), TestCaseError> {
+    let neutral = neutral.filter(|n| n.len() == args.len());
     let mut expect: Option<&str> = None;
     for (i, a) in args.iter().enumerate() {
         if let Some(flag) = expect.take() {
@@ -481,9 +488,14 @@ pub fn check_argv(what: &str, args: &[String], tainted: &[String]) -> Result<(),
                 format!("{what}: the value of {name} starts with '-': {args:?}")
             })?;
         }
-        for t in tainted {
-            ensure(!a.starts_with(t.as_str()), || {
-                format!("{what}: the plan's value {t:?} became the flag {a:?}: {args:?}")
+        if let Some(n) = neutral {
+            let own_flag = value.is_some() && n[i].starts_with(&format!("{name}="));
+            ensure(n[i] == *a || own_flag, || {
+                format!(
+                    "{what}: {a:?} comes from a value of the plan (it reads {:?} when the value \
+                     does not start with '-'): {args:?}",
+                    n[i]
+                )
             })?;
         }
         if value.is_none() && !SWITCHES.contains(&name) {
@@ -493,26 +505,52 @@ pub fn check_argv(what: &str, args: &[String], tainted: &[String]) -> Result<(),
     Ok(())
 }
 
-/// The strings of an operation that could reach an argv and start with `-`
-/// (the objects of an apply and a patch's body travel on stdin or as one JSON
-/// argument, never as argv elements of their own).
-pub fn tainted_values(op: &Operation) -> Vec<String> {
-    fn walk(v: &Value, out: &mut Vec<String>) {
+/// The operation with the leading `-` of every string value replaced by `x`.
+pub fn neutralized(op: &Operation) -> Option<Operation> {
+    fn walk(v: &mut Value) {
         match v {
-            Value::String(s) if s.starts_with('-') => out.push(s.clone()),
-            Value::Array(items) => items.iter().for_each(|v| walk(v, out)),
-            Value::Object(map) => {
-                for (k, v) in map {
-                    if k != "objects" && k != "patch" {
-                        walk(v, out);
-                    }
-                }
+            Value::String(s) if s.starts_with('-') => {
+                let dashes = s.len() - s.trim_start_matches('-').len();
+                s.replace_range(..dashes, &"x".repeat(dashes));
             }
+            Value::Array(items) => items.iter_mut().for_each(walk),
+            Value::Object(map) => map.values_mut().for_each(walk),
             _ => {}
         }
     }
-    let mut out = Vec::new();
-    walk(&serde_json::to_value(op).unwrap_or_default(), &mut out);
+    let mut value = serde_json::to_value(op).ok()?;
+    walk(&mut value);
+    serde_json::from_value(value).ok()
+}
+
+/// Every argv the plugin builds for one operation, in a fixed order (`None`
+/// where a request cannot be built): the equivalent command, the reads before
+/// the request, and the read or the preview, the apply, the target's read and
+/// the live state's read, with and without what the cluster said first.
+fn argvs(op: &Operation) -> Vec<Option<Vec<String>>> {
+    let mut out = vec![Some(equivalent_args(op))];
+    match request::needs(op) {
+        Ok(request::Needs::Target(t)) => out.extend([Some(t.get_argv()), None]),
+        Ok(request::Needs::TargetAndRevisions(t)) => {
+            out.extend([Some(t.get_argv()), Some(request::revisions_argv(&t))]);
+        }
+        _ => out.extend([None, None]),
+    }
+    for prefetched in [&prefetched(), &Prefetched::default()] {
+        match request::build(op, prefetched, &Limits::default(), "2026-01-01T00:00:00Z") {
+            Ok(Request::Read(argv)) => out.extend([Some(argv), None, None, None]),
+            Ok(Request::Change(change)) => out.extend([
+                Some(change.preview_argv()),
+                Some(change.apply_argv()),
+                change.target.as_ref().map(|t| t.get_argv()),
+                match &change.before {
+                    request::Before::Read { argv, .. } => Some(argv.clone()),
+                    _ => None,
+                },
+            ]),
+            Err(_) => out.extend([None, None, None, None]),
+        }
+    }
     out
 }
 
@@ -554,35 +592,23 @@ pub fn check_plan(what: &str, plan: &Plan) -> Result<(), TestCaseError> {
     validate(plan, &Limits::default()).map_err(|e| {
         TestCaseError::fail(format!("{what}: the plan does not validate: {e}: {plan:?}"))
     })?;
-    let prefetched = prefetched();
     for op in &plan.operations {
-        let tainted = tainted_values(op);
-        check_argv(what, &equivalent_args(op), &tainted)?;
-        if let Ok(needs) = request::needs(op) {
-            match needs {
-                request::Needs::Nothing => {}
-                request::Needs::Target(t) => check_argv(what, &t.get_argv(), &tainted)?,
-                request::Needs::TargetAndRevisions(t) => {
-                    check_argv(what, &t.get_argv(), &tainted)?;
-                    check_argv(what, &request::revisions_argv(&t), &tainted)?;
-                }
-            }
-        }
-        for prefetched in [&prefetched, &Prefetched::default()] {
-            match request::build(op, prefetched, &Limits::default(), "2026-01-01T00:00:00Z") {
-                Ok(Request::Read(argv)) => check_argv(what, &argv, &tainted)?,
-                Ok(Request::Change(change)) => {
-                    check_argv(what, &change.preview_argv(), &tainted)?;
-                    check_argv(what, &change.apply_argv(), &tainted)?;
-                    if let Some(target) = &change.target {
-                        check_argv(what, &target.get_argv(), &tainted)?;
-                    }
-                    if let request::Before::Read { argv, .. } = &change.before {
-                        check_argv(what, argv, &tainted)?;
-                    }
-                }
-                Err(_) => {}
-            }
+        check_operation(what, op)?;
+    }
+    Ok(())
+}
+
+/// No argv the plugin builds for `op` carries a value as a flag (validated or not).
+pub fn check_operation(what: &str, op: &Operation) -> Result<(), TestCaseError> {
+    let built = argvs(op);
+    let neutral = neutralized(op).map(|n| argvs(&n));
+    for (i, args) in built.iter().enumerate() {
+        if let Some(args) = args {
+            let neutral = neutral
+                .as_ref()
+                .and_then(|n| n.get(i))
+                .and_then(Option::as_deref);
+            check_argv(what, args, neutral)?;
         }
     }
     Ok(())
@@ -744,4 +770,16 @@ pub fn plan_value() -> BoxedStrategy<Value> {
             plan
         })
         .boxed()
+}
+
+/// A temporary folder for files a property writes on every case: in memory
+/// (`/dev/shm`) where there is one, so the disk does not set the pace.
+pub fn scratch_dir() -> tempfile::TempDir {
+    let shm = std::path::Path::new("/dev/shm");
+    if shm.is_dir()
+        && let Ok(dir) = tempfile::tempdir_in(shm)
+    {
+        return dir;
+    }
+    tempfile::tempdir().expect("a temp dir")
 }
