@@ -142,45 +142,51 @@ fn a_signal_during_the_preview_changes_nothing_and_says_so() {
 }
 
 #[test]
-fn sigterm_while_the_model_is_asked_ends_the_run_at_once() {
+fn ctrl_c_or_sigterm_while_the_model_is_asked_ends_the_run_at_once() {
     use kube_sandbox::model::{FakeModel, Reply};
-    let env = TestEnv::healthy();
-    let fake = FakeModel::start().expect("fake model");
-    fake.push(Reply::slow(
-        std::time::Duration::from_secs(20),
-        Reply::Content("{}".into()),
-    ));
-    let config = env.config_file("retry_backoff_ms = 10\n");
-    let child = Command::new(bin())
-        .env_clear()
-        .env("PATH", &env.env.path)
-        .env("HOME", env.home())
-        .env("KUBECACHEDIR", env.home().join("cache"))
-        .env("KUBECONFIG", env.cluster.kubeconfig())
-        .env("KUBECTL_AI_JOURNAL", env.home().join("journal.jsonl"))
-        .args(["--yes", "make", "the", "web", "thing", "beefier"])
-        .env("OPENAI_BASE_URL", fake.base_url())
-        .env("OPENAI_API_KEY", "sk-test")
-        .env("KUBECTL_AI_CONFIG", config)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let started = std::time::Instant::now();
-    while fake.requests().is_empty() && started.elapsed().as_secs() < 10 {
-        std::thread::sleep(std::time::Duration::from_millis(50));
+    // A local model may take minutes; an interruption must not wait for it.
+    for (signal, code) in [("TERM", 143), ("INT", 130)] {
+        let env = TestEnv::healthy();
+        let fake = FakeModel::start().expect("fake model");
+        fake.push(Reply::slow(
+            std::time::Duration::from_secs(20),
+            Reply::Content("{}".into()),
+        ));
+        let config = env.config_file("retry_backoff_ms = 10\n");
+        let child = Command::new(bin())
+            .env_clear()
+            .env("PATH", &env.env.path)
+            .env("HOME", env.home())
+            .env("KUBECACHEDIR", env.home().join("cache"))
+            .env("KUBECONFIG", env.cluster.kubeconfig())
+            .env("KUBECTL_AI_JOURNAL", env.home().join("journal.jsonl"))
+            .args(["--yes", "make", "the", "web", "thing", "beefier"])
+            .env("OPENAI_BASE_URL", fake.base_url())
+            .env("OPENAI_API_KEY", "sk-test")
+            .env("KUBECTL_AI_CONFIG", config)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let started = std::time::Instant::now();
+        while fake.requests().is_empty() && started.elapsed().as_secs() < 10 {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        assert!(!fake.requests().is_empty(), "the model was never asked");
+        Command::new("kill")
+            .args([&format!("-{signal}"), &child.id().to_string()])
+            .status()
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(out.status.code(), Some(code), "{signal}: {}", stderr(&out));
+        assert!(
+            started.elapsed().as_secs() < 10,
+            "{signal}: it waited for the model"
+        );
+        assert!(!stderr(&out).contains("panicked"), "{}", stderr(&out));
+        assert_eq!(live(&env), [2, 2, 2]);
+        assert!(journal(&env).is_empty());
     }
-    assert!(!fake.requests().is_empty(), "the model was never asked");
-    Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert_eq!(out.status.code(), Some(143), "{}", stderr(&out));
-    assert!(started.elapsed().as_secs() < 10, "it waited for the model");
-    assert!(!stderr(&out).contains("panicked"), "{}", stderr(&out));
-    assert_eq!(live(&env), [2, 2, 2]);
-    assert!(journal(&env).is_empty());
 }
 
 #[test]

@@ -26,6 +26,15 @@ fn system_of(body: &Value) -> &str {
     body["messages"][0]["content"].as_str().unwrap()
 }
 
+/// The last message of a request: the repair request, when there is one.
+fn last_message(body: &Value) -> String {
+    let messages = body["messages"].as_array().unwrap();
+    messages.last().unwrap()["content"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
 fn scale_web(n: i64) -> Operation {
     Operation::Scale {
         kind: "deployment".into(),
@@ -88,14 +97,7 @@ async fn after_the_fallback_the_repair_call_asks_with_json_object_at_once() {
     let requests = fake.requests();
     let formats: Vec<&str> = requests.iter().map(|r| format_of(&r.body)).collect();
     assert_eq!(formats, ["json_schema", "json_object", "json_object"]);
-    let repair = requests[2].body["messages"]
-        .as_array()
-        .unwrap()
-        .last()
-        .unwrap()["content"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let repair = last_message(&requests[2].body);
     assert!(
         repair.contains("scale `change` must be one of to, by, by_percent"),
         "{repair}"
@@ -188,14 +190,7 @@ async fn the_repair_request_names_every_problem_at_once() {
     let err = ask_with(&settings(&fake), "scale web to 3 and set api to nginx 1.27")
         .await
         .unwrap_err();
-    let repair = fake.requests()[1].body["messages"]
-        .as_array()
-        .unwrap()
-        .last()
-        .unwrap()["content"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let repair = last_message(&fake.requests()[1].body);
     assert!(
         repair.contains("operation 1: `kinds` does not apply to scale"),
         "{repair}"
@@ -222,14 +217,7 @@ async fn validation_problems_of_several_operations_are_named_together() {
     ])));
     fake.push(Reply::Content(scale_web_to(3)));
     plan_of(ask_with(&settings(&fake), "scale web to 3").await.unwrap());
-    let repair = fake.requests()[1].body["messages"]
-        .as_array()
-        .unwrap()
-        .last()
-        .unwrap()["content"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let repair = last_message(&fake.requests()[1].body);
     assert!(repair.contains("operation 1 (scale)"), "{repair}");
     assert!(repair.contains("operation 2 (set_image)"), "{repair}");
 }
