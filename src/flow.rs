@@ -29,6 +29,7 @@ pub async fn run_plan_file(config: &Config, path: &Path) -> anyhow::Result<ExitC
             path: path.display().to_string(),
         },
         usage: None,
+        evidence: Vec::new(),
     };
     run_plan(config, plan, origin).await
 }

@@ -34,6 +34,9 @@ pub struct Report {
     /// Token usage when a model produced the plan.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub usage: Option<Usage>,
+    /// The reads the model asked for before it planned (step, command, ok).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub evidence: Vec<crate::diagnose::evidence::Gathered>,
 }
 
 /// Where the plan came from.

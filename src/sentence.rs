@@ -29,6 +29,7 @@ pub async fn run_sentence(config: &Config, sentence: &str) -> anyhow::Result<Exi
         request: Some(sentence.to_string()),
         source,
         usage,
+        evidence: Vec::new(),
     };
     if !config.model_forced {
         match rules::understand(sentence) {
@@ -56,11 +57,23 @@ pub async fn run_sentence(config: &Config, sentence: &str) -> anyhow::Result<Exi
     crate::llm::ChatClient::check_configured(&config.model_settings)?;
     let context = model_context(config).await;
     let settings = settings(config);
-    let outcome = crate::understand::model::understand_with_model(
+    // The model may read before it answers, in the context the names came from;
+    // under --explain nothing is contacted, so it may not.
+    let reader = if config.explain {
+        None
+    } else {
+        let mut pinned = config.clone();
+        if pinned.kube.context.is_none() {
+            pinned.kube.context = context.context.clone();
+        }
+        Kubectl::locate(&pinned).ok()
+    };
+    let outcome = crate::understand::model::understand_looking(
         sentence,
         &context,
         &config.model_settings,
         &settings.limits,
+        reader.as_ref(),
     )
     .await?;
     use crate::understand::model::ModelOutcome;
@@ -70,6 +83,7 @@ pub async fn run_sentence(config: &Config, sentence: &str) -> anyhow::Result<Exi
             model,
             usage,
             request_id,
+            evidence,
         } => {
             tracing::info!(?request_id, prompt_tokens = usage.prompt_tokens, completion_tokens = usage.completion_tokens, "model answered");
             if !config.json && !config.quiet && !config.explain {
@@ -79,10 +93,19 @@ pub async fn run_sentence(config: &Config, sentence: &str) -> anyhow::Result<Exi
                     usage.prompt_tokens,
                     usage.completion_tokens
                 );
+                say_what_was_read(&evidence);
             }
             agree_on_namespace(config, plan_namespaces(&plan))?;
-            run_plan(config, plan, origin(Source::Model { model }, Some(usage))).await
+            let mut origin = origin(Source::Model { model }, Some(usage));
+            origin.evidence = evidence;
+            run_plan(config, plan, origin).await
         }
+        ModelOutcome::Answer {
+            text,
+            model,
+            usage,
+            evidence,
+        } => answer(config, sentence, &text, &model, usage, &evidence),
         ModelOutcome::Clarify(question) => Err(UserError::Usage(format!(
             "the model needs more detail before it can plan anything: {}\nnothing was changed; ask again with the detail",
             sanitize(&question)
@@ -106,6 +129,48 @@ pub async fn run_sentence(config: &Config, sentence: &str) -> anyhow::Result<Exi
             run_diagnose(config, sentence, question).await
         }
     }
+}
+
+/// Every read the model asked for, on stderr: a person sees what it looked at.
+fn say_what_was_read(evidence: &[crate::diagnose::evidence::Gathered]) {
+    for read in evidence {
+        eprintln!(
+            "the model read: {}{}",
+            sanitize(&read.command),
+            if read.ok { "" } else { " (failed)" }
+        );
+    }
+}
+
+/// The model's answer to a question about the cluster: the text (stdout) and the
+/// reads it came from; nothing else ran and nothing changed.
+fn answer(
+    config: &Config,
+    sentence: &str,
+    text: &str,
+    model: &str,
+    usage: crate::llm::Usage,
+    evidence: &[crate::diagnose::evidence::Gathered],
+) -> anyhow::Result<ExitCode> {
+    let mut out = std::io::stdout().lock();
+    if config.json {
+        let document = serde_json::json!({
+            "schema_version": crate::output::SCHEMA_VERSION,
+            "request": crate::redact::mask(sentence),
+            "source": Source::Model { model: model.to_string() },
+            "status": "answered",
+            "answer": text,
+            "evidence": evidence,
+            "usage": usage,
+        });
+        writeln!(out, "{}", serde_json::to_string_pretty(&document)?)?;
+    } else {
+        if !config.quiet {
+            say_what_was_read(evidence);
+        }
+        writeln!(out, "{}", sanitize(text))?;
+    }
+    Ok(ExitCode::Success)
 }
 
 /// A health question or a request to fix something, from the rules or the model:

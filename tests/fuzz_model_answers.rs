@@ -38,7 +38,14 @@ fn answered(sentence: &str, content: &str) -> Result<(), TestCaseError> {
                 || format!("{content}: a message with control characters: {text:?}"),
             )
         }
-        Ok(Interpreted::Outcome(_)) => Ok(()),
+        Ok(Interpreted::Answer(text)) => ensure(
+            !text
+                .chars()
+                .any(|c| c.is_control() && c != '\n' && c != '\t'),
+            || format!("{content}: an answer with control characters: {text:?}"),
+        ),
+        // Reads are validated when they would run (tests/model_evidence.rs).
+        Ok(Interpreted::Outcome(_) | Interpreted::Look(_)) => Ok(()),
         Err(problem) => ensure(!problem.is_empty(), || {
             format!("{content}: an empty problem")
         }),

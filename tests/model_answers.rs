@@ -46,6 +46,7 @@ async fn a_plan_comes_back_with_model_usage_and_request_id() {
         model,
         usage,
         request_id,
+        evidence,
     } = outcome
     else {
         panic!("{outcome:?}")
@@ -65,6 +66,10 @@ async fn a_plan_comes_back_with_model_usage_and_request_id() {
         "{usage:?}"
     );
     assert!(request_id.unwrap().starts_with("req_fake"));
+    assert!(
+        evidence.is_empty(),
+        "no reads without a reader: {evidence:?}"
+    );
 }
 
 #[tokio::test]

@@ -119,6 +119,7 @@ pub async fn run(
                 request: Some(fix.summary.clone()),
                 source: Source::Diagnose,
                 usage: None,
+                evidence: Vec::new(),
             };
             let (fix_report, error) =
                 crate::flow::execute_plan(config, fix.plan.clone(), origin).await?;

@@ -21,7 +21,7 @@ use super::text::{scrub, truncate};
 use crate::plan::equivalent::equivalent_args;
 use crate::plan::kinds::KindInfo;
 use crate::plan::validate::{dns_label, known_kind, namespace_name, object_name};
-use crate::plan::{ObjectRef, Operation, TopResource};
+use crate::plan::{ObjectRef, Operation, OutputFormat, TopResource};
 
 /// Evidence steps at most (each one model turn and its reads).
 pub const MAX_STEPS: usize = 3;
@@ -154,7 +154,9 @@ pub fn validate(r: &ReadRequest, scope: &Scope) -> Result<Operation, String> {
                 all_namespaces: false,
                 selector: None,
                 field_selector: None,
-                output: None,
+                // Wide: images, selectors and nodes, what a plan or a diagnosis
+                // most often needs, without the object's contents (env values).
+                output: Some(OutputFormat::Wide),
                 columns: vec![],
                 jsonpath: None,
                 sort_by: None,
@@ -438,7 +440,7 @@ mod tests {
         let s = shop();
         assert_eq!(
             argv(&req("get", Some("deploy"), Some("web")), &s).unwrap(),
-            "get deployments web -n shop"
+            "get deployments web -n shop -o wide"
         );
         assert_eq!(
             argv(&req("describe", Some("pod"), Some("api-1")), &s).unwrap(),
@@ -461,12 +463,12 @@ mod tests {
         );
         assert_eq!(
             argv(&req("get", Some("nodes"), None), &s).unwrap(),
-            "get nodes",
+            "get nodes -o wide",
             "cluster-scoped kinds take no namespace"
         );
         let mut same = req("get", Some("pods"), None);
         same.namespace = Some("shop".into());
-        assert_eq!(argv(&same, &s).unwrap(), "get pods -n shop");
+        assert_eq!(argv(&same, &s).unwrap(), "get pods -n shop -o wide");
     }
 
     #[test]
@@ -503,7 +505,7 @@ mod tests {
         assert!(argv(&req("get", Some("pods"), None), &s).is_err());
         let mut r = req("get", Some("pods"), None);
         r.namespace = Some("shop".into());
-        assert_eq!(argv(&r, &s).unwrap(), "get pods -n shop");
+        assert_eq!(argv(&r, &s).unwrap(), "get pods -n shop -o wide");
         r.namespace = Some("kube-system".into());
         assert!(argv(&r, &s).is_err());
     }

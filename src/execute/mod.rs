@@ -55,6 +55,8 @@ pub struct Origin {
     pub request: Option<String>,
     pub source: Source,
     pub usage: Option<Usage>,
+    /// The reads a model asked for before it planned.
+    pub evidence: Vec<crate::diagnose::evidence::Gathered>,
 }
 
 /// A finished run: its report and how the process should exit.
@@ -696,6 +698,7 @@ fn report(
         status,
         operations,
         usage: origin.usage,
+        evidence: origin.evidence,
     }
 }
 

@@ -15,6 +15,8 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
+use crate::diagnose::Reader;
+use crate::diagnose::evidence::{self, Gathered, ReadRequest};
 use crate::llm::client::Shape;
 use crate::llm::client::sanitize;
 use crate::llm::{ChatClient, Completion, Message, ModelSettings, Usage};
@@ -37,6 +39,16 @@ pub enum ModelOutcome {
         usage: Usage,
         /// The server's id of the last request, for support and `-v` logs.
         request_id: Option<String>,
+        /// The reads the model asked for before it planned, in order.
+        evidence: Vec<Gathered>,
+    },
+    /// A question about the cluster, answered from the reads the model asked for.
+    /// Never a change: nothing runs but those reads.
+    Answer {
+        text: String,
+        model: String,
+        usage: Usage,
+        evidence: Vec<Gathered>,
     },
     /// The model needs more detail; show the question and do nothing.
     Clarify(String),
@@ -77,22 +89,42 @@ pub const SCHEMA_NAME: &str = "kubectl_ai_answer";
 /// The strict schema of the whole answer: `{"answer": …}`, one variant per kind of
 /// answer with only the fields that kind uses (strict mode wants an object at the
 /// root, so the variants sit one level down).
-pub fn answer_schema() -> Value {
+pub fn answer_schema(looking: bool) -> Value {
     let variant = |kind: &str, fields: Vec<(&str, Value)>| {
         let mut properties = vec![("type".to_string(), json!({ "enum": [kind] }))];
         properties.extend(fields.into_iter().map(|(k, v)| (k.to_string(), v)));
         strict_object(properties, None)
     };
+    let mut kinds = vec![
+        variant(
+            "plan",
+            vec![(
+                "operations",
+                json!({"type": "array", "items": schema::operation_schema()}),
+            )],
+        ),
+        variant("clarify", vec![("question", json!({"type": "string"}))]),
+        variant("out_of_scope", vec![("reason", json!({"type": "string"}))]),
+        variant(
+            "diagnose",
+            vec![
+                ("namespace", json!({"type": ["string", "null"]})),
+                ("fix", json!({"type": "boolean"})),
+            ],
+        ),
+    ];
+    if looking {
+        kinds.push(variant(
+            "look",
+            vec![(
+                "reads",
+                json!({"type": "array", "items": evidence::request_schema()}),
+            )],
+        ));
+        kinds.push(variant("answer", vec![("text", json!({"type": "string"}))]));
+    }
     strict_object(
-        vec![(
-            "answer".into(),
-            json!({"anyOf": [
-                variant("plan", vec![("operations", json!({"type": "array", "items": schema::operation_schema()}))]),
-                variant("clarify", vec![("question", json!({"type": "string"}))]),
-                variant("out_of_scope", vec![("reason", json!({"type": "string"}))]),
-                variant("diagnose", vec![("namespace", json!({"type": ["string", "null"]})), ("fix", json!({"type": "boolean"}))]),
-            ]}),
-        )],
+        vec![("answer".into(), json!({ "anyOf": kinds }))],
         Some(schema::definitions()),
     )
 }
@@ -100,6 +132,15 @@ pub fn answer_schema() -> Value {
 /// The system prompt: the kinds of answer, the conventions, and the context (names
 /// only). The operations and their fields travel in the schema.
 pub fn system_prompt(ctx: &ModelContext) -> String {
+    system_prompt_for(ctx, false)
+}
+
+/// What `look` and `answer` mean, for a run that may read the cluster.
+const LOOKING: &str = "- look: reads = up to 3 reads (tool get|describe|logs|events|top, kind, name, container, previous, namespace) when the plan or the answer needs what is in the cluster (the repository of an image, a selector, a probe, a pod's logs); you get their output and answer again, at most 3 times. Never for what the names below already tell.\n\
+- answer: text = a short answer to a question about the cluster, from what your reads showed; never for a change.\n";
+
+/// The system prompt, with `look` and `answer` when the cluster may be read.
+pub fn system_prompt_for(ctx: &ModelContext, looking: bool) -> String {
     let mut p = String::with_capacity(1_500);
     p.push_str(
         "You are kubectl-ai. Turn one request about a Kubernetes cluster into JSON; code builds and runs the kubectl commands, after a preview and the person's consent. Never invent names.\n\
@@ -108,7 +149,13 @@ answer.type:\n\
 - clarify: one short question, when a needed name or number is missing or ambiguous.\n\
 - out_of_scope: why, when no operation fits (exec, port-forward, installing software, not Kubernetes).\n\
 - diagnose: health or troubleshooting (\"are my pods healthy?\", \"why is api crashing?\"); fix = true when asked to fix something; namespace if one is named.\n\
-Notes: null = not given; namespace null = the current one. kind as kubectl names it (deployment, statefulset, pod, service, node…); null = deployment. \
+",
+    );
+    if looking {
+        p.push_str(LOOKING);
+    }
+    p.push_str(
+        "Notes: null = not given; namespace null = the current one. kind as kubectl names it (deployment, statefulset, pod, service, node…); null = deployment. \
 scale change: to = exact count, by = add (negative removes), by_percent. \
 set = key/value pairs (env, labels, data). manifest = the objects as a JSON string. patch = a JSON object as a string. \
 get columns: header + JSON path. untaint removes a taint. Copy REDACTED_n placeholders exactly. \
@@ -152,14 +199,38 @@ fn quote(text: &str) -> String {
     serde_json::to_string(text).unwrap_or_default()
 }
 
-/// Asks the model what `sentence` means. Errors from the server are
-/// [`crate::llm::LlmError`]s, unusable answers [`AnswerError`]s (both reachable with
-/// `downcast_ref`); in every error case nothing has been run.
+/// Asks the model what `sentence` means, without reading the cluster. Errors from
+/// the server are [`crate::llm::LlmError`]s, unusable answers [`AnswerError`]s
+/// (both reachable with `downcast_ref`); in every error case nothing has been run.
 pub async fn understand_with_model(
     sentence: &str,
     ctx: &ModelContext,
     settings: &ModelSettings,
     limits: &Limits,
+) -> anyhow::Result<ModelOutcome> {
+    understand_looking(sentence, ctx, settings, limits, None::<&NoReads>).await
+}
+
+/// A reader for runs that may not read the cluster (`--explain`, tests).
+pub struct NoReads;
+
+impl Reader for NoReads {
+    async fn read(&self, _args: &[String]) -> anyhow::Result<Vec<u8>> {
+        anyhow::bail!("no reads in this run")
+    }
+}
+
+/// Like [`understand_with_model`], and with a `reader` the model may look before
+/// it answers: a few validated, read-only, redacted reads a step
+/// ([`evidence::MAX_REQUESTS_PER_STEP`]), a few steps ([`evidence::MAX_STEPS`]),
+/// in the context's namespace or one the sentence names, never a Secret. A
+/// one-shot request that needs no evidence stays one call.
+pub async fn understand_looking<R: Reader>(
+    sentence: &str,
+    ctx: &ModelContext,
+    settings: &ModelSettings,
+    limits: &Limits,
+    reader: Option<&R>,
 ) -> anyhow::Result<ModelOutcome> {
     let client = ChatClient::new(settings)?;
     // What came from outside is redacted here, where it enters the messages; the
@@ -170,11 +241,12 @@ pub async fn understand_with_model(
     let mut redacted_ctx = ctx.clone();
     redacted_ctx.context = ctx.context.as_deref().map(|c| redactor.redact(c));
     redacted_ctx.namespace = redactor.redact(&ctx.namespace);
+    let looking = reader.is_some();
     let mut messages = vec![
-        Message::system(system_prompt(&redacted_ctx)),
+        Message::system(system_prompt_for(&redacted_ctx, looking)),
         Message::user(redacted_sentence),
     ];
-    let schema = answer_schema();
+    let schema = answer_schema(looking);
     let instructions = json_object_instructions();
     let shape = Shape {
         name: SCHEMA_NAME,
@@ -183,6 +255,14 @@ pub async fn understand_with_model(
     };
     let spinner = Spinner::start(settings, &settings.model);
     let mut usage = Usage::default();
+    let scope = evidence::Scope {
+        namespace: None,
+        all_namespaces: false,
+        finding_namespaces: readable_namespaces(sentence, &ctx.namespace),
+    };
+    let mut budget = evidence::MAX_TOTAL_CHARS;
+    let mut read: Vec<Gathered> = Vec::new();
+    let mut step = 0;
 
     let mut repaired = false;
     let outcome = loop {
@@ -190,7 +270,7 @@ pub async fn understand_with_model(
         usage += completion.usage;
         log_call(&completion, repaired);
         let content = usable_content(&completion, settings)?;
-        match interpret(&content, sentence, &redactor, limits) {
+        let problem = match interpret(&content, sentence, &redactor, limits) {
             Ok(Interpreted::Outcome(outcome)) => break outcome,
             Ok(Interpreted::Plan(plan)) => {
                 break ModelOutcome::Plan {
@@ -198,29 +278,105 @@ pub async fn understand_with_model(
                     model: completion.model.clone(),
                     usage,
                     request_id: completion.request_id.clone(),
+                    evidence: read,
                 };
             }
-            Err(problem) if !repaired => {
-                tracing::info!("the model's answer cannot be used ({problem}); asking once more");
-                repaired = true;
-                spinner.set_message(&format!("asking {} to correct its plan…", settings.model));
-                messages.push(Message::assistant(content));
-                messages.push(Message::user(format!(
-                    "That answer cannot be used: {}. Answer again with corrected operations, or clarify.",
-                    redactor.redact_known(&problem)
-                )));
+            Ok(Interpreted::Answer(text)) if !read.is_empty() => {
+                break ModelOutcome::Answer {
+                    text,
+                    model: completion.model.clone(),
+                    usage,
+                    evidence: read,
+                };
             }
-            Err(problem) => {
-                return Err(AnswerError::Unusable {
-                    problem: sanitize(&redactor.redact_known(&problem)),
-                    answer: shown_answer(&content),
+            Ok(Interpreted::Answer(_)) => {
+                "an answer must come from reads of the cluster: look first, or plan".to_string()
+            }
+            Ok(Interpreted::Look(requests)) => match reader {
+                Some(reader) if step < evidence::MAX_STEPS => {
+                    step += 1;
+                    spinner.set_message(&format!("reading what {} asked for…", settings.model));
+                    let (gathered, refused) =
+                        evidence::gather(reader, &requests, &scope, step, &mut budget, &[]).await;
+                    for why in &refused {
+                        tracing::warn!("a read the model asked for was refused: {why}");
+                    }
+                    messages.push(Message::assistant(content));
+                    messages.push(Message::user(looked_message(&gathered, &refused, step)));
+                    read.extend(gathered);
+                    spinner.set_message(&format!("asking {}…", settings.model));
+                    continue;
                 }
-                .into());
+                Some(_) => format!(
+                    "no more reads: {} steps were used; answer now",
+                    evidence::MAX_STEPS
+                ),
+                None => "this run cannot read the cluster; answer without looking".to_string(),
+            },
+            Err(problem) => problem,
+        };
+        if repaired {
+            return Err(AnswerError::Unusable {
+                problem: sanitize(&redactor.redact_known(&problem)),
+                answer: shown_answer(&content),
             }
+            .into());
         }
+        tracing::info!("the model's answer cannot be used ({problem}); asking once more");
+        repaired = true;
+        spinner.set_message(&format!("asking {} to correct its plan…", settings.model));
+        messages.push(Message::assistant(content));
+        messages.push(Message::user(format!(
+            "That answer cannot be used: {}. Answer again with corrected operations, or clarify.",
+            redactor.redact_known(&problem)
+        )));
     };
     drop(spinner);
     Ok(outcome)
+}
+
+/// Where the model's reads may look: the context's namespace and any namespace
+/// the sentence names (a word that is a valid namespace name; reading a
+/// namespace that does not exist only fails that read).
+fn readable_namespaces(sentence: &str, current: &str) -> Vec<String> {
+    let mut namespaces = vec![current.to_string()];
+    for word in sentence.split(|c: char| c.is_whitespace() || ",;:'\"`()".contains(c)) {
+        let word = word.trim_end_matches(['.', '?', '!']);
+        if !word.is_empty()
+            && crate::plan::validate::namespace_name(word).is_ok()
+            && !namespaces.iter().any(|n| n == word)
+        {
+            namespaces.push(word.to_string());
+        }
+    }
+    namespaces
+}
+
+/// The user message carrying one step's reads, quoted as data.
+fn looked_message(gathered: &[Gathered], refused: &[String], step: usize) -> String {
+    let results: Vec<Value> = gathered
+        .iter()
+        .map(|g| json!({"command": g.command, "ok": g.ok, "output": g.output}))
+        .collect();
+    let data = json!({"results": results, "refused": refused});
+    // Cluster text is data: no tag in it can close the quote.
+    let quoted = serde_json::to_string_pretty(&data)
+        .unwrap_or_default()
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e");
+    let left = evidence::MAX_STEPS - step;
+    format!(
+        "The reads you asked for (step {step} of {}):\n<cluster_data>\n{quoted}\n</cluster_data>\nNow plan, answer, clarify{}.",
+        evidence::MAX_STEPS,
+        if left == 0 {
+            String::new()
+        } else {
+            format!(
+                ", or look again ({left} more time{})",
+                if left == 1 { "" } else { "s" }
+            )
+        }
+    )
 }
 
 fn log_call(completion: &Completion, repair: bool) {
@@ -261,6 +417,10 @@ pub fn usable_content(
 pub enum Interpreted {
     Plan(Plan),
     Outcome(ModelOutcome),
+    /// Reads the model asks for before it answers (checked when they run).
+    Look(Vec<ReadRequest>),
+    /// A text answer (usable only after reads).
+    Answer(String),
 }
 
 /// Parses, converts and validates an answer; the error is the problem in words fit
@@ -323,6 +483,18 @@ pub fn interpret(
             namespace: text(&["namespace"]),
             fix: answer.get("fix").and_then(Value::as_bool).unwrap_or(false),
         })),
+        "look" => {
+            let reads = answer.get("reads").cloned().unwrap_or(json!([]));
+            let reads: Vec<ReadRequest> = serde_json::from_value(reads)
+                .map_err(|e| format!("`reads` must be a list of reads ({e})"))?;
+            if reads.is_empty() {
+                return Err("a look needs at least one read".into());
+            }
+            Ok(Interpreted::Look(reads))
+        }
+        "answer" => Ok(Interpreted::Answer(
+            text(&["text"]).ok_or("an answer needs its `text`")?,
+        )),
         "plan" => {
             let operations = answer.get("operations").cloned().unwrap_or(json!([]));
             let plan = plan_from_model(&operations)?;
@@ -336,7 +508,7 @@ pub fn interpret(
             Ok(Interpreted::Plan(plan))
         }
         other => Err(format!(
-            "`answer.type` must be plan, clarify, out_of_scope or diagnose, not {other:?}"
+            "`answer.type` must be plan, clarify, out_of_scope, diagnose, look or answer, not {other:?}"
         )),
     }
 }
@@ -430,7 +602,8 @@ mod tests {
 
     #[test]
     fn the_answer_schema_is_strict() {
-        check_strict(&answer_schema()).unwrap();
+        check_strict(&answer_schema(false)).unwrap();
+        check_strict(&answer_schema(true)).unwrap();
     }
 
     #[test]
