@@ -78,7 +78,7 @@ fn the_model_reads_the_live_image_then_plans_the_update() {
         listed[0]["command"]
             .as_str()
             .unwrap()
-            .starts_with("kubectl get deployments web -o wide"),
+            .starts_with("kubectl get deployments web -n default -o wide"),
         "{report}"
     );
     // The output itself stays out of the report: only what ran.
@@ -106,7 +106,7 @@ fn a_question_is_answered_from_what_was_read_and_nothing_changes() {
     assert_success(&out);
     assert_eq!(stdout(&out).trim(), "web runs nginx:1.25 with 2 replicas.");
     assert!(
-        stderr(&out).contains("the model read: kubectl get deployments web -o wide"),
+        stderr(&out).contains("the model read: kubectl get deployments web -n default -o wide"),
         "{}",
         stderr(&out)
     );
@@ -233,5 +233,82 @@ fn under_explain_the_model_may_not_look() {
     assert!(
         env.cluster.requests().is_empty(),
         "--explain contacted the cluster"
+    );
+}
+
+#[test]
+fn diagnose_fix_offers_the_models_proposal_where_no_analyzer_has_a_fix() {
+    let env = TestEnv::with(&["readiness"]);
+    // Without a model: what a person could do, and nothing changes.
+    let out = env
+        .plugin()
+        .args(["diagnose", "-n", "readiness", "--fix", "--offline", "--yes"])
+        .output()
+        .unwrap();
+    assert_exit(&out, 4);
+    assert!(
+        stdout(&out).contains("No suggested fix for deployment/checkout"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(
+        stdout(&out).contains("asks it to propose one"),
+        "{}",
+        stdout(&out)
+    );
+    assert_eq!(env.writes(), Vec::<String>::new());
+
+    // With a model: it reads the deployment, then proposes a probe on the port
+    // and path the app serves; the proposal is previewed and applied with --yes.
+    let fake = FakeModel::start().unwrap();
+    // The explanation of the findings comes first (no evidence asked).
+    fake.push(Reply::Content(
+        json!({"requests": [], "summary": "checkout is not ready", "ranked": [], "next_steps": []})
+            .to_string(),
+    ));
+    fake.push(Reply::Content(look(json!([read(
+        "describe",
+        Some("deployment"),
+        Some("checkout")
+    )]))));
+    let patch = json!({"spec": {"template": {"spec": {"containers": [
+        {"name": "checkout", "readinessProbe": {"httpGet": {"path": "/healthz", "port": 8080}}}
+    ]}}}});
+    fake.push(Reply::Content(plan_answer(vec![op(
+        "patch",
+        json!({"kind": "deployment", "name": "checkout", "namespace": "readiness",
+               "patch_type": "strategic", "patch": patch.to_string()}),
+    )])));
+    let out = run(
+        &env,
+        &fake,
+        &["diagnose", "-n", "readiness", "--fix", "--yes", "--json"],
+    );
+    let report = json_stdout(&out);
+    let fixes = report["fixes"].as_array().expect("fixes in --json");
+    let proposal = fixes
+        .iter()
+        .find(|f| f["source"]["kind"] == "model")
+        .unwrap_or_else(|| panic!("no model proposal among {report}"));
+    assert_eq!(proposal["status"], "ok", "{proposal}");
+    assert!(
+        proposal["request"]
+            .as_str()
+            .unwrap()
+            .starts_with("proposed by the model"),
+        "{proposal}"
+    );
+    assert!(
+        proposal["operations"][0]["preview"][0]["diff"]
+            .as_str()
+            .unwrap()
+            .contains("/healthz")
+    );
+    let live = env
+        .live(&["deployment", "checkout", "-n", "readiness"])
+        .unwrap();
+    assert_eq!(
+        live["spec"]["template"]["spec"]["containers"][0]["readinessProbe"]["httpGet"]["path"],
+        "/healthz"
     );
 }

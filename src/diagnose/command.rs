@@ -92,12 +92,46 @@ pub async fn run(
         say(&report::human_report(&diagnosis, config.color, !fix), fix)?;
     }
 
+    // A problem no analyzer has a fix for: with a model, its proposal (validated,
+    // previewed and consented like any plan); without one, what a person could do.
+    // The model that proposed each fix no analyzer had, by finding index.
+    let mut proposed_by: Vec<(usize, String)> = Vec::new();
+    if fix {
+        let unfixed: Vec<usize> = diagnosis
+            .findings
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| f.severity >= Severity::Warning && f.fix.is_none())
+            .map(|(i, _)| i)
+            .collect();
+        for (n, index) in unfixed.into_iter().enumerate() {
+            let finding = &diagnosis.findings[index];
+            if !model_configured(config) || n >= MAX_PROPOSALS {
+                if !config.json {
+                    say(&no_fix_advice(finding, model_configured(config)), true)?;
+                }
+                continue;
+            }
+            match propose_fix(config, &kubectl, finding).await {
+                Ok(Some((proposal, model))) => {
+                    diagnosis.findings[index].fix = Some(proposal);
+                    proposed_by.push((index, model));
+                }
+                Ok(None) => {}
+                Err(e) => eprintln!(
+                    "warning: the model proposed no fix for {} ({e:#})",
+                    crate::output::sanitize(&finding.object.display())
+                ),
+            }
+        }
+    }
     // Only problems are fixed: an info finding's fix (uncordoning a node under
     // maintenance, say) is shown but never offered, even with --yes.
-    let fixable: Vec<&Finding> = diagnosis
+    let fixable: Vec<(usize, &Finding)> = diagnosis
         .findings
         .iter()
-        .filter(|f| f.severity >= Severity::Warning && f.fix.is_some())
+        .enumerate()
+        .filter(|(_, f)| f.severity >= Severity::Warning && f.fix.is_some())
         .collect();
     let mut fix_reports = Vec::new();
     let mut fix_error = None;
@@ -107,8 +141,14 @@ pub async fn run(
         if fixable.is_empty() && !config.json {
             say("\nNo suggested fix to apply.\n", false)?;
         }
-        for finding in &fixable {
+        for (index, finding) in &fixable {
             let Some(fix) = &finding.fix else { continue };
+            let source = match proposed_by.iter().find(|(i, _)| i == index) {
+                Some((_, model)) => Source::Model {
+                    model: model.clone(),
+                },
+                None => Source::Diagnose,
+            };
             if !config.json {
                 say(
                     &format!("\nFix: {}\n", crate::output::sanitize(&fix.summary)),
@@ -117,7 +157,7 @@ pub async fn run(
             }
             let origin = Origin {
                 request: Some(fix.summary.clone()),
-                source: Source::Diagnose,
+                source,
                 usage: None,
                 evidence: Vec::new(),
             };
@@ -193,6 +233,104 @@ pub async fn run(
     } else {
         ExitCode::ProblemsFound
     })
+}
+
+/// Problems for which the model is asked to propose a fix, at most, per run.
+const MAX_PROPOSALS: usize = 3;
+
+/// Asks the model for a plan that fixes one finding, through the same path as a
+/// sentence: it may read (bounded, validated, redacted) before it plans, and its
+/// plan is validated here and previewed and consented like any other. `None`
+/// when it proposes nothing (a question, out of scope, an answer).
+async fn propose_fix(
+    config: &Config,
+    kubectl: &Kubectl,
+    finding: &Finding,
+) -> anyhow::Result<Option<(super::Fix, String)>> {
+    use crate::understand::model::{ModelContext, ModelOutcome, understand_looking};
+    let namespace = finding
+        .object
+        .namespace
+        .clone()
+        .or_else(|| config.kube.namespace.clone())
+        .unwrap_or_else(|| "default".into());
+    let request = format!(
+        "Fix this problem found by diagnose, with the smallest change that fixes it (read the objects first if the fix depends on them): {} {} in namespace {namespace}: {} Likely cause: {} Evidence: {}",
+        finding.object.kind,
+        finding.object.name,
+        finding.problem,
+        finding.cause,
+        finding.evidence.join(" | ")
+    );
+    let context = ModelContext::new(config.kube.context.clone(), namespace);
+    let limits = crate::flow::settings(config).limits;
+    let outcome = understand_looking(
+        &request,
+        &context,
+        &config.model_settings,
+        &limits,
+        Some(kubectl),
+    )
+    .await?;
+    match outcome {
+        ModelOutcome::Plan {
+            plan,
+            model,
+            evidence,
+            ..
+        } if plan.has_changes() => {
+            for read in &evidence {
+                eprintln!("the model read: {}", crate::output::sanitize(&read.command));
+            }
+            let summary = plan
+                .operations
+                .iter()
+                .map(crate::plan::summary::summary)
+                .collect::<Vec<_>>()
+                .join("; ");
+            let fix = super::Fix {
+                summary: format!(
+                    "proposed by the model {} (not by an analyzer): {summary}",
+                    crate::output::sanitize(&model)
+                ),
+                plan,
+            };
+            Ok(Some((fix, model)))
+        }
+        ModelOutcome::Clarify(text) | ModelOutcome::OutOfScope(text) => {
+            if !config.json {
+                eprintln!(
+                    "the model proposed no fix for {}: {}",
+                    crate::output::sanitize(&finding.object.display()),
+                    crate::output::sanitize(&text)
+                );
+            }
+            Ok(None)
+        }
+        _ => Ok(None),
+    }
+}
+
+/// What a person could do about a problem no analyzer has a fix for.
+fn no_fix_advice(finding: &Finding, model: bool) -> String {
+    let cause = if finding.cause.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " The likely cause: {}",
+            crate::output::sanitize(&finding.cause)
+        )
+    };
+    let model = if model {
+        " (the model was asked about the first few problems only)"
+    } else {
+        "; with a model configured, `--fix` asks it to propose one"
+    };
+    format!(
+        "\nNo suggested fix for {}{model}.{cause} Look at `kubectl describe {}` and its events, change the object, then run diagnose again.\n",
+        crate::output::sanitize(&finding.object.display()),
+        crate::kubectl::quote(&finding.object.display()),
+    )
 }
 
 /// Whether the person said no (or there was no terminal to ask).

@@ -295,6 +295,14 @@ pub async fn understand_looking<R: Reader>(
             Ok(Interpreted::Look(requests)) => match reader {
                 Some(reader) if step < evidence::MAX_STEPS => {
                     step += 1;
+                    // A read without a namespace is in the context's, said explicitly:
+                    // the reader's own default may be another one.
+                    let mut requests = requests;
+                    for r in &mut requests {
+                        if r.namespace.as_deref().is_none_or(|ns| ns.trim().is_empty()) {
+                            r.namespace = Some(ctx.namespace.clone());
+                        }
+                    }
                     spinner.set_message(&format!("reading what {} asked for…", settings.model));
                     let (gathered, refused) =
                         evidence::gather(reader, &requests, &scope, step, &mut budget, &[]).await;
