@@ -12,8 +12,8 @@ use super::Verb;
 use super::lex::Tok;
 use super::slots::{Bound, Obj, Res, Slots, topic};
 use super::words::{
-    compact_duration, integer, kind, name_like, number, percent, reserved, spoken_duration,
-    time_unit, unit_duration,
+    compact_duration, integer, kind, name_after_kind, name_like, number, percent, reserved,
+    spoken_duration, time_unit, unit_duration,
 };
 
 pub(crate) struct Parser<'a> {
@@ -29,6 +29,8 @@ pub(crate) struct Parser<'a> {
     after_sep: bool,
     /// Where the last kind without a name ended: "pods services" is not a list.
     kind_end: usize,
+    /// An option typed in the sentence that neither the grammar nor kubectl knows.
+    refusal: Option<String>,
 }
 
 const REPLICA_WORDS: &[&str] = &[
@@ -42,10 +44,11 @@ const REPLICA_WORDS: &[&str] = &[
     "copy",
 ];
 
-/// Parses the words after the verb; `None` when some word has no place.
+/// Parses the words after the verb; `Ok(None)` when some word has no place, an
+/// error naming it when that word is an option no kubectl has (`-rf`).
 /// `implicit` is true when no verb was said: then the first word cannot be a name
 /// ("fix my deployment" is not `get deployment fix`).
-pub(crate) fn parse(t: &[Tok], verb: Verb, implicit: bool) -> Option<Slots> {
+pub(crate) fn parse(t: &[Tok], verb: Verb, implicit: bool) -> Result<Option<Slots>, String> {
     let mut p = Parser {
         t,
         i: 0,
@@ -55,16 +58,20 @@ pub(crate) fn parse(t: &[Tok], verb: Verb, implicit: bool) -> Option<Slots> {
         last_name: false,
         after_sep: false,
         kind_end: usize::MAX,
+        refusal: None,
     };
     while p.i < t.len() {
         if !p.step() {
-            return None;
+            return match p.refusal {
+                Some(refusal) => Err(refusal),
+                None => Ok(None),
+            };
         }
     }
     if !p.s.pending.is_empty() {
-        return None;
+        return Ok(None);
     }
-    Some(p.s)
+    Ok(Some(p.s))
 }
 
 impl<'a> Parser<'a> {
@@ -190,6 +197,21 @@ impl<'a> Parser<'a> {
             Some((n, v)) => (n.to_ascii_lowercase(), Some(v.to_string())),
             None => (t.low.clone(), None),
         };
+        if !GRAMMAR_FLAGS.contains(&name.as_str()) {
+            // kubectl's own options the grammar cannot carry go to the model; a
+            // word shaped like an option that no kubectl has is refused, named.
+            let option_shaped = name
+                .trim_start_matches('-')
+                .starts_with(|c: char| c.is_ascii_alphabetic());
+            if option_shaped && !KUBECTL_FLAGS.contains(&name.as_str()) {
+                self.refusal = Some(format!(
+                    "refusing {}: that is not an option kubectl ai or kubectl knows; \
+                     say what you want in words",
+                    crate::shown::value(&t.raw)
+                ));
+            }
+            return false;
+        }
         let switch = |p: &mut Parser, f: fn(&mut Slots)| {
             if inline.is_some() {
                 return false;
@@ -505,6 +527,13 @@ impl<'a> Parser<'a> {
             self.value_at(k + 1).map(|t| (t.raw.clone(), k + 2))
         } else if self.is(k + 1, &["node"]) {
             self.value_at(k).map(|t| (t.raw.clone(), k + 2))
+        } else if self.pods_listed()
+            && let Some(t) = self.tok(k).filter(|t| name_like(t))
+            && kind(self.rest(k + 1)).is_none()
+            && !self.is(k + 1, &["namespace", "ns"])
+        {
+            // "pods on worker-1": what pods are on is a node.
+            Some((t.raw.clone(), k + 1))
         } else {
             None
         };
@@ -512,6 +541,13 @@ impl<'a> Parser<'a> {
             Some((n, used)) => self.s.node.replace(n).is_none() && self.eat(used),
             None => false,
         }
+    }
+
+    /// The sentence so far lists pods (a plural kind, no names): "show pods on X".
+    fn pods_listed(&self) -> bool {
+        self.s.objs.last().is_some_and(|o| {
+            o.plural && o.names.is_empty() && o.kind.is_some_and(|k| k.resource == "pods")
+        })
     }
 
     /// Pairs after a word: "app=web", "app=web,tier=db", "app=web and tier=db".
@@ -644,6 +680,25 @@ impl<'a> Parser<'a> {
             ));
             self.s.previous = true;
             return self.eat(1 + tail);
+        }
+        // "the crashed container", "the dead instance": the one before the restart.
+        if self.is(
+            0,
+            &[
+                "crashed",
+                "crashing",
+                "dead",
+                "died",
+                "failed",
+                "terminated",
+                "restarted",
+                "earlier",
+                "old",
+            ],
+        ) && self.is(1, &["container", "instance", "incarnation"])
+        {
+            self.s.previous = true;
+            return self.eat(2);
         }
         if self.is(0, &["before"]) {
             let k = 1 + usize::from(self.is(1, &["it", "the", "its"]));
@@ -1348,7 +1403,7 @@ impl<'a> Parser<'a> {
         };
         if let Some(n) = self
             .tok(0)
-            .filter(|n| name_like(n) && (!plural || generated(n)))
+            .filter(|n| name_after_kind(n) && (!plural || generated(n)))
         {
             let followed_by_role = self.is(
                 1,
@@ -1405,7 +1460,12 @@ impl<'a> Parser<'a> {
     fn bare(&mut self) -> bool {
         let Some(t) = self.tok(0) else { return false };
         let role_next = self.is(1, &["container", "label", "annotation"]);
-        let placeable = name_like(t) || (role_next && self.value_at(0).is_some());
+        // "the app container": a role word names what stands before it, unless that
+        // word is a grammar word ("the crashed container" is the previous one).
+        let placeable = name_like(t)
+            || (role_next
+                && self.value_at(0).is_some()
+                && (t.quoted || !super::words::hard_word(&t.low)));
         if !placeable {
             return false;
         }
@@ -1538,6 +1598,121 @@ impl<'a> Parser<'a> {
         false
     }
 }
+
+/// The options the grammar reads inside a sentence (`-o wide`, `-l app=web`,
+/// `-c sidecar`, `--previous`, `--tail 20` …).
+const GRAMMAR_FLAGS: &[&str] = &[
+    "-a",
+    "--all-namespaces",
+    "-p",
+    "--previous",
+    "--all-containers",
+    "--overwrite",
+    "--show-labels",
+    "--ignore-daemonsets",
+    "--delete-emptydir-data",
+    "--recursive",
+    "-n",
+    "--namespace",
+    "-l",
+    "--selector",
+    "--field-selector",
+    "-o",
+    "--output",
+    "-c",
+    "--container",
+    "--tail",
+    "--since",
+    "--replicas",
+    "--image",
+    "--port",
+    "--target-port",
+    "--to-revision",
+    "--revision",
+    "--min",
+    "--max",
+    "--cpu-percent",
+    "--name",
+    "--type",
+];
+
+/// kubectl options the grammar does not carry: a sentence with one of these goes
+/// to the model (which may know a typed way to say it, or say it cannot).
+const KUBECTL_FLAGS: &[&str] = &[
+    "-w",
+    "--watch",
+    "--watch-only",
+    "-f",
+    "--follow",
+    "--filename",
+    "-i",
+    "-t",
+    "-it",
+    "-ti",
+    "--stdin",
+    "--tty",
+    "--all",
+    "--force",
+    "--grace-period",
+    "--now",
+    "--cascade",
+    "--wait",
+    "--timeout",
+    "--show-kind",
+    "--no-headers",
+    "--sort-by",
+    "-L",
+    "--label-columns",
+    "--chunk-size",
+    "--template",
+    "--raw",
+    "--record",
+    "--local",
+    "--ignore-not-found",
+    "--prefix",
+    "--timestamps",
+    "--limit-bytes",
+    "--max-log-requests",
+    "--all-pods",
+    "-r",
+    "-R",
+    "-k",
+    "--kustomize",
+    "--save-config",
+    "--validate",
+    "--field-manager",
+    "--resource-version",
+    "--list",
+    "-e",
+    "--env",
+    "--containers",
+    "--show-managed-fields",
+    "--show-events",
+    "--disable-eviction",
+    "--delete-local-data",
+    "--rm",
+    "--restart",
+    "--command",
+    "--expose",
+    "--labels",
+    "--requests",
+    "--limits",
+    "--schedule",
+    "--from-literal",
+    "--from-file",
+    "--external-ip",
+    "--protocol",
+    "--attach",
+    "--address",
+    "--current-replicas",
+    "--subresource",
+    "--server-side",
+    "--dry-run",
+    "-h",
+    "--help",
+    "--sort",
+    "--previous-container",
+];
 
 const JOINERS: &[&str] = &[
     "of",
