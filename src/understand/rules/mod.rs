@@ -365,10 +365,30 @@ pub(crate) enum Verb {
     Switch,
     Use,
     Explain,
+    Logs,
+    Double,
+    Halve,
+    Pause,
+    Resume,
+    /// "is web rolled out", "has api finished rolling out".
+    Ask,
+    /// "how many replicas does web have", "how many pods are running in shop".
+    HowMany,
+    /// "what image is web running", "which images does api use".
+    WhatImage,
+    /// "which node is pod web-1 on".
+    WhatNode,
 }
 
 pub(crate) const VERBS: &[(&[&str], Verb)] = &[
     (&["tell", "me", "about"], Verb::Describe),
+    (&["how", "many"], Verb::HowMany),
+    (&["what", "image"], Verb::WhatImage),
+    (&["what", "images"], Verb::WhatImage),
+    (&["which", "image"], Verb::WhatImage),
+    (&["which", "images"], Verb::WhatImage),
+    (&["what", "node"], Verb::WhatNode),
+    (&["which", "node"], Verb::WhatNode),
     (&["get", "rid", "of"], Verb::Remove),
     (&["show", "me"], Verb::Get),
     (&["give", "me"], Verb::Get),
@@ -470,6 +490,16 @@ pub(crate) const VERBS: &[(&[&str], Verb)] = &[
     (&["switch"], Verb::Switch),
     (&["use"], Verb::Use),
     (&["explain"], Verb::Explain),
+    (&["logs"], Verb::Logs),
+    (&["give"], Verb::Add),
+    (&["double"], Verb::Double),
+    (&["halve"], Verb::Halve),
+    (&["pause"], Verb::Pause),
+    (&["resume"], Verb::Resume),
+    (&["unpause"], Verb::Resume),
+    (&["is"], Verb::Ask),
+    (&["has"], Verb::Ask),
+    (&["did"], Verb::Ask),
 ];
 
 /// The verb and how many words it used. A sentence that starts with what it wants
@@ -554,6 +584,34 @@ fn build(verb: Verb, s: &mut Slots) -> Option<Vec<Operation>> {
         Verb::Mark => nodes::mark(s),
         Verb::Taint => nodes::taint(s),
         Verb::Switch | Verb::Use => nodes::switch(s),
+        Verb::Logs => {
+            s.topics |= slots::topic::LOGS;
+            observe::build(Verb::Get, s)
+        }
+        Verb::Double | Verb::Halve => {
+            s.take_topic(slots::topic::REPLICAS);
+            if s.by_percent.is_some() || s.to_num.is_some() || s.count.is_some() {
+                return None;
+            }
+            s.topics |= slots::topic::REPLICAS;
+            let double = verb == Verb::Double;
+            s.by_percent = Some(if double { 100 } else { 50 });
+            scale::scale(s, if double { 1 } else { -1 })
+        }
+        Verb::Pause | Verb::Resume => scale::pause(s, verb == Verb::Pause),
+        Verb::Ask => {
+            if !s.has(slots::topic::ROLLOUT | slots::topic::STATUS) {
+                return None;
+            }
+            if s.has(slots::topic::HISTORY) {
+                return None;
+            }
+            s.topics |= slots::topic::ROLLOUT | slots::topic::STATUS;
+            observe::build(Verb::Get, s)
+        }
+        Verb::HowMany => reads::how_many(s),
+        Verb::WhatImage => reads::images(s),
+        Verb::WhatNode => reads::node_of(s),
     }
 }
 
@@ -882,6 +940,72 @@ mod tests {
             ),
             ("scale web to 3 and restart api in shop", "MODEL"),
             ("fix the `app` deployment", "MODEL"),
+        ]);
+    }
+
+    /// Everyday requests of issue 13 that map onto the existing operations; the
+    /// rest defer to the model (no operation says them yet, or the meaning needs
+    /// the cluster's state).
+    #[test]
+    fn everyday_requests() {
+        let columns = "get deployments web -o=custom-columns=NAME:.metadata.name,";
+        table(&[
+            (
+                "give web 2 more replicas",
+                "scale deployment/web --replicas=<current+2>",
+            ),
+            (
+                "double the replicas of web",
+                "scale deployment/web --replicas=<current+100%>",
+            ),
+            (
+                "pause the rollout of web",
+                r#"patch deployments web --type=merge -p {"spec":{"paused":true}}"#,
+            ),
+            (
+                "resume web",
+                r#"patch deployments web --type=merge -p {"spec":{"paused":false}}"#,
+            ),
+            (
+                "how many replicas does web have",
+                &format!("{columns}DESIRED:.spec.replicas,READY:.status.readyReplicas"),
+            ),
+            (
+                "what image is web running",
+                &format!(
+                    "{columns}CONTAINER:.spec.template.spec.containers[*].name,\
+                     IMAGE:.spec.template.spec.containers[*].image"
+                ),
+            ),
+            ("which node is pod web-1 on", "get pods web-1 -o wide"),
+            ("is web rolled out", "rollout status deployment/web"),
+            (
+                "how many pods are running in shop",
+                "get pods -n shop --field-selector status.phase=Running",
+            ),
+            ("run nginx", "run nginx --image=nginx"),
+            ("run a busybox pod", "run busybox --image=busybox"),
+            (
+                "logs api-5c4 -c sidecar --tail 20",
+                "logs api-5c4 -c sidecar --tail 20",
+            ),
+            ("get pods -o wide", "get pods -o wide"),
+            (
+                "annotate deployment web with owner=me",
+                "annotate deployments web owner=me",
+            ),
+            // Which kind "web" is, which memory bound, which repository: not said.
+            ("which node is web on", "MODEL"),
+            ("annotate web with owner=me", "MODEL"),
+            ("increase memory of api to 1Gi", "MODEL"),
+            ("update web to nginx 1.27", "MODEL"),
+            ("restart everything in shop", "MODEL"),
+            ("delete the failed pods", "MODEL"),
+            // No operation says these yet.
+            ("switch to namespace shop", "MODEL"),
+            ("follow the logs of api", "MODEL"),
+            ("which namespace am I in", "MODEL"),
+            ("what version is the cluster", "MODEL"),
         ]);
     }
 

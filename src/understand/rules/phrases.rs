@@ -169,6 +169,7 @@ impl<'a> Parser<'a> {
 
     fn step_phrase(&mut self) -> bool {
         self.flag()
+            || self.question()
             || self.scope()
             || self.output()
             || self.sort()
@@ -285,6 +286,72 @@ impl<'a> Parser<'a> {
                 ok && self.eat(used)
             }
         }
+    }
+
+    // ---- questions: "how many replicas does web have" -------------------------
+
+    fn question(&mut self) -> bool {
+        let asking = matches!(
+            self.verb,
+            Verb::Ask | Verb::HowMany | Verb::WhatImage | Verb::WhatNode
+        );
+        if !asking {
+            return false;
+        }
+        // The auxiliary before the subject: "does web", "is pod web-1", "are there".
+        if self.is(0, &["does", "do", "did", "is", "are", "has", "have"]) && self.tok(1).is_some() {
+            self.i += 1;
+            self.name_ok = true;
+            self.last_name = false;
+            return true;
+        }
+        // "is web rolled out", "has api finished rolling out".
+        if self.verb == Verb::Ask {
+            let lead = usize::from(self.is(0, &["finished", "done", "completed", "fully"]));
+            if self.is(lead, &["rolled", "rolling", "roll"]) && self.is(lead + 1, &["out"]) {
+                self.s.topics |= topic::ROLLOUT | topic::STATUS;
+                return self.eat(lead + 2);
+            }
+            if self.is(lead, &["rolled-out"]) {
+                self.s.topics |= topic::ROLLOUT | topic::STATUS;
+                return self.eat(lead + 1);
+            }
+        }
+        // What closes the question: "… have", "… running on", "… done yet".
+        const CLOSING: &[&str] = &[
+            "have",
+            "has",
+            "got",
+            "running",
+            "using",
+            "use",
+            "run",
+            "on",
+            "deployed",
+            "scheduled",
+            "sitting",
+            "placed",
+            "done",
+            "finished",
+            "complete",
+            "completed",
+            "yet",
+            "successfully",
+            "fully",
+            "with",
+            "now",
+            "currently",
+        ];
+        let rest = self.rest(0);
+        let closing = !rest.is_empty()
+            && rest
+                .iter()
+                .all(|t| !t.quoted && CLOSING.contains(&t.low.as_str()))
+            && (self.verb != Verb::HowMany || !self.is(0, &["running"]));
+        if closing {
+            return self.eat(rest.len());
+        }
+        false
     }
 
     // ---- where: namespaces ---------------------------------------------------
@@ -471,7 +538,10 @@ impl<'a> Parser<'a> {
     // ---- which: pod phases, nodes, labels --------------------------------------
 
     fn state(&mut self) -> bool {
-        if matches!(self.verb, Verb::Create | Verb::Deploy | Verb::Run) {
+        if matches!(
+            self.verb,
+            Verb::Create | Verb::Deploy | Verb::Run | Verb::Ask | Verb::WhatImage | Verb::WhatNode
+        ) {
             return false;
         }
         // "that are", "which is", "who have": relative pronoun plus auxiliary.
@@ -884,6 +954,14 @@ impl<'a> Parser<'a> {
             {
                 return self.s.cpu_percent.replace(n).is_none() && self.eat(k + used + 1);
             }
+        }
+        // "2 more replicas", "two extra pods": a change by that many.
+        if let Some((n, used)) = number(self.rest(0))
+            && self.is(used, &["more", "extra", "additional"])
+        {
+            let unit = usize::from(self.is(used + 1, REPLICA_WORDS));
+            self.s.topics |= topic::REPLICAS;
+            return self.s.by_num.replace(n).is_none() && self.eat(used + 1 + unit);
         }
         // "3 replicas", "50 lines", "15 minutes", bare "3"
         if let Some((n, used)) = number(self.rest(0)) {

@@ -154,3 +154,20 @@ pub(super) fn autoscale(s: &mut Slots) -> Option<Vec<Operation>> {
         cpu_percent,
     }])
 }
+
+/// "pause the rollout of web", "resume web": the deployment's `spec.paused`, as
+/// `kubectl rollout pause|resume` sets it (a merge patch, previewed like any change).
+pub(super) fn pause(s: &mut Slots, paused: bool) -> Option<Vec<Operation>> {
+    s.take_topic(topic::ROLLOUT);
+    let (kind, name) = s.take_one("deployment")?;
+    if kind != "deployment" && kind != "deploy" {
+        return None;
+    }
+    Some(vec![Operation::Patch {
+        kind,
+        name,
+        namespace: s.take_namespace()?,
+        patch_type: crate::plan::PatchType::Merge,
+        patch: serde_json::json!({"spec": {"paused": paused}}),
+    }])
+}
