@@ -67,7 +67,9 @@ fn pause_and_resume_a_rollout_and_annotate() {
 fn run_a_pod_named_after_its_image() {
     let env = TestEnv::healthy();
     applied(&env, "run nginx");
-    let pod = env.live(&["pod", "nginx", "-n", "default"]).expect("pod nginx");
+    let pod = env
+        .live(&["pod", "nginx", "-n", "default"])
+        .expect("pod nginx");
     assert_eq!(pod["spec"]["containers"][0]["image"], "nginx");
     applied(&env, "run a busybox pod");
     assert!(env.live(&["pod", "busybox", "-n", "default"]).is_some());
@@ -81,7 +83,8 @@ fn state_questions_answered_by_one_read() {
     let text = stdout(&out);
     assert!(text.contains("DESIRED") && text.contains("web"), "{text}");
     assert!(
-        text.lines().any(|l| l.split_whitespace().eq(["web", "2", "2"])),
+        text.lines()
+            .any(|l| l.split_whitespace().eq(["web", "2", "2"])),
         "{text}"
     );
     let out = run(&env, &["what image is web running"]);
@@ -180,7 +183,10 @@ fn pods_on_a_node_and_the_crashed_container() {
     );
     let out = run(
         &env,
-        &["--explain", "show me the logs of the crashed container in pod api-5c4"],
+        &[
+            "--explain",
+            "show me the logs of the crashed container in pod api-5c4",
+        ],
     );
     assert_exit(&out, 0);
     assert!(

@@ -613,6 +613,15 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// The last word before this one, articles aside, was "and" or a comma.
+    fn separated(&self) -> bool {
+        self.t[..self.i]
+            .iter()
+            .rev()
+            .find(|t| t.quoted || !ARTICLES.contains(&t.low.as_str()))
+            .is_some_and(|t| !t.quoted && matches!(t.low.as_str(), "," | "and" | "&" | "plus"))
+    }
+
     /// The sentence so far lists pods (a plural kind, no names): "show pods on X".
     fn pods_listed(&self) -> bool {
         self.s.objs.last().is_some_and(|o| {
@@ -1460,6 +1469,10 @@ impl<'a> Parser<'a> {
         let Some((info, plural, used)) = kind(self.rest(0)) else {
             return false;
         };
+        // A second named object only after "and" or a comma, or a preposition
+        // ("set env on pod x"): "the tier zqaa label from pod x" names two things.
+        let second_name_ok =
+            self.separated() || self.name_ok || self.s.objs.iter().all(|o| o.names.is_empty());
         // "pods services" is not English; "pods and services" is.
         if self.kind_end == self.i && !self.after_sep {
             return false;
@@ -1481,7 +1494,7 @@ impl<'a> Parser<'a> {
         };
         if let Some(n) = self
             .tok(0)
-            .filter(|n| name_after_kind(n) && (!plural || generated(n)))
+            .filter(|n| name_after_kind(n) && (!plural || generated(n)) && second_name_ok)
         {
             let followed_by_role = self.is(
                 1,
@@ -1587,9 +1600,11 @@ impl<'a> Parser<'a> {
             }
             _ => {}
         }
-        // "the api deployment": a name before a singular kind.
+        // "the api deployment": a name before a singular kind; a second name only
+        // after "and" or a comma ("web and the api service").
         if let Some((info, plural, used)) = kind(self.rest(1)) {
-            if !plural {
+            let named_already = self.s.objs.iter().any(|o| !o.names.is_empty());
+            if !plural && (!named_already || self.separated()) {
                 self.s.objs.push(Obj {
                     kind: Some(info),
                     plural,
