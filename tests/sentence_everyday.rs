@@ -195,3 +195,108 @@ fn pods_on_a_node_and_the_crashed_container() {
         stdout(&out)
     );
 }
+
+#[test]
+fn restart_and_scale_everything_in_a_namespace() {
+    let env = TestEnv::healthy();
+    applied(&env, "restart everything in shop");
+    for name in ["web", "api"] {
+        let d = env.live(&["deployment", name, "-n", "shop"]).unwrap();
+        assert!(
+            d["spec"]["template"]["metadata"]["annotations"]["kubectl.kubernetes.io/restartedAt"]
+                .is_string(),
+            "{name}: {d:#}"
+        );
+    }
+    // The default namespace's deployments are untouched.
+    assert!(
+        deployment(&env, "web")["spec"]["template"]["metadata"]["annotations"]
+            ["kubectl.kubernetes.io/restartedAt"]
+            .is_null()
+    );
+    applied(&env, "scale all deployments in shop to 0");
+    assert_eq!(env.replicas("shop", "web"), 0);
+    assert_eq!(env.replicas("shop", "api"), 0);
+    assert_eq!(env.replicas("default", "web"), 2);
+}
+
+#[test]
+fn delete_the_failed_pods() {
+    let env = TestEnv::with(&["healthy", "job"]);
+    let out = run(
+        &env,
+        &["--yes", "--json", "-n", "job", "delete the failed pods"],
+    );
+    assert_exit(&out, 0);
+    let report = json_stdout(&out);
+    assert_eq!(
+        report["operations"].as_array().unwrap().len(),
+        6,
+        "{report:#}"
+    );
+    let left = env.live(&["pods", "-n", "job"]).unwrap();
+    assert_eq!(left["items"].as_array().unwrap().len(), 0, "{left:#}");
+    // None left: said, nothing run.
+    let out = run(&env, &["--yes", "-n", "job", "delete the failed pods"]);
+    assert_exit(&out, 2);
+    assert!(
+        stderr(&out).contains("no pods in phase Failed"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn logs_of_a_workload_named_without_its_kind() {
+    let env = TestEnv::healthy();
+    let out = run(&env, &["show logs of web in shop"]);
+    assert_exit(&out, 0);
+    // `kubectl logs web` would fail: web is a deployment, read through its pod.
+    assert!(!stdout(&out).is_empty(), "{}", stderr(&out));
+    let out = run(&env, &["--json", "--dry-run", "show logs of web in shop"]);
+    let report = json_stdout(&out);
+    let command = report["operations"][0]["equivalent_command"].to_string();
+    assert!(command.contains("logs deployment/web"), "{report:#}");
+}
+
+#[test]
+fn annotate_an_object_named_without_its_kind() {
+    let env = TestEnv::healthy();
+    applied(&env, "annotate api-config with owner=me");
+    let cm = env
+        .live(&["configmap", "api-config", "-n", "default"])
+        .unwrap();
+    assert_eq!(cm["metadata"]["annotations"]["owner"], "me");
+    // web is a deployment and a service: which one is not guessed.
+    let out = run(&env, &["--yes", "annotate web with owner=me"]);
+    assert_exit(&out, 2);
+    assert!(stderr(&out).contains("needs a model"), "{}", stderr(&out));
+    assert!(deployment(&env, "web")["metadata"]["annotations"]["owner"].is_null());
+}
+
+#[test]
+fn update_to_a_version_keeps_the_live_repository() {
+    let env = TestEnv::healthy();
+    applied(&env, "update web to nginx 1.27");
+    let web = deployment(&env, "web");
+    assert_eq!(
+        web["spec"]["template"]["spec"]["containers"][0]["image"], "nginx:1.27",
+        "{web:#}"
+    );
+    applied(&env, "upgrade web to 1.28");
+    assert_eq!(
+        deployment(&env, "web")["spec"]["template"]["spec"]["containers"][0]["image"],
+        "nginx:1.28"
+    );
+    // A repository the deployment does not run is not guessed.
+    let out = run(&env, &["--yes", "update web to redis 7.2"]);
+    assert_exit(&out, 2);
+    // --explain contacts nothing, and says which read it would need.
+    let out = run(&env, &["--explain", "update web to nginx 1.29"]);
+    assert_exit(&out, 2);
+    assert!(
+        stderr(&out).contains("get deployments web -o=json"),
+        "{}",
+        stderr(&out)
+    );
+}

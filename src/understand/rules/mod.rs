@@ -13,6 +13,7 @@
 mod containers;
 mod create;
 mod lex;
+mod lookup;
 mod metadata;
 mod nodes;
 mod observe;
@@ -26,6 +27,8 @@ use crate::plan::validate::{Limits, validate};
 use crate::plan::{Operation, Plan};
 
 use slots::Slots;
+
+pub use lookup::{Pending, Resolved, needs_cluster};
 
 /// What the offline rules made of a sentence.
 #[derive(Debug, Clone, PartialEq)]
@@ -1007,6 +1010,86 @@ mod tests {
             ("which namespace am I in", "MODEL"),
             ("what version is the cluster", "MODEL"),
         ]);
+    }
+
+    #[test]
+    fn requests_that_read_the_cluster_first() {
+        let read = |s: &str| needs_cluster(s).map(|p| p.read_args().join(" "));
+        for (sentence, args) in [
+            (
+                "restart everything in shop",
+                Some("get deployments -o=name --namespace=shop"),
+            ),
+            (
+                "restart all deployments in shop",
+                Some("get deployments -o=name --namespace=shop"),
+            ),
+            (
+                "scale all deployments in shop to 0",
+                Some("get deployments -o=name --namespace=shop"),
+            ),
+            (
+                "delete the failed pods",
+                Some("get pods --field-selector=status.phase=Failed -o=name"),
+            ),
+            (
+                "show logs of web in shop",
+                Some(
+                    "get pods/web deployments/web statefulsets/web daemonsets/web jobs/web \
+                     --ignore-not-found -o=name --namespace=shop",
+                ),
+            ),
+            (
+                "update web to nginx 1.27",
+                Some("get deployments web -o=json"),
+            ),
+            ("upgrade web to 1.27", Some("get deployments web -o=json")),
+            ("restart web", None),
+            ("logs of pod web-1", None),
+            ("restart everything in Shop", None),
+            ("delete the pods", None),
+        ] {
+            assert_eq!(read(sentence).as_deref(), args, "{sentence:?}");
+        }
+        let restart = needs_cluster("restart everything in shop").unwrap();
+        let Resolved::Plan(plan) = restart.resolve("deployment.apps/web\ndeployment.apps/api\n")
+        else {
+            panic!()
+        };
+        assert_eq!(plan.operations.len(), 2);
+        assert!(matches!(
+            restart.resolve(""),
+            Resolved::Refused(m) if m.contains("no deployments in namespace shop")
+        ));
+        let logs = needs_cluster("show logs of web in shop").unwrap();
+        let Resolved::Plan(plan) = logs.resolve("deployment.apps/web\n") else {
+            panic!()
+        };
+        assert_eq!(
+            equivalent_args(&plan.operations[0]).join(" "),
+            "logs deployment/web -n shop"
+        );
+        assert_eq!(
+            logs.resolve("pod/web\nservice/web\ndeployment.apps/web\n"),
+            Resolved::NeedsModel
+        );
+        let image = needs_cluster("update web to nginx 1.27").unwrap();
+        let live = r#"{"metadata":{"name":"web"},"spec":{"template":{"spec":{"containers":[
+            {"name":"app","image":"docker.io/library/nginx:1.25"},
+            {"name":"log","image":"busybox:1.36"}]}}}}"#;
+        let Resolved::Plan(plan) = image.resolve(live) else {
+            panic!()
+        };
+        assert_eq!(
+            equivalent_args(&plan.operations[0]).join(" "),
+            "set image deployment/web app=docker.io/library/nginx:1.27"
+        );
+        let any = needs_cluster("upgrade web to 1.27").unwrap();
+        assert_eq!(
+            any.resolve(live),
+            Resolved::NeedsModel,
+            "two containers: which one?"
+        );
     }
 
     #[test]

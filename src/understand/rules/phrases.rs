@@ -1052,6 +1052,17 @@ impl<'a> Parser<'a> {
                     self.assign_resources(v);
                     return self.eat(2);
                 }
+                // "to nginx 1.27": a repository and the version to run.
+                if let Some(version) = self
+                    .tok(2)
+                    .filter(|t| !t.quoted && super::lookup::version_like(&t.low))
+                    .filter(|_| name_like(t) && !v.contains([':', '@']))
+                {
+                    let version = version.raw.clone();
+                    return self.s.to_value.replace(v).is_none()
+                        && self.s.version.replace(version).is_none()
+                        && self.eat(3);
+                }
                 return self.s.to_value.replace(v).is_none() && self.eat(2);
             }
         }
@@ -1275,6 +1286,10 @@ impl<'a> Parser<'a> {
                 true
             }
             "resources" | "resource" if self.verb == Verb::Set => self.eat(1),
+            "everything" if matches!(self.verb, Verb::Restart | Verb::Scale) => {
+                self.s.everything = true;
+                self.eat(1)
+            }
             "data" | "literal" | "literals" | "entries" | "values" | "keys"
                 if matches!(self.verb, Verb::Create | Verb::Add) =>
             {

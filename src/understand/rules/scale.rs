@@ -6,7 +6,7 @@ use crate::plan::{Operation, ReplicaChange};
 use super::slots::{Obj, Slots, topic};
 
 /// The replica change a sentence asks for; `sign` is -1 for "decrease/reduce".
-fn change(s: &mut Slots, sign: i64, relative: bool) -> Option<ReplicaChange> {
+pub(super) fn change(s: &mut Slots, sign: i64, relative: bool) -> Option<ReplicaChange> {
     let up = std::mem::take(&mut s.up);
     let down = std::mem::take(&mut s.down);
     if up && down {

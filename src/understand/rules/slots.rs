@@ -105,6 +105,10 @@ pub(crate) struct Slots {
     pub overwrite: bool,
     pub emptydir: bool,
     pub recursive: bool,
+    /// "restart everything": every workload (read from the cluster at plan time).
+    pub everything: bool,
+    /// "to nginx 1.27": the version said after a repository.
+    pub version: Option<String>,
 }
 
 impl Slots {
