@@ -158,7 +158,13 @@ fn pending(verb: Verb, mut s: Slots) -> Option<Pending> {
             s.topics |= topic::LOGS;
             let name = unkinded_name(&s)?;
             let namespace = s.namespace.clone();
-            let op = super::observe::build(Verb::Get, &mut s)?;
+            // "tail the logs" (follow) stays what the rules make of it: the model's.
+            let read = if verb == Verb::Tail {
+                Verb::Tail
+            } else {
+                Verb::Get
+            };
+            let op = super::observe::build(read, &mut s)?;
             (
                 which(name, namespace, LOG_KINDS),
                 Then::KindOf(only(op, &s)?),

@@ -1046,6 +1046,7 @@ mod tests {
             ("upgrade web to 1.27", Some("get deployments web -o=json")),
             ("restart web", None),
             ("logs of pod web-1", None),
+            ("tail logs of web", None),
             ("restart everything in Shop", None),
             ("delete the pods", None),
         ] {
