@@ -15,7 +15,7 @@ mod fuzz_support;
 
 use fuzz_support::{check, corpus, ensure, sentence};
 use kubectl_ai::plan::Plan;
-use kubectl_ai::understand::rules::{Understood, understand};
+use kubectl_ai::understand::rules::{Understood, needs_cluster, understand};
 use proptest::prelude::*;
 
 /// The corpus sentences the rules turn into a plan, with the plan.
@@ -177,5 +177,34 @@ fn every_name_in_a_plan_is_in_the_sentence() {
     }
     check("rules/names-from-sentence", 3_000, sentence(), |s| {
         names_come_from_the_sentence(&s)
+    });
+}
+
+/// The one read a request may need before it is planned: any sentence gives a
+/// typed `kubectl get` or none, never a panic, and no value of it is a flag.
+#[test]
+fn a_read_before_planning_is_typed_and_never_a_flag() {
+    check("rules/needs-cluster", 3_000, sentence(), |s| {
+        let Some(pending) = needs_cluster(&s) else {
+            return Ok(());
+        };
+        let args = pending.read_args();
+        ensure(args.first().map(String::as_str) == Some("get"), || {
+            format!("{s:?}: {args:?}")
+        })?;
+        for a in &args[1..] {
+            let ours = [
+                "--field-selector=",
+                "--ignore-not-found",
+                "-o=",
+                "--namespace=",
+            ]
+            .iter()
+            .any(|p| a.starts_with(p));
+            ensure(ours || !a.starts_with('-'), || {
+                format!("{s:?}: {a:?} would reach kubectl as a flag: {args:?}")
+            })?;
+        }
+        Ok(())
     });
 }
