@@ -292,6 +292,7 @@ impl Cli {
     {
         let mut cmd = Cli::command();
         let argv = subcommand_first(&cmd, argv.into_iter().map(Into::into).collect());
+        let argv = options_of_the_sentence(&cmd, argv);
         let matches = cmd.try_get_matches_from_mut(argv)?;
         Cli::from_arg_matches(&matches).map_err(|e| e.format(&mut cmd))
     }
@@ -367,9 +368,108 @@ pub fn subcommand_first(cmd: &clap::Command, mut argv: Vec<OsString>) -> Vec<OsS
     argv
 }
 
+/// kubectl habits typed among the sentence words (`get pods -o wide`, `-l app=web`,
+/// `-c sidecar`, `--previous`, `--tail 20`): a word starting with `-` that is not
+/// one of the plugin's own flags (nor kubectl's global flags it forwards) belongs
+/// to the sentence, in the place it was typed; the grammar reads it (or refuses it,
+/// naming it). The plugin's own flags are parsed wherever they stand. A subcommand
+/// line is left as typed.
+pub fn options_of_the_sentence(cmd: &clap::Command, argv: Vec<OsString>) -> Vec<OsString> {
+    let first_is_subcommand = argv
+        .get(1)
+        .and_then(|a| a.to_str())
+        .is_some_and(|w| cmd.find_subcommand(w).is_some());
+    if first_is_subcommand || argv.len() < 2 {
+        return argv;
+    }
+    let arg_of_long = |long: &str| {
+        cmd.get_arguments()
+            .find(|a| a.get_long() == Some(long))
+            .map(|a| a.get_action().takes_values())
+            .or_else(|| matches!(long, "help" | "version").then_some(false))
+    };
+    let arg_of_short = |c: char| {
+        cmd.get_arguments()
+            .find(|a| a.get_short() == Some(c))
+            .map(|a| a.get_action().takes_values())
+            .or_else(|| matches!(c, 'h' | 'V').then_some(false))
+    };
+    let mut own: Vec<OsString> = vec![argv[0].clone()];
+    let mut words: Vec<OsString> = vec![];
+    let mut rest = argv.into_iter().skip(1).peekable();
+    while let Some(arg) = rest.next() {
+        let Some(word) = arg.to_str() else {
+            words.push(arg);
+            continue;
+        };
+        if word == "--" {
+            words.extend(rest.by_ref());
+            break;
+        }
+        let is_flag = word.len() > 1 && word.starts_with('-') && word.parse::<f64>().is_err();
+        if !is_flag {
+            words.push(arg);
+            continue;
+        }
+        // Some(takes a value from the next word) for the plugin's own flags.
+        let known: Option<bool> = if let Some(long) = word.strip_prefix("--") {
+            match long.split_once('=') {
+                Some((name, _)) => arg_of_long(name).map(|_| false),
+                None => arg_of_long(long),
+            }
+        } else {
+            let shorts: Vec<char> = word[1..].chars().collect();
+            match shorts.iter().position(|&c| arg_of_short(c) != Some(false)) {
+                // "-vy": every letter a switch.
+                None => Some(false),
+                // "-vn shop" / "-nshop": a value-taking letter, its value next or attached.
+                Some(i) if arg_of_short(shorts[i]) == Some(true) => Some(i + 1 == shorts.len()),
+                Some(_) => None,
+            }
+        };
+        match known {
+            Some(takes_next) => {
+                own.push(arg);
+                if takes_next && let Some(value) = rest.next() {
+                    own.push(value);
+                }
+            }
+            None => words.push(arg),
+        }
+    }
+    if !words.is_empty() {
+        own.push("--".into());
+        own.extend(words);
+    }
+    own
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn kubectl_options_among_the_words_belong_to_the_sentence() {
+        let cli = parse(&["get", "pods", "-o", "wide", "-n", "shop", "--yes"]);
+        assert_eq!(cli.words, ["get", "pods", "-o", "wide"]);
+        assert_eq!(cli.kube.namespace.as_deref(), Some("shop"));
+        assert!(cli.opts.yes);
+        let cli = parse(&["logs", "api", "-c", "sidecar", "--previous", "--tail", "20"]);
+        assert_eq!(
+            cli.words,
+            ["logs", "api", "-c", "sidecar", "--previous", "--tail", "20"]
+        );
+        let cli = parse(&["get", "pods", "-l", "app=web", "--json", "--tail=5", "-vv"]);
+        assert_eq!(cli.words, ["get", "pods", "-l", "app=web", "--tail=5"]);
+        assert!(cli.opts.json);
+        assert_eq!(cli.opts.verbose, 2);
+        let cli = parse(&["-nshop", "get", "pods", "-A"]);
+        assert_eq!(cli.kube.namespace.as_deref(), Some("shop"));
+        assert!(cli.kube.all_namespaces);
+        assert_eq!(cli.words, ["get", "pods"]);
+        let cli = parse(&["diagnose", "--fix"]);
+        assert!(matches!(cli.command, Some(Sub::Diagnose(ref d)) if d.fix));
+    }
 
     fn parse(args: &[&str]) -> Cli {
         let mut argv = vec!["kubectl-ai"];

@@ -1029,7 +1029,7 @@ mod tests {
         let c = Config::from_argv(["kubectl-ai", "scale", "web", "-n", "shop"]).unwrap();
         assert_eq!(c.command, Command::Sentence("scale web".into()));
         assert!(!c.color && !c.can_prompt());
-        let err = Config::from_argv(["kubectl-ai", "--bogus"]).unwrap_err();
+        let err = Config::from_argv(["kubectl-ai", "--color", "sometimes"]).unwrap_err();
         assert_eq!(
             crate::exit::ExitCode::for_error(&err),
             crate::exit::ExitCode::Usage

@@ -32,6 +32,21 @@ pub async fn run_sentence(config: &Config, sentence: &str) -> anyhow::Result<Exi
         evidence: Vec::new(),
     };
     if !config.model_forced {
+        // "restart everything in shop", "logs of web", "update web to nginx 1.27":
+        // one read of the cluster says what the plan is (not under --explain,
+        // which contacts nothing).
+        if let Some(pending) = rules::needs_cluster(sentence) {
+            match resolve_with_the_cluster(config, sentence, &pending).await? {
+                Some(rules::Resolved::Plan(plan)) => {
+                    agree_on_namespace(config, plan_namespaces(&plan))?;
+                    return run_plan(config, plan, origin(Source::Rules, None)).await;
+                }
+                Some(rules::Resolved::Refused(message)) => {
+                    return Err(UserError::Usage(format!("{message}; nothing was run")).into());
+                }
+                Some(rules::Resolved::NeedsModel) | None => {}
+            }
+        }
         match rules::understand(sentence) {
             Understood::Plan(plan) => {
                 agree_on_namespace(config, plan_namespaces(&plan))?;
@@ -171,6 +186,35 @@ fn answer(
         writeln!(out, "{}", sanitize(text))?;
     }
     Ok(ExitCode::Success)
+}
+
+/// The one read a request needs before it can be planned, and what its answer
+/// makes of the request. `None` under `--explain` (nothing is contacted; a
+/// request the rules also understand alone is explained as they read it, any
+/// other is refused, naming the read).
+async fn resolve_with_the_cluster(
+    config: &Config,
+    sentence: &str,
+    pending: &crate::understand::rules::Pending,
+) -> anyhow::Result<Option<crate::understand::rules::Resolved>> {
+    use crate::understand::rules::{Understood, understand};
+    let args = pending.read_args();
+    if config.explain {
+        if matches!(understand(sentence), Understood::Plan(_)) {
+            return Ok(None);
+        }
+        return Err(UserError::Usage(format!(
+            "this request is planned from one read of the cluster (kubectl {}), and --explain \
+             contacts no cluster; use --dry-run to see the plan and its preview without \
+             applying anything",
+            args.join(" ")
+        ))
+        .into());
+    }
+    agree_on_namespace(config, pending.namespace())?;
+    let kubectl = Kubectl::locate(config)?;
+    let captured = kubectl.run_checked(&args, None).await?;
+    Ok(Some(pending.resolve(&captured.stdout_str())))
 }
 
 /// A health question or a request to fix something, from the rules or the model:

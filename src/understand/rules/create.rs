@@ -173,6 +173,12 @@ pub(super) fn run(s: &mut Slots) -> Option<Vec<Operation>> {
         (Some(n), Some(i), 0) => (n, i),
         (Some(n), None, 1) => (n, bare.remove(0)),
         (None, Some(i), 1) => (bare.remove(0), i),
+        // "run nginx", "run a busybox pod": kubectl's own habit, a pod named after
+        // its image (a plain image name only: "nginx:1.27" names no pod).
+        (None, None, 1) if !bare[0].contains([':', '/', '@', '.']) => {
+            let one = bare.remove(0);
+            (one.clone(), one)
+        }
         _ => return None,
     };
     let namespace = s.take_namespace()?;

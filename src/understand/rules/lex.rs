@@ -1,5 +1,10 @@
-//! From a typed sentence to clean tokens: shell syntax refused, quotes grouped,
-//! contractions expanded, punctuation and politeness removed.
+//! From a typed sentence to clean tokens: quotes grouped (`'app'`, "app" and
+//! `` `app` `` alike), contractions expanded, punctuation and politeness removed,
+//! and the places where one clause ends and another starts kept as a [`BREAK`].
+//!
+//! Nothing typed is refused here for looking like shell syntax: no value from a
+//! sentence ever reaches a shell (there is none), and every value the grammar takes
+//! is validated later. A `;`, `|` or `&&` only separates clauses.
 //!
 //! Every later stage sees a list of [`Tok`]s whose `low` form is matched against the
 //! grammar and whose `raw` form keeps the spelling a value was typed with (env keys,
@@ -26,29 +31,13 @@ impl Tok {
     }
 }
 
-/// Returns the part of the sentence that looks like shell syntax (a second command,
-/// a pipe, a redirection, a substitution), from the first such character on.
-pub(crate) fn shell_syntax(sentence: &str) -> Option<&str> {
-    let bytes = sentence.as_bytes();
-    for (i, &b) in bytes.iter().enumerate() {
-        let next = bytes.get(i + 1).copied();
-        let bad = match b {
-            b';' | b'|' | b'`' | b'>' | b'<' | b'\n' | b'\r' => true,
-            // A lone "&" between spaces reads as "and"; "&&", "cmd &" do not.
-            b'&' => !(i > 0 && bytes[i - 1] == b' ' && next == Some(b' ')),
-            b'$' => matches!(next, Some(b'(') | Some(b'{')),
-            _ => false,
-        };
-        if bad {
-            return Some(sentence[i..].trim());
-        }
-    }
-    None
-}
+/// The token that stands between two clauses: a sentence's end (`.`, `?`, `!`
+/// before more words), `;`, `|` or `&&`.
+pub(crate) const BREAK: &str = ";";
 
 /// Splits a sentence into tokens: whitespace separates words except inside quotes;
 /// a comma is its own token; contractions are expanded; trailing sentence
-/// punctuation and possessive `'s` are removed.
+/// punctuation and possessive `'s` are removed; clause ends become [`BREAK`].
 pub(crate) fn tokenize(sentence: &str) -> Vec<Tok> {
     let mut out = Vec::new();
     let mut word = String::new();
@@ -70,13 +59,21 @@ pub(crate) fn tokenize(sentence: &str) -> Vec<Tok> {
             continue;
         }
         let starts_value = word.is_empty() || word.ends_with('=');
-        if (c == '"' || (c == '\'' && starts_value)) && !word.ends_with(char::is_alphanumeric) {
+        if (c == '"' || c == '`' || (c == '\'' && starts_value))
+            && !word.ends_with(char::is_alphanumeric)
+        {
             quote = Some(c);
             quoted = true;
             continue;
         }
         if c.is_whitespace() {
             flush(&mut out, &mut word, &mut quoted);
+        } else if c == ';' || c == '|' || (c == '&' && chars.peek() == Some(&'&')) {
+            if c == '&' {
+                chars.next();
+            }
+            flush(&mut out, &mut word, &mut quoted);
+            out.push(Tok::new(BREAK, false));
         } else if c == ',' && chars.peek().is_none_or(|n| n.is_whitespace()) {
             flush(&mut out, &mut word, &mut quoted);
             out.push(Tok::new(",", false));
@@ -92,6 +89,11 @@ fn flush(out: &mut Vec<Tok>, word: &mut String, quoted: &mut bool) {
     if *quoted {
         out.push(Tok::new(word, true));
     } else {
+        // "namespace? Please fix it": a sentence ends here.
+        let ends_sentence = word.len() > 1
+            && word.ends_with(['.', '?', '!'])
+            && !word.ends_with("..")
+            && word.chars().any(char::is_alphanumeric);
         let trimmed = word
             .trim_end_matches(['.', '?', '!', ':', ','])
             .trim_start_matches(['"', '\'', '(']);
@@ -103,6 +105,9 @@ fn flush(out: &mut Vec<Tok>, word: &mut String, quoted: &mut bool) {
             push_word(out, trimmed);
         } else if word.starts_with('-') || word.chars().any(char::is_alphanumeric) {
             out.push(Tok::new(word, false));
+        }
+        if ends_sentence {
+            out.push(Tok::new(BREAK, false));
         }
     }
     word.clear();
@@ -225,19 +230,42 @@ fn ends_with(toks: &[Tok], words: &[&str]) -> bool {
     toks.len() >= words.len() && starts_with(&toks[toks.len() - words.len()..], words)
 }
 
+/// Splits the tokens into clauses at each [`BREAK`], politeness removed from each;
+/// empty clauses are dropped.
+pub(crate) fn clauses(toks: &[Tok]) -> Vec<Vec<Tok>> {
+    toks.split(|t| !t.quoted && t.low == BREAK)
+        .map(|c| {
+            let mut c = c.to_vec();
+            strip_fillers(&mut c);
+            c
+        })
+        .filter(|c| !c.is_empty())
+        .collect()
+}
+
 /// Removes politeness and hedging: "could you please …", "… for me, thanks".
 pub(crate) fn strip_fillers(toks: &mut Vec<Tok>) {
     toks.retain(|t| t.quoted || !ANYWHERE.contains(&t.low.as_str()));
     loop {
         let before = toks.len();
-        if let Some(words) = LEADING.iter().find(|w| starts_with(toks, w)) {
+        if let Some(words) = LEADING
+            .iter()
+            .filter(|w| starts_with(toks, w))
+            .max_by_key(|w| w.len())
+        {
             toks.drain(..words.len());
         }
         if let Some(words) = TRAILING.iter().find(|w| ends_with(toks, w)) {
             toks.truncate(toks.len() - words.len());
         }
-        while toks.first().is_some_and(|t| t.low == ",") {
+        while toks
+            .first()
+            .is_some_and(|t| !t.quoted && (t.low == "," || t.low == BREAK))
+        {
             toks.remove(0);
+        }
+        while toks.last().is_some_and(|t| !t.quoted && t.low == BREAK) {
+            toks.pop();
         }
         if toks.len() == before {
             break;
@@ -256,14 +284,41 @@ mod tests {
     }
 
     #[test]
-    fn shell_syntax_is_found_and_quoted() {
-        assert_eq!(shell_syntax("get pods; rm -rf /"), Some("; rm -rf /"));
-        assert_eq!(shell_syntax("get pods | grep x"), Some("| grep x"));
-        assert_eq!(shell_syntax("get pods && reboot"), Some("&& reboot"));
-        assert_eq!(shell_syntax("echo $(id)"), Some("$(id)"));
-        assert_eq!(shell_syntax("get pods > /tmp/x"), Some("> /tmp/x"));
-        assert_eq!(shell_syntax("pods & services"), None);
-        assert_eq!(shell_syntax("pods that are status.phase!=Running"), None);
+    fn shell_characters_only_separate_clauses() {
+        let split = |s: &str| -> Vec<Vec<String>> {
+            clauses(&tokenize(s))
+                .into_iter()
+                .map(|c| c.into_iter().map(|t| t.low).collect())
+                .collect()
+        };
+        assert_eq!(
+            split("get pods; rm -rf /"),
+            [vec!["get", "pods"], vec!["rm", "-rf", "/"]]
+        );
+        assert_eq!(split("show pods | grep x").len(), 2);
+        assert_eq!(split("get pods && reboot").len(), 2);
+        assert_eq!(split("pods & services"), [vec!["pods", "&", "services"]]);
+        assert_eq!(
+            split("Why can't I list pods in rbac namespace? Please fix it."),
+            [
+                vec![
+                    "why",
+                    "can",
+                    "not",
+                    "i",
+                    "list",
+                    "pods",
+                    "in",
+                    "rbac",
+                    "namespace"
+                ],
+                vec!["fix", "it"]
+            ]
+        );
+        let t = tokenize("fix the `app` deployment");
+        assert!(t[2].quoted && t[2].raw == "app");
+        let t = tokenize("resize the volume in `resize-pv` namespace");
+        assert!(t[4].quoted && t[4].raw == "resize-pv");
     }
 
     #[test]

@@ -70,6 +70,10 @@ pub(super) fn edit(s: &mut Slots, annotation: bool) -> Option<Vec<Operation>> {
 /// "add label tier=frontend to pod x", "add env FOO=bar to web", "add 2 replicas to web".
 pub(super) fn add(s: &mut Slots) -> Option<Vec<Operation>> {
     if s.has(topic::LABEL) || s.has(topic::ANNOTATION) {
+        // "add": nothing is removed ("add X annotation k=v" is not "remove X").
+        if !s.keys.is_empty() && s.to_value.is_none() {
+            return None;
+        }
         super::scale::to_as_target(s);
         let annotation = s.has(topic::ANNOTATION);
         return edit(s, annotation);

@@ -13,6 +13,7 @@
 mod containers;
 mod create;
 mod lex;
+mod lookup;
 mod metadata;
 mod nodes;
 mod observe;
@@ -27,6 +28,8 @@ use crate::plan::{Operation, Plan};
 
 use slots::Slots;
 
+pub use lookup::{Pending, Resolved, needs_cluster};
+
 /// What the offline rules made of a sentence.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Understood {
@@ -40,24 +43,39 @@ pub enum Understood {
 }
 
 /// Understands a sentence with the offline grammar.
+///
+/// The sentence is split into clauses (at a sentence's end, `;`, `|`, `&&`, and
+/// at "and"/"then" before a new verb: "scale web to 3 and restart api"); each
+/// clause must be understood whole, or the sentence goes to the model.
 pub fn understand(sentence: &str) -> Understood {
-    if let Some(part) = lex::shell_syntax(sentence) {
-        return Understood::Invalid(format!(
-            "refusing {}: that is shell syntax, and kubectl ai never runs a shell; \
-             ask for one thing in plain words",
-            crate::shown::value(part)
-        ));
-    }
     if sentence.len() > 1000 {
         return Understood::NeedsModel;
     }
-    let mut toks = lex::tokenize(sentence);
-    lex::strip_fillers(&mut toks);
-    let Some((verb, used)) = verb(&toks) else {
+    let toks = lex::tokenize(sentence);
+    let clauses = lex::clauses(&toks);
+    let whole = match clauses.as_slice() {
+        [] => return Understood::NeedsModel,
+        [one] => clause(one),
+        several => return joined(several.iter().map(|c| clause(c))),
+    };
+    if whole != Understood::NeedsModel {
+        return whole;
+    }
+    match split_at_verbs(&clauses[0]) {
+        Some(parts) => joined(parts.iter().map(|c| clause(c))),
+        None => whole,
+    }
+}
+
+/// One clause: its verb, every word placed, one family of rules.
+fn clause(toks: &[lex::Tok]) -> Understood {
+    let Some((verb, used)) = verb(toks) else {
         return Understood::NeedsModel;
     };
-    let Some(mut slots) = phrases::parse(&toks[used..], verb, used == 0) else {
-        return Understood::NeedsModel;
+    let mut slots = match phrases::parse(&toks[used..], verb, used == 0) {
+        Ok(Some(slots)) => slots,
+        Ok(None) => return Understood::NeedsModel,
+        Err(refusal) => return Understood::Invalid(refusal),
     };
     let Some(operations) = build(verb, &mut slots) else {
         return Understood::NeedsModel;
@@ -70,6 +88,93 @@ pub fn understand(sentence: &str) -> Understood {
         Ok(()) => Understood::Plan(plan),
         Err(e) => Understood::Invalid(e.message),
     }
+}
+
+/// Several clauses, in order: one plan when each was understood and they all work
+/// in the same namespace (a namespace said in one clause only is not spread over
+/// the others: that would be a guess). The first refusal wins.
+fn joined(parts: impl Iterator<Item = Understood>) -> Understood {
+    let mut operations = Vec::new();
+    let mut deferred = false;
+    for part in parts {
+        match part {
+            Understood::Plan(plan) => operations.extend(plan.operations),
+            Understood::NeedsModel => deferred = true,
+            invalid @ Understood::Invalid(_) => return invalid,
+        }
+    }
+    if deferred || operations.is_empty() {
+        return Understood::NeedsModel;
+    }
+    let first = operations[0].namespace().map(str::to_string);
+    if operations
+        .iter()
+        .any(|op| op.namespace().map(str::to_string) != first)
+    {
+        return Understood::NeedsModel;
+    }
+    let plan = Plan::new(operations);
+    match validate(&plan, &Limits::default()) {
+        Ok(()) => Understood::Plan(plan),
+        Err(e) => Understood::Invalid(e.message),
+    }
+}
+
+/// "scale web to 3 and restart api", "restart api, then show its pods": the
+/// clause's words split before each "and"/"then"/"," that a verb follows.
+fn split_at_verbs(toks: &[lex::Tok]) -> Option<Vec<Vec<lex::Tok>>> {
+    let mut parts = vec![];
+    let mut start = 0;
+    let mut k = 1;
+    while k < toks.len() {
+        let joiner = |i: usize| {
+            toks.get(i)
+                .is_some_and(|t| !t.quoted && matches!(t.low.as_str(), "and" | "then" | ","))
+        };
+        if joiner(k) {
+            let mut next = k + 1;
+            while joiner(next) {
+                next += 1;
+            }
+            let rest = &toks[next.min(toks.len())..];
+            if explicit_verb(rest) {
+                parts.push(toks[start..k].to_vec());
+                start = next;
+                k = next;
+                continue;
+            }
+        }
+        k += 1;
+    }
+    if parts.is_empty() {
+        return None;
+    }
+    parts.push(toks[start..].to_vec());
+    let mut parts: Vec<Vec<lex::Tok>> = parts
+        .into_iter()
+        .map(|mut p| {
+            lex::strip_fillers(&mut p);
+            p
+        })
+        .collect();
+    parts.retain(|p| !p.is_empty());
+    // "restart api then show its pods": "its" points into another clause, which
+    // a clause on its own cannot follow.
+    let pointing = parts.iter().flatten().any(|t| {
+        !t.quoted
+            && matches!(
+                t.low.as_str(),
+                "it" | "its" | "them" | "their" | "they" | "those" | "these" | "that" | "there"
+            )
+    });
+    (parts.len() > 1 && !pointing).then_some(parts)
+}
+
+/// The words start with a verb of the grammar (not the implicit "show").
+fn explicit_verb(toks: &[lex::Tok]) -> bool {
+    let mut toks = toks.to_vec();
+    lex::strip_fillers(&mut toks);
+    verb(&toks).is_some_and(|(_, used)| used > 0)
 }
 
 /// True for questions about health and causes ("why is my app slow", "are my pods
@@ -115,25 +220,62 @@ pub struct HealthQuestion {
 }
 
 /// Health questions and requests to fix something, with the scope they name:
-/// these go to `diagnose` (with `--fix` for "fix …", "repair …"), never to one
-/// command. `None` for any other sentence. Only plain scope phrases are read; any
-/// other words are left to diagnose, which looks at the whole namespace.
+/// these go to `diagnose` (with `--fix` when the sentence asks to fix, repair …
+/// anything, anywhere in it), never to one command. `None` for any other sentence.
+///
+/// The scope is read the way the grammar reads names: a namespace only from
+/// "namespace X", "X namespace", "ns X" or a closing "in X"; an object only from
+/// "KIND X", "KIND named X" or "X KIND"; and X only when it can be a name (a
+/// quoted word always can; "that", "pending", "fix" never can). Phrases never
+/// span two sentences. When the sentence names two different namespaces, it is
+/// left to the model (`None`): diagnosing one of them would be a guess.
 pub fn health_question(sentence: &str) -> Option<HealthQuestion> {
-    let mut toks = lex::tokenize(sentence);
-    lex::strip_fillers(&mut toks);
-    let lows: Vec<&str> = toks.iter().map(|t| t.low.as_str()).collect();
-    let fix = matches!(
-        lows.first().copied(),
-        Some("fix" | "repair" | "heal" | "remediate")
-    );
+    let toks = lex::tokenize(sentence);
+    let clauses = lex::clauses(&toks);
+    let fix = clauses
+        .iter()
+        .flatten()
+        .any(|t| !t.quoted && words::fix_word(&t.low));
     if !fix && !is_health_question(sentence) {
         return None;
     }
-    let at = |k: usize, words: &[&str]| lows.get(k).is_some_and(|w| words.contains(w));
     let mut question = HealthQuestion {
         fix,
         ..HealthQuestion::default()
     };
+    let mut namespaces: Vec<String> = vec![];
+    let mut targets: Vec<(String, String)> = vec![];
+    for toks in &clauses {
+        scope_of(toks, &mut question, &mut namespaces, &mut targets);
+    }
+    namespaces.sort();
+    namespaces.dedup();
+    match namespaces.as_slice() {
+        [] => {}
+        [one] => question.namespace = Some(one.clone()),
+        _ => return None,
+    }
+    targets.sort();
+    targets.dedup();
+    if let [one] = targets.as_slice() {
+        question.target = Some(one.clone());
+    }
+    Some(question)
+}
+
+/// The scope phrases of one clause of a health question.
+fn scope_of(
+    toks: &[lex::Tok],
+    question: &mut HealthQuestion,
+    namespaces: &mut Vec<String>,
+    targets: &mut Vec<(String, String)>,
+) {
+    let lows: Vec<&str> = toks
+        .iter()
+        .map(|t| if t.quoted { "" } else { t.low.as_str() })
+        .collect();
+    let at = |k: usize, words: &[&str]| lows.get(k).is_some_and(|w| words.contains(w));
+    let name_at = |k: usize| toks.get(k).filter(|t| words::name_like(t));
     for k in 0..lows.len() {
         let all_word = at(k, &["all", "every", "each"]);
         if (all_word && (at(k + 1, &["namespaces"]) || at(k + 2, &["namespaces"])))
@@ -147,70 +289,51 @@ pub fn health_question(sentence: &str) -> Option<HealthQuestion> {
         }
         // "namespace X", "ns X"
         if at(k, &["namespace", "ns"])
-            && let Some(t) = toks.get(k + 1)
-            && !at(k + 1, &["is", "are", "has", "have", "and", "or"])
+            && let Some(t) = name_at(k + 1)
         {
-            question.namespace = Some(t.raw.clone());
+            namespaces.push(t.raw.clone());
         }
-        // "deployment orders", "the pod web-1"
-        if at(
-            k,
-            &[
-                "deployment",
-                "deploy",
-                "statefulset",
-                "sts",
-                "daemonset",
-                "ds",
-                "pod",
-                "po",
-                "service",
-                "svc",
-                "job",
-                "cronjob",
-                "ingress",
-                "pvc",
-            ],
-        ) && let Some(t) = toks.get(k + 1)
-            && !at(k + 1, &["in", "is", "are", "has", "and", "or", "namespace"])
+        // "X namespace", "the 'X' namespace"
+        if at(k + 1, &["namespace", "ns"])
+            && let Some(t) = name_at(k)
         {
-            question.target = Some((toks[k].low.clone(), t.raw.clone()));
+            namespaces.push(t.raw.clone());
         }
-        // "in X namespace", "in the X namespace"
-        if at(k, &["in", "within", "inside"]) {
-            let article = usize::from(at(k + 1, &["the", "my", "our"]));
-            if at(k + 2 + article, &["namespace", "ns"])
-                && let Some(t) = toks.get(k + 1 + article)
+        // "KIND X", "KIND named X", "X KIND" for the kinds diagnose looks at.
+        if let Some((info, plural, used)) = toks.get(k..).and_then(words::kind)
+            && crate::diagnose::scope::target_kind(info.singular).is_ok()
+        {
+            let after = k + used;
+            let named = usize::from(at(after, &["named", "called"]));
+            let kind = info.singular.to_string();
+            if let Some(t) = toks
+                .get(after + named)
+                .filter(|t| words::name_after_kind(t))
+                && !at(after + named + 1, &["namespace", "ns"])
+                && (!plural || named == 1)
             {
-                question.namespace = Some(t.raw.clone());
+                targets.push((kind, t.raw.clone()));
+            } else if !plural
+                && k > 0
+                && let Some(t) = name_at(k - 1)
+                && (k == 1 || !toks[k - 2].quoted && !words::name_like(&toks[k - 2]))
+            {
+                targets.push((kind, t.raw.clone()));
             }
         }
     }
     // "… in X" at the very end: "are my pods healthy in crashloop?"
-    if question.namespace.is_none()
-        && !question.all_namespaces
-        && lows.len() >= 2
-        && at(lows.len() - 2, &["in", "within", "inside"])
-        && let Some(last) = toks.last()
+    let n = lows.len();
+    if n >= 2
+        && at(n - 2, &["in", "within", "inside"])
+        && let Some(last) = name_at(n - 1)
         && !at(
-            lows.len() - 1,
-            &[
-                "cluster",
-                "general",
-                "there",
-                "here",
-                "it",
-                "them",
-                "this",
-                "that",
-                "kubernetes",
-                "k8s",
-            ],
+            n - 1,
+            &["general", "kubernetes", "k8s", "it", "them", "this", "that"],
         )
     {
-        question.namespace = Some(last.raw.clone());
+        namespaces.push(last.raw.clone());
     }
-    Some(question)
 }
 
 /// The verb of a request, decided by its first words.
@@ -245,10 +368,30 @@ pub(crate) enum Verb {
     Switch,
     Use,
     Explain,
+    Logs,
+    Double,
+    Halve,
+    Pause,
+    Resume,
+    /// "is web rolled out", "has api finished rolling out".
+    Ask,
+    /// "how many replicas does web have", "how many pods are running in shop".
+    HowMany,
+    /// "what image is web running", "which images does api use".
+    WhatImage,
+    /// "which node is pod web-1 on".
+    WhatNode,
 }
 
 pub(crate) const VERBS: &[(&[&str], Verb)] = &[
     (&["tell", "me", "about"], Verb::Describe),
+    (&["how", "many"], Verb::HowMany),
+    (&["what", "image"], Verb::WhatImage),
+    (&["what", "images"], Verb::WhatImage),
+    (&["which", "image"], Verb::WhatImage),
+    (&["which", "images"], Verb::WhatImage),
+    (&["what", "node"], Verb::WhatNode),
+    (&["which", "node"], Verb::WhatNode),
     (&["get", "rid", "of"], Verb::Remove),
     (&["show", "me"], Verb::Get),
     (&["give", "me"], Verb::Get),
@@ -350,6 +493,16 @@ pub(crate) const VERBS: &[(&[&str], Verb)] = &[
     (&["switch"], Verb::Switch),
     (&["use"], Verb::Use),
     (&["explain"], Verb::Explain),
+    (&["logs"], Verb::Logs),
+    (&["give"], Verb::Add),
+    (&["double"], Verb::Double),
+    (&["halve"], Verb::Halve),
+    (&["pause"], Verb::Pause),
+    (&["resume"], Verb::Resume),
+    (&["unpause"], Verb::Resume),
+    (&["is"], Verb::Ask),
+    (&["has"], Verb::Ask),
+    (&["did"], Verb::Ask),
 ];
 
 /// The verb and how many words it used. A sentence that starts with what it wants
@@ -377,6 +530,27 @@ fn verb(toks: &[lex::Tok]) -> Option<(Verb, usize)> {
                 .all(|(t, w)| !t.quoted && t.low == *w)
         {
             return Some((*verb, words.len()));
+        }
+    }
+    // "restarting the api deployment" (after "would you mind"): the verb's -ing form.
+    if let Some(stem) = first.low.strip_suffix("ing").filter(|s| s.len() > 2) {
+        let doubled = stem
+            .len()
+            .checked_sub(2)
+            .filter(|&i| stem.as_bytes()[i] == stem.as_bytes()[i + 1])
+            .map(|i| &stem[..=i]);
+        let stems = [
+            Some(stem.to_string()),
+            Some(format!("{stem}e")),
+            doubled.map(str::to_string),
+        ];
+        for stem in stems.into_iter().flatten() {
+            if let Some((_, verb)) = VERBS
+                .iter()
+                .find(|(words, _)| words.len() == 1 && words[0] == stem)
+            {
+                return Some((*verb, 1));
+            }
         }
     }
     // No verb: a request to show what it names. The phrase grammar still has to
@@ -413,6 +587,34 @@ fn build(verb: Verb, s: &mut Slots) -> Option<Vec<Operation>> {
         Verb::Mark => nodes::mark(s),
         Verb::Taint => nodes::taint(s),
         Verb::Switch | Verb::Use => nodes::switch(s),
+        Verb::Logs => {
+            s.topics |= slots::topic::LOGS;
+            observe::build(Verb::Get, s)
+        }
+        Verb::Double | Verb::Halve => {
+            s.take_topic(slots::topic::REPLICAS);
+            if s.by_percent.is_some() || s.to_num.is_some() || s.count.is_some() {
+                return None;
+            }
+            s.topics |= slots::topic::REPLICAS;
+            let double = verb == Verb::Double;
+            s.by_percent = Some(if double { 100 } else { 50 });
+            scale::scale(s, if double { 1 } else { -1 })
+        }
+        Verb::Pause | Verb::Resume => scale::pause(s, verb == Verb::Pause),
+        Verb::Ask => {
+            if !s.has(slots::topic::ROLLOUT | slots::topic::STATUS) {
+                return None;
+            }
+            if s.has(slots::topic::HISTORY) {
+                return None;
+            }
+            s.topics |= slots::topic::ROLLOUT | slots::topic::STATUS;
+            observe::build(Verb::Get, s)
+        }
+        Verb::HowMany => reads::how_many(s),
+        Verb::WhatImage => reads::images(s),
+        Verb::WhatNode => reads::node_of(s),
     }
 }
 
@@ -633,9 +835,9 @@ mod tests {
     #[test]
     fn refusals_name_the_bad_part() {
         for (s, needle) in [
-            ("get pods; rm -rf /", "; rm -rf /"),
+            ("get pods; rm -rf /", "-rf"),
             ("delete pod ../../etc/passwd", "../../etc/passwd"),
-            ("show pods | sh", "| sh"),
+            ("describe pod <pod-name>", "<pod-name>"),
             ("expose web on port 99999", "99999"),
         ] {
             match understand(s) {
@@ -686,6 +888,230 @@ mod tests {
         for s in ["get pods", "scale web to 3", "fixate on nothing", ""] {
             assert_eq!(health_question(s), None, "{s:?}");
         }
+    }
+
+    /// The misreads of issue 13: each now gets the plan a careful person would
+    /// write, or goes to the model / diagnose with the scope it names.
+    #[test]
+    fn misreads_of_benchmark_prompts() {
+        let q = |s: &str| health_question(s).unwrap_or_else(|| panic!("{s:?}"));
+        let app =
+            q("Please fix the error in the deployment named 'app' in namespace 'crashloop-test'");
+        assert_eq!(app.target, Some(("deployment".into(), "app".into())));
+        assert_eq!(app.namespace.as_deref(), Some("crashloop-test"));
+        assert!(app.fix);
+        let rbac = q(
+            "Why can't I list pods with my pod-reader service account in \
+             simple-rbac-setup namespace? Please fix it.",
+        );
+        assert_eq!(rbac.namespace.as_deref(), Some("simple-rbac-setup"));
+        assert_eq!(
+            rbac.target, None,
+            "diagnose does not look at service accounts"
+        );
+        assert!(rbac.fix, "\"Please fix it.\" asks for a fix");
+        let web = q(
+            "I have a web application running in the 'webapp-backend' namespace that \
+             keeps crashing. Can you fix it?",
+        );
+        assert_eq!(web.namespace.as_deref(), Some("webapp-backend"));
+        assert!(web.fix);
+        assert_eq!(q("why is my pod pending").target, None);
+        assert_eq!(
+            q("fix the `app` deployment").target,
+            Some(("deployment".into(), "app".into()))
+        );
+        assert_eq!(
+            health_question("why is web broken in namespace shop or namespace prod"),
+            None,
+            "two namespaces: diagnosing one would be a guess"
+        );
+        table(&[
+            (
+                "show me pods on worker-1",
+                "get pods --field-selector spec.nodeName=worker-1",
+            ),
+            (
+                "show me the logs of the crashed container in pod api-5c4",
+                "logs api-5c4 --previous",
+            ),
+            ("why is my pod pending", "MODEL"),
+            ("restart api then show its pods", "MODEL"),
+            (
+                "scale web to 3 and restart api",
+                "scale deployment/web --replicas=3 && rollout restart deployment/api",
+            ),
+            ("scale web to 3 and restart api in shop", "MODEL"),
+            ("fix the `app` deployment", "MODEL"),
+        ]);
+    }
+
+    /// Everyday requests of issue 13 that map onto the existing operations; the
+    /// rest defer to the model (no operation says them yet, or the meaning needs
+    /// the cluster's state).
+    #[test]
+    fn everyday_requests() {
+        let columns = "get deployments web -o=custom-columns=NAME:.metadata.name,";
+        table(&[
+            (
+                "give web 2 more replicas",
+                "scale deployment/web --replicas=<current+2>",
+            ),
+            (
+                "double the replicas of web",
+                "scale deployment/web --replicas=<current+100%>",
+            ),
+            (
+                "pause the rollout of web",
+                r#"patch deployments web --type=merge -p {"spec":{"paused":true}}"#,
+            ),
+            (
+                "resume web",
+                r#"patch deployments web --type=merge -p {"spec":{"paused":false}}"#,
+            ),
+            (
+                "how many replicas does web have",
+                &format!("{columns}DESIRED:.spec.replicas,READY:.status.readyReplicas"),
+            ),
+            (
+                "what image is web running",
+                &format!(
+                    "{columns}CONTAINER:.spec.template.spec.containers[*].name,\
+                     IMAGE:.spec.template.spec.containers[*].image"
+                ),
+            ),
+            ("which node is pod web-1 on", "get pods web-1 -o wide"),
+            ("is web rolled out", "rollout status deployment/web"),
+            (
+                "how many pods are running in shop",
+                "get pods -n shop --field-selector status.phase=Running",
+            ),
+            ("run nginx", "run nginx --image=nginx"),
+            ("run a busybox pod", "run busybox --image=busybox"),
+            (
+                "logs api-5c4 -c sidecar --tail 20",
+                "logs api-5c4 -c sidecar --tail 20",
+            ),
+            ("get pods -o wide", "get pods -o wide"),
+            (
+                "annotate deployment web with owner=me",
+                "annotate deployments web owner=me",
+            ),
+            // Which kind "web" is, which memory bound, which repository: not said.
+            ("which node is web on", "MODEL"),
+            ("annotate web with owner=me", "MODEL"),
+            ("increase memory of api to 1Gi", "MODEL"),
+            ("update web to nginx 1.27", "MODEL"),
+            ("restart everything in shop", "MODEL"),
+            ("delete the failed pods", "MODEL"),
+            // No operation says these yet.
+            ("switch to namespace shop", "MODEL"),
+            ("follow the logs of api", "MODEL"),
+            ("which namespace am I in", "MODEL"),
+            ("what version is the cluster", "MODEL"),
+        ]);
+    }
+
+    #[test]
+    fn requests_that_read_the_cluster_first() {
+        let read = |s: &str| needs_cluster(s).map(|p| p.read_args().join(" "));
+        for (sentence, args) in [
+            (
+                "restart everything in shop",
+                Some("get deployments -o=name --namespace=shop"),
+            ),
+            (
+                "restart all deployments in shop",
+                Some("get deployments -o=name --namespace=shop"),
+            ),
+            (
+                "scale all deployments in shop to 0",
+                Some("get deployments -o=name --namespace=shop"),
+            ),
+            (
+                "delete the failed pods",
+                Some("get pods --field-selector=status.phase=Failed -o=name"),
+            ),
+            (
+                "show logs of web in shop",
+                Some(
+                    "get pods/web deployments/web statefulsets/web daemonsets/web jobs/web \
+                     --ignore-not-found -o=name --namespace=shop",
+                ),
+            ),
+            (
+                "update web to nginx 1.27",
+                Some("get deployments web -o=json"),
+            ),
+            ("upgrade web to 1.27", Some("get deployments web -o=json")),
+            ("restart web", None),
+            ("logs of pod web-1", None),
+            ("tail logs of web", None),
+            ("restart everything in Shop", None),
+            ("delete the pods", None),
+        ] {
+            assert_eq!(read(sentence).as_deref(), args, "{sentence:?}");
+        }
+        let restart = needs_cluster("restart everything in shop").unwrap();
+        let Resolved::Plan(plan) = restart.resolve("deployment.apps/web\ndeployment.apps/api\n")
+        else {
+            panic!()
+        };
+        assert_eq!(plan.operations.len(), 2);
+        assert!(matches!(
+            restart.resolve(""),
+            Resolved::Refused(m) if m.contains("no deployments in namespace shop")
+        ));
+        let logs = needs_cluster("show logs of web in shop").unwrap();
+        let Resolved::Plan(plan) = logs.resolve("deployment.apps/web\n") else {
+            panic!()
+        };
+        assert_eq!(
+            equivalent_args(&plan.operations[0]).join(" "),
+            "logs deployment/web -n shop"
+        );
+        assert_eq!(
+            logs.resolve("pod/web\nservice/web\ndeployment.apps/web\n"),
+            Resolved::NeedsModel
+        );
+        let image = needs_cluster("update web to nginx 1.27").unwrap();
+        let live = r#"{"metadata":{"name":"web"},"spec":{"template":{"spec":{"containers":[
+            {"name":"app","image":"docker.io/library/nginx:1.25"},
+            {"name":"log","image":"busybox:1.36"}]}}}}"#;
+        let Resolved::Plan(plan) = image.resolve(live) else {
+            panic!()
+        };
+        assert_eq!(
+            equivalent_args(&plan.operations[0]).join(" "),
+            "set image deployment/web app=docker.io/library/nginx:1.27"
+        );
+        let any = needs_cluster("upgrade web to 1.27").unwrap();
+        assert_eq!(
+            any.resolve(live),
+            Resolved::NeedsModel,
+            "two containers: which one?"
+        );
+    }
+
+    #[test]
+    fn prose_is_never_refused_as_shell_syntax() {
+        table(&[
+            (
+                "restart the `checkout` deployment",
+                "rollout restart deployment/checkout",
+            ),
+            (
+                "describe the service `frontend`; it has no endpoints",
+                "MODEL",
+            ),
+            ("show pods | grep web", "MODEL"),
+            ("get pods && reboot", "MODEL"),
+            (
+                "get pods; describe pod web-1",
+                "get pods && describe pods web-1",
+            ),
+            ("delete pod --all", "MODEL"),
+        ]);
     }
 
     #[test]

@@ -12,8 +12,8 @@ use super::Verb;
 use super::lex::Tok;
 use super::slots::{Bound, Obj, Res, Slots, topic};
 use super::words::{
-    compact_duration, integer, kind, name_like, number, percent, reserved, spoken_duration,
-    time_unit, unit_duration,
+    compact_duration, integer, kind, name_after_kind, name_like, number, percent, reserved,
+    spoken_duration, time_unit, unit_duration,
 };
 
 pub(crate) struct Parser<'a> {
@@ -29,6 +29,8 @@ pub(crate) struct Parser<'a> {
     after_sep: bool,
     /// Where the last kind without a name ended: "pods services" is not a list.
     kind_end: usize,
+    /// An option typed in the sentence that neither the grammar nor kubectl knows.
+    refusal: Option<String>,
 }
 
 const REPLICA_WORDS: &[&str] = &[
@@ -42,10 +44,11 @@ const REPLICA_WORDS: &[&str] = &[
     "copy",
 ];
 
-/// Parses the words after the verb; `None` when some word has no place.
+/// Parses the words after the verb; `Ok(None)` when some word has no place, an
+/// error naming it when that word is an option no kubectl has (`-rf`).
 /// `implicit` is true when no verb was said: then the first word cannot be a name
 /// ("fix my deployment" is not `get deployment fix`).
-pub(crate) fn parse(t: &[Tok], verb: Verb, implicit: bool) -> Option<Slots> {
+pub(crate) fn parse(t: &[Tok], verb: Verb, implicit: bool) -> Result<Option<Slots>, String> {
     let mut p = Parser {
         t,
         i: 0,
@@ -55,16 +58,20 @@ pub(crate) fn parse(t: &[Tok], verb: Verb, implicit: bool) -> Option<Slots> {
         last_name: false,
         after_sep: false,
         kind_end: usize::MAX,
+        refusal: None,
     };
     while p.i < t.len() {
         if !p.step() {
-            return None;
+            return match p.refusal {
+                Some(refusal) => Err(refusal),
+                None => Ok(None),
+            };
         }
     }
     if !p.s.pending.is_empty() {
-        return None;
+        return Ok(None);
     }
-    Some(p.s)
+    Ok(Some(p.s))
 }
 
 impl<'a> Parser<'a> {
@@ -162,6 +169,7 @@ impl<'a> Parser<'a> {
 
     fn step_phrase(&mut self) -> bool {
         self.flag()
+            || self.question()
             || self.scope()
             || self.output()
             || self.sort()
@@ -190,6 +198,21 @@ impl<'a> Parser<'a> {
             Some((n, v)) => (n.to_ascii_lowercase(), Some(v.to_string())),
             None => (t.low.clone(), None),
         };
+        if !GRAMMAR_FLAGS.contains(&name.as_str()) {
+            // kubectl's own options the grammar cannot carry go to the model; a
+            // word shaped like an option that no kubectl has is refused, named.
+            let option_shaped = name
+                .trim_start_matches('-')
+                .starts_with(|c: char| c.is_ascii_alphabetic());
+            if option_shaped && !KUBECTL_FLAGS.contains(&name.as_str()) {
+                self.refusal = Some(format!(
+                    "refusing {}: that is not an option kubectl ai or kubectl knows; \
+                     say what you want in words",
+                    crate::shown::value(&t.raw)
+                ));
+            }
+            return false;
+        }
         let switch = |p: &mut Parser, f: fn(&mut Slots)| {
             if inline.is_some() {
                 return false;
@@ -263,6 +286,72 @@ impl<'a> Parser<'a> {
                 ok && self.eat(used)
             }
         }
+    }
+
+    // ---- questions: "how many replicas does web have" -------------------------
+
+    fn question(&mut self) -> bool {
+        let asking = matches!(
+            self.verb,
+            Verb::Ask | Verb::HowMany | Verb::WhatImage | Verb::WhatNode
+        );
+        if !asking {
+            return false;
+        }
+        // The auxiliary before the subject: "does web", "is pod web-1", "are there".
+        if self.is(0, &["does", "do", "did", "is", "are", "has", "have"]) && self.tok(1).is_some() {
+            self.i += 1;
+            self.name_ok = true;
+            self.last_name = false;
+            return true;
+        }
+        // "is web rolled out", "has api finished rolling out".
+        if self.verb == Verb::Ask {
+            let lead = usize::from(self.is(0, &["finished", "done", "completed", "fully"]));
+            if self.is(lead, &["rolled", "rolling", "roll"]) && self.is(lead + 1, &["out"]) {
+                self.s.topics |= topic::ROLLOUT | topic::STATUS;
+                return self.eat(lead + 2);
+            }
+            if self.is(lead, &["rolled-out"]) {
+                self.s.topics |= topic::ROLLOUT | topic::STATUS;
+                return self.eat(lead + 1);
+            }
+        }
+        // What closes the question: "… have", "… running on", "… done yet".
+        const CLOSING: &[&str] = &[
+            "have",
+            "has",
+            "got",
+            "running",
+            "using",
+            "use",
+            "run",
+            "on",
+            "deployed",
+            "scheduled",
+            "sitting",
+            "placed",
+            "done",
+            "finished",
+            "complete",
+            "completed",
+            "yet",
+            "successfully",
+            "fully",
+            "with",
+            "now",
+            "currently",
+        ];
+        let rest = self.rest(0);
+        let closing = !rest.is_empty()
+            && rest
+                .iter()
+                .all(|t| !t.quoted && CLOSING.contains(&t.low.as_str()))
+            && (self.verb != Verb::HowMany || !self.is(0, &["running"]));
+        if closing {
+            return self.eat(rest.len());
+        }
+        false
     }
 
     // ---- where: namespaces ---------------------------------------------------
@@ -449,7 +538,10 @@ impl<'a> Parser<'a> {
     // ---- which: pod phases, nodes, labels --------------------------------------
 
     fn state(&mut self) -> bool {
-        if matches!(self.verb, Verb::Create | Verb::Deploy | Verb::Run) {
+        if matches!(
+            self.verb,
+            Verb::Create | Verb::Deploy | Verb::Run | Verb::Ask | Verb::WhatImage | Verb::WhatNode
+        ) {
             return false;
         }
         // "that are", "which is", "who have": relative pronoun plus auxiliary.
@@ -505,6 +597,13 @@ impl<'a> Parser<'a> {
             self.value_at(k + 1).map(|t| (t.raw.clone(), k + 2))
         } else if self.is(k + 1, &["node"]) {
             self.value_at(k).map(|t| (t.raw.clone(), k + 2))
+        } else if self.pods_listed()
+            && let Some(t) = self.tok(k).filter(|t| name_like(t))
+            && kind(self.rest(k + 1)).is_none()
+            && !self.is(k + 1, &["namespace", "ns"])
+        {
+            // "pods on worker-1": what pods are on is a node.
+            Some((t.raw.clone(), k + 1))
         } else {
             None
         };
@@ -512,6 +611,22 @@ impl<'a> Parser<'a> {
             Some((n, used)) => self.s.node.replace(n).is_none() && self.eat(used),
             None => false,
         }
+    }
+
+    /// The last word before this one, articles aside, was "and" or a comma.
+    fn separated(&self) -> bool {
+        self.t[..self.i]
+            .iter()
+            .rev()
+            .find(|t| t.quoted || !ARTICLES.contains(&t.low.as_str()))
+            .is_some_and(|t| !t.quoted && matches!(t.low.as_str(), "," | "and" | "&" | "plus"))
+    }
+
+    /// The sentence so far lists pods (a plural kind, no names): "show pods on X".
+    fn pods_listed(&self) -> bool {
+        self.s.objs.last().is_some_and(|o| {
+            o.plural && o.names.is_empty() && o.kind.is_some_and(|k| k.resource == "pods")
+        })
     }
 
     /// Pairs after a word: "app=web", "app=web,tier=db", "app=web and tier=db".
@@ -644,6 +759,25 @@ impl<'a> Parser<'a> {
             ));
             self.s.previous = true;
             return self.eat(1 + tail);
+        }
+        // "the crashed container", "the dead instance": the one before the restart.
+        if self.is(
+            0,
+            &[
+                "crashed",
+                "crashing",
+                "dead",
+                "died",
+                "failed",
+                "terminated",
+                "restarted",
+                "earlier",
+                "old",
+            ],
+        ) && self.is(1, &["container", "instance", "incarnation"])
+        {
+            self.s.previous = true;
+            return self.eat(2);
         }
         if self.is(0, &["before"]) {
             let k = 1 + usize::from(self.is(1, &["it", "the", "its"]));
@@ -830,6 +964,14 @@ impl<'a> Parser<'a> {
                 return self.s.cpu_percent.replace(n).is_none() && self.eat(k + used + 1);
             }
         }
+        // "2 more replicas", "two extra pods": a change by that many.
+        if let Some((n, used)) = number(self.rest(0))
+            && self.is(used, &["more", "extra", "additional"])
+        {
+            let unit = usize::from(self.is(used + 1, REPLICA_WORDS));
+            self.s.topics |= topic::REPLICAS;
+            return self.s.by_num.replace(n).is_none() && self.eat(used + 1 + unit);
+        }
         // "3 replicas", "50 lines", "15 minutes", bare "3"
         if let Some((n, used)) = number(self.rest(0)) {
             if self.is(used, REPLICA_WORDS) {
@@ -909,6 +1051,17 @@ impl<'a> Parser<'a> {
                 if self.pending_resource() {
                     self.assign_resources(v);
                     return self.eat(2);
+                }
+                // "to nginx 1.27": a repository and the version to run.
+                if let Some(version) = self
+                    .tok(2)
+                    .filter(|t| !t.quoted && super::lookup::version_like(&t.low))
+                    .filter(|_| name_like(t) && !v.contains([':', '@']))
+                {
+                    let version = version.raw.clone();
+                    return self.s.to_value.replace(v).is_none()
+                        && self.s.version.replace(version).is_none()
+                        && self.eat(3);
                 }
                 return self.s.to_value.replace(v).is_none() && self.eat(2);
             }
@@ -1133,6 +1286,10 @@ impl<'a> Parser<'a> {
                 true
             }
             "resources" | "resource" if self.verb == Verb::Set => self.eat(1),
+            "everything" if matches!(self.verb, Verb::Restart | Verb::Scale) => {
+                self.s.everything = true;
+                self.eat(1)
+            }
             "data" | "literal" | "literals" | "entries" | "values" | "keys"
                 if matches!(self.verb, Verb::Create | Verb::Add) =>
             {
@@ -1327,6 +1484,10 @@ impl<'a> Parser<'a> {
         let Some((info, plural, used)) = kind(self.rest(0)) else {
             return false;
         };
+        // A second named object only after "and" or a comma, or a preposition
+        // ("set env on pod x"): "the tier zqaa label from pod x" names two things.
+        let second_name_ok =
+            self.separated() || self.name_ok || self.s.objs.iter().all(|o| o.names.is_empty());
         // "pods services" is not English; "pods and services" is.
         if self.kind_end == self.i && !self.after_sep {
             return false;
@@ -1348,7 +1509,7 @@ impl<'a> Parser<'a> {
         };
         if let Some(n) = self
             .tok(0)
-            .filter(|n| name_like(n) && (!plural || generated(n)))
+            .filter(|n| name_after_kind(n) && (!plural || generated(n)) && second_name_ok)
         {
             let followed_by_role = self.is(
                 1,
@@ -1405,7 +1566,12 @@ impl<'a> Parser<'a> {
     fn bare(&mut self) -> bool {
         let Some(t) = self.tok(0) else { return false };
         let role_next = self.is(1, &["container", "label", "annotation"]);
-        let placeable = name_like(t) || (role_next && self.value_at(0).is_some());
+        // "the app container": a role word names what stands before it, unless that
+        // word is a grammar word ("the crashed container" is the previous one).
+        let placeable = name_like(t)
+            || (role_next
+                && self.value_at(0).is_some()
+                && (t.quoted || !super::words::hard_word(&t.low)));
         if !placeable {
             return false;
         }
@@ -1449,9 +1615,11 @@ impl<'a> Parser<'a> {
             }
             _ => {}
         }
-        // "the api deployment": a name before a singular kind.
+        // "the api deployment": a name before a singular kind; a second name only
+        // after "and" or a comma ("web and the api service").
         if let Some((info, plural, used)) = kind(self.rest(1)) {
-            if !plural {
+            let named_already = self.s.objs.iter().any(|o| !o.names.is_empty());
+            if !plural && (!named_already || self.separated()) {
                 self.s.objs.push(Obj {
                     kind: Some(info),
                     plural,
@@ -1538,6 +1706,121 @@ impl<'a> Parser<'a> {
         false
     }
 }
+
+/// The options the grammar reads inside a sentence (`-o wide`, `-l app=web`,
+/// `-c sidecar`, `--previous`, `--tail 20` …).
+const GRAMMAR_FLAGS: &[&str] = &[
+    "-a",
+    "--all-namespaces",
+    "-p",
+    "--previous",
+    "--all-containers",
+    "--overwrite",
+    "--show-labels",
+    "--ignore-daemonsets",
+    "--delete-emptydir-data",
+    "--recursive",
+    "-n",
+    "--namespace",
+    "-l",
+    "--selector",
+    "--field-selector",
+    "-o",
+    "--output",
+    "-c",
+    "--container",
+    "--tail",
+    "--since",
+    "--replicas",
+    "--image",
+    "--port",
+    "--target-port",
+    "--to-revision",
+    "--revision",
+    "--min",
+    "--max",
+    "--cpu-percent",
+    "--name",
+    "--type",
+];
+
+/// kubectl options the grammar does not carry: a sentence with one of these goes
+/// to the model (which may know a typed way to say it, or say it cannot).
+const KUBECTL_FLAGS: &[&str] = &[
+    "-w",
+    "--watch",
+    "--watch-only",
+    "-f",
+    "--follow",
+    "--filename",
+    "-i",
+    "-t",
+    "-it",
+    "-ti",
+    "--stdin",
+    "--tty",
+    "--all",
+    "--force",
+    "--grace-period",
+    "--now",
+    "--cascade",
+    "--wait",
+    "--timeout",
+    "--show-kind",
+    "--no-headers",
+    "--sort-by",
+    "-L",
+    "--label-columns",
+    "--chunk-size",
+    "--template",
+    "--raw",
+    "--record",
+    "--local",
+    "--ignore-not-found",
+    "--prefix",
+    "--timestamps",
+    "--limit-bytes",
+    "--max-log-requests",
+    "--all-pods",
+    "-r",
+    "-R",
+    "-k",
+    "--kustomize",
+    "--save-config",
+    "--validate",
+    "--field-manager",
+    "--resource-version",
+    "--list",
+    "-e",
+    "--env",
+    "--containers",
+    "--show-managed-fields",
+    "--show-events",
+    "--disable-eviction",
+    "--delete-local-data",
+    "--rm",
+    "--restart",
+    "--command",
+    "--expose",
+    "--labels",
+    "--requests",
+    "--limits",
+    "--schedule",
+    "--from-literal",
+    "--from-file",
+    "--external-ip",
+    "--protocol",
+    "--attach",
+    "--address",
+    "--current-replicas",
+    "--subresource",
+    "--server-side",
+    "--dry-run",
+    "-h",
+    "--help",
+    "--sort",
+    "--previous-container",
+];
 
 const JOINERS: &[&str] = &[
     "of",

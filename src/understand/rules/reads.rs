@@ -1,7 +1,7 @@
 //! Plain reads: get, describe, contexts, endpoints, explain.
 
 use crate::plan::kinds;
-use crate::plan::{Operation, OutputFormat};
+use crate::plan::{Column, Operation, OutputFormat};
 
 use super::per_name;
 use super::slots::{Slots, topic};
@@ -140,4 +140,90 @@ pub(super) fn explain(s: &mut Slots) -> Option<Vec<Operation>> {
         field,
         recursive: std::mem::take(&mut s.recursive),
     }])
+}
+
+/// One object of one kind (default `default`), shown with the given columns.
+fn columns_of(
+    s: &mut Slots,
+    default: &str,
+    columns: impl Fn(&str) -> Option<Vec<(&'static str, &'static str)>>,
+) -> Option<Vec<Operation>> {
+    let (kind, name) = s.take_one(default)?;
+    let info = kinds::lookup(&kind)?;
+    let columns = columns(info.resource)?
+        .into_iter()
+        .map(|(header, path)| Column {
+            header: header.into(),
+            path: path.into(),
+        })
+        .collect();
+    Some(vec![Operation::Get {
+        kinds: vec![info.resource.to_string()],
+        name: Some(name),
+        namespace: s.take_namespace()?,
+        all_namespaces: false,
+        selector: None,
+        field_selector: None,
+        output: None,
+        columns,
+        jsonpath: None,
+        sort_by: None,
+        show_labels: false,
+    }])
+}
+
+/// "how many replicas does web have" (desired and ready, one line), and "how
+/// many pods are running in shop" (the pods, listed).
+pub(super) fn how_many(s: &mut Slots) -> Option<Vec<Operation>> {
+    if s.take_topic(topic::REPLICAS) {
+        return columns_of(s, "deployment", |resource| {
+            matches!(resource, "deployments" | "statefulsets" | "replicasets").then(|| {
+                vec![
+                    ("NAME", ".metadata.name"),
+                    ("DESIRED", ".spec.replicas"),
+                    ("READY", ".status.readyReplicas"),
+                ]
+            })
+        });
+    }
+    if s.objs.iter().any(|o| !o.names.is_empty()) || s.called.is_some() {
+        return None;
+    }
+    get(s)
+}
+
+/// "what image is web running": each container and its image.
+pub(super) fn images(s: &mut Slots) -> Option<Vec<Operation>> {
+    columns_of(s, "deployment", |resource| match resource {
+        "pods" => Some(vec![
+            ("NAME", ".metadata.name"),
+            ("CONTAINER", ".spec.containers[*].name"),
+            ("IMAGE", ".spec.containers[*].image"),
+        ]),
+        "deployments" | "statefulsets" | "daemonsets" | "replicasets" | "jobs" => Some(vec![
+            ("NAME", ".metadata.name"),
+            ("CONTAINER", ".spec.template.spec.containers[*].name"),
+            ("IMAGE", ".spec.template.spec.containers[*].image"),
+        ]),
+        _ => None,
+    })
+}
+
+/// "which node is pod web-1 on": the pod's wide line (its node and IP). Only for
+/// a pod said to be one: a deployment's pods may sit on several nodes.
+pub(super) fn node_of(s: &mut Slots) -> Option<Vec<Operation>> {
+    let (kind, names) = s.take_target()?;
+    if kind?.resource != "pods" || names.len() != 1 {
+        return None;
+    }
+    s.objs.push(super::slots::Obj {
+        kind,
+        plural: false,
+        names,
+        before: false,
+    });
+    if s.output.replace(OutputFormat::Wide).is_some() {
+        return None;
+    }
+    get(s)
 }

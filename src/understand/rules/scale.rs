@@ -6,7 +6,7 @@ use crate::plan::{Operation, ReplicaChange};
 use super::slots::{Obj, Slots, topic};
 
 /// The replica change a sentence asks for; `sign` is -1 for "decrease/reduce".
-fn change(s: &mut Slots, sign: i64, relative: bool) -> Option<ReplicaChange> {
+pub(super) fn change(s: &mut Slots, sign: i64, relative: bool) -> Option<ReplicaChange> {
     let up = std::mem::take(&mut s.up);
     let down = std::mem::take(&mut s.down);
     if up && down {
@@ -152,5 +152,22 @@ pub(super) fn autoscale(s: &mut Slots) -> Option<Vec<Operation>> {
         min,
         max,
         cpu_percent,
+    }])
+}
+
+/// "pause the rollout of web", "resume web": the deployment's `spec.paused`, as
+/// `kubectl rollout pause|resume` sets it (a merge patch, previewed like any change).
+pub(super) fn pause(s: &mut Slots, paused: bool) -> Option<Vec<Operation>> {
+    s.take_topic(topic::ROLLOUT);
+    let (kind, name) = s.take_one("deployment")?;
+    if kind != "deployment" && kind != "deploy" {
+        return None;
+    }
+    Some(vec![Operation::Patch {
+        kind,
+        name,
+        namespace: s.take_namespace()?,
+        patch_type: crate::plan::PatchType::Merge,
+        patch: serde_json::json!({"spec": {"paused": paused}}),
     }])
 }

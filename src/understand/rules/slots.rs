@@ -105,6 +105,10 @@ pub(crate) struct Slots {
     pub overwrite: bool,
     pub emptydir: bool,
     pub recursive: bool,
+    /// "restart everything": every workload (read from the cluster at plan time).
+    pub everything: bool,
+    /// "to nginx 1.27": the version said after a repository.
+    pub version: Option<String>,
 }
 
 impl Slots {
@@ -129,6 +133,14 @@ impl Slots {
     pub fn take_target(&mut self) -> Option<(Option<&'static KindInfo>, Vec<String>)> {
         let mut kind: Option<&'static KindInfo> = None;
         let mut names = Vec::new();
+        // A name said without its kind beside a name said with one ("remove the
+        // tier … from pod x"): what the first one is, is a guess.
+        let named = |o: &Obj| !o.names.is_empty();
+        if self.objs.iter().any(|o| named(o) && o.kind.is_none())
+            && self.objs.iter().any(|o| named(o) && o.kind.is_some())
+        {
+            return None;
+        }
         for obj in std::mem::take(&mut self.objs) {
             if let Some(k) = obj.kind {
                 if kind.is_some_and(|seen| seen != k) {

@@ -412,6 +412,16 @@ pub(crate) fn reserved(w: &str) -> bool {
             | "ready"
             | "broken"
             | "crashing"
+            | "crashed"
+            | "crash"
+            | "dead"
+            | "died"
+            | "dying"
+            | "terminated"
+            | "restarted"
+            | "restarting"
+            | "keeps"
+            | "keep"
             | "failing"
             | "slow"
             | "wrong"
@@ -473,6 +483,12 @@ pub(crate) fn reserved(w: &str) -> bool {
     )
 }
 
+/// Words asking to fix something ("fix it", "please repair the app"): a request
+/// for `diagnose --fix`, and never a name.
+pub(crate) fn fix_word(w: &str) -> bool {
+    matches!(w, "fix" | "repair" | "heal" | "remediate")
+}
+
 /// The words that start a request ("scale", "show", "bounce"…): never names.
 fn verb_word(w: &str) -> bool {
     super::VERBS.iter().any(|(words, _)| words[0] == w)
@@ -489,6 +505,7 @@ pub(crate) fn name_like(t: &Tok) -> bool {
         && w != ","
         && !reserved(w)
         && !verb_word(w)
+        && !fix_word(w)
         && compact_duration(w).is_none()
         && !w.starts_with('-')
         && !w.contains('=')
@@ -496,6 +513,18 @@ pub(crate) fn name_like(t: &Tok) -> bool {
         && integer(w).is_none()
         && word_value(w).is_none()
         && kind(std::slice::from_ref(t)).is_none()
+}
+
+/// A grammar word that is never a name even before a role word ("the crashed
+/// container"): every reserved word but the nouns people name things after.
+pub(crate) fn hard_word(w: &str) -> bool {
+    (reserved(w) || verb_word(w) || fix_word(w)) && !matches!(w, "app" | "main" | "application")
+}
+
+/// A word right after a kind ("deployment app", "the pod web-1"): a name position,
+/// where "app" (a grammar word elsewhere: "restart my app") is a name too.
+pub(crate) fn name_after_kind(t: &Tok) -> bool {
+    name_like(t) || (!t.quoted && t.low == "app")
 }
 
 #[cfg(test)]
