@@ -552,3 +552,23 @@ fn a_run_from_another_context_or_a_missing_run_is_refused_with_what_to_do() {
     );
     assert_eq!(env.replicas("shop", "web"), 4);
 }
+
+#[test]
+fn undo_explain_contacts_nothing() {
+    let env = TestEnv::healthy();
+    let scale = json!({"op": "scale", "kind": "deployment", "name": "web", "namespace": "shop", "replicas": {"to": 4}});
+    assert!(run_plan(&env, &scale, &["--yes"]).status.success());
+    let out = plugin(&env)
+        .env("KUBECTL_PATH", env.home().join("no-kubectl-here"))
+        .args(["undo", "--explain"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains("1. restore deployment/web as it was before run 1")
+            && text.contains("kubectl replace -f - -n shop"),
+        "{text}"
+    );
+    assert_eq!(env.replicas("shop", "web"), 4);
+}

@@ -14,6 +14,8 @@
 //! contents). Nothing is changed then. A run touching one object several times is
 //! taken back to the state before its first change.
 
+use std::io::Write;
+
 use serde_json::Value;
 
 use crate::config::Config;
@@ -132,8 +134,12 @@ pub async fn run(config: &Config, run: Option<u64>) -> anyhow::Result<ExitCode> 
         ))
         .into());
     }
-    let kubectl = Kubectl::locate(config)?;
-    let plan = plan(&kubectl, entry, id).await?;
+    // --explain contacts nothing: the plan is made from the journal alone.
+    let plan = if config.explain {
+        recorded_plan(entry, id)
+    } else {
+        plan(&Kubectl::locate(config)?, entry, id).await?
+    };
     if plan.operations.is_empty() {
         if config.json {
             let document = serde_json::json!({
@@ -142,10 +148,10 @@ pub async fn run(config: &Config, run: Option<u64>) -> anyhow::Result<ExitCode> 
                 "run": id,
                 "operations": [],
             });
-            print!(
-                "{}",
-                crate::shown::json(serde_json::to_string_pretty(&document)? + "\n")
-            );
+            let text = crate::shown::json(serde_json::to_string_pretty(&document)? + "\n");
+            let mut out = std::io::stdout().lock();
+            out.write_all(text.as_bytes())?;
+            out.flush()?;
         } else {
             eprintln!("no change: what run {id} changed is already as it was before it");
         }
@@ -163,6 +169,44 @@ fn changed_something(entry: &Entry) -> bool {
     entry.operations.iter().any(|op| op.status == "applied")
 }
 
+/// The restores that take `entry` back as the journal recorded it, for `--explain`:
+/// nothing is read, so nothing is checked until the plan runs.
+fn recorded_plan(entry: &Entry, id: u64) -> Plan {
+    let operations = net_changes(entry)
+        .into_iter()
+        .rev()
+        .filter_map(|net| {
+            if net.last.kind == "Kubeconfig" {
+                return context_before(&net).map(|context| Operation::UseContext { context });
+            }
+            let (state, resource_version) = match (net.existed_before(), net.exists_after()) {
+                (false, false) => return None,
+                (false, true) => (None, net.last.resource_version.clone()),
+                (true, true) => (net.first.before.clone(), net.last.resource_version.clone()),
+                (true, false) => (net.first.before.clone(), None),
+            };
+            Some(Operation::Restore(Restore {
+                kind: net.last.kind.clone(),
+                name: net.last.name.clone(),
+                namespace: net.last.namespace.clone(),
+                state,
+                resource_version,
+                run: Some(id),
+            }))
+        })
+        .collect();
+    Plan::new(operations)
+}
+
+fn context_before(net: &Net<'_>) -> Option<String> {
+    net.first
+        .before
+        .as_ref()
+        .and_then(|b| b.get("current-context"))
+        .and_then(Value::as_str)
+        .map(str::to_string)
+}
+
 /// The restores that take `entry` back, checked against the live objects;
 /// every object that changed since is named in one refusal.
 async fn plan(kubectl: &Kubectl, entry: &Entry, id: u64) -> anyhow::Result<Plan> {
@@ -171,16 +215,8 @@ async fn plan(kubectl: &Kubectl, entry: &Entry, id: u64) -> anyhow::Result<Plan>
     for net in net_changes(entry).into_iter().rev() {
         let label = &net.last.object;
         if net.last.kind == "Kubeconfig" {
-            if let Some(context) = net
-                .first
-                .before
-                .as_ref()
-                .and_then(|b| b.get("current-context"))
-                .and_then(Value::as_str)
-            {
-                operations.push(Operation::UseContext {
-                    context: context.to_string(),
-                });
+            if let Some(context) = context_before(&net) {
+                operations.push(Operation::UseContext { context });
             }
             continue;
         }

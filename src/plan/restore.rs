@@ -455,6 +455,13 @@ mod tests {
     }
 
     #[test]
+    fn a_model_cannot_ask_for_a_restore() {
+        assert!(!crate::plan::schema::operation_names().any(|op| op == "restore"));
+        let answer = json!([{"op": "restore", "kind": "Deployment", "name": "web", "resource_version": "1"}]);
+        assert!(crate::plan::schema::plan_from_model(&answer).is_err());
+    }
+
+    #[test]
     fn a_live_object_at_another_version_is_refused() {
         let mut live = web();
         live["metadata"]["resourceVersion"] = json!("8");
