@@ -18,7 +18,8 @@
 //! recorded without its states, as "not reversible: holds secret values". The file
 //! and the folder created for it are readable by their owner only (0600 / 0700);
 //! each run is one line written with one `write` (a crash leaves at most a
-//! truncated last line, which readers skip and the next append does not extend).
+//! truncated last line, which readers skip and the next append does not extend);
+//! runs ending at once take turns (a lock file beside the journal).
 //! Entries older than [`MAX_AGE_DAYS`] days, and the oldest ones once the file
 //! passes [`MAX_BYTES`], are pruned when a run is appended.
 //! A journal that cannot be written is a warning, never a failure of the change.
@@ -310,14 +311,10 @@ pub fn record(report: &Report, setting: Option<&str>) {
         return;
     }
     let seconds = now();
-    let written = read(&path).and_then(|journal| {
-        let id = journal.next_id();
-        let Some(line) = entry(report, seconds, id) else {
-            return Ok(());
-        };
-        let line = serde_json::to_string(&line).map_err(std::io::Error::other)?;
-        prune(&path, &journal, seconds)?;
-        append(&path, &line)
+    let written = append_numbered(&path, seconds, |id| {
+        entry(report, seconds, id)
+            .map(|line| serde_json::to_string(&line))
+            .transpose()
     });
     if let Err(e) = written {
         eprintln!(
@@ -325,6 +322,39 @@ pub fn record(report: &Report, setting: Option<&str>) {
             path.display()
         );
     }
+}
+
+/// Appends the line `line(id)` makes for the next run number, after pruning
+/// what is due; two runs ending at once take turns, so each gets its own number.
+fn append_numbered(
+    path: &Path,
+    now: u64,
+    line: impl FnOnce(u64) -> serde_json::Result<Option<String>>,
+) -> std::io::Result<()> {
+    let _turn = lock(path);
+    let journal = read(path)?;
+    let Some(line) = line(journal.next_id()).map_err(std::io::Error::other)? else {
+        return Ok(());
+    };
+    prune(path, &journal, now)?;
+    append(path, &line)
+}
+
+/// Holds an exclusive lock on a file beside the journal until dropped; `None`
+/// where locks are not available (the append is still whole, only the run
+/// numbers of two simultaneous runs could then coincide).
+fn lock(path: &Path) -> Option<std::fs::File> {
+    let name = path.file_name()?.to_string_lossy().into_owned();
+    let file = private_file(&path.with_file_name(format!(".{name}.lock")), true).ok()?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::io::AsRawFd;
+        // SAFETY: flock only acts on the descriptor, which `file` keeps open.
+        if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) } != 0 {
+            return None;
+        }
+    }
+    Some(file)
 }
 
 fn now() -> u64 {
@@ -627,6 +657,28 @@ mod tests {
             let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
             assert_eq!(mode, 0o600);
         }
+    }
+
+    #[test]
+    fn runs_ending_at_once_get_their_own_numbers() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("journal.jsonl");
+        let now = parse_rfc3339("2026-12-01T00:00:00Z").unwrap();
+        std::thread::scope(|scope| {
+            for _ in 0..8 {
+                scope.spawn(|| {
+                    append_numbered(&path, now, |id| {
+                        // Between reading the journal and writing to it, as a slow run would be.
+                        std::thread::sleep(std::time::Duration::from_millis(20));
+                        Ok(Some(line(id, "2026-12-01T00:00:00Z")))
+                    })
+                    .unwrap();
+                });
+            }
+        });
+        let mut ids: Vec<_> = read(&path).unwrap().entries.iter().map(|e| e.id).collect();
+        ids.sort();
+        assert_eq!(ids, (1..=8).map(Some).collect::<Vec<_>>());
     }
 
     #[test]
