@@ -280,6 +280,9 @@ fn run_lines(entry: &Entry) -> String {
         ));
     }
     head.push_str(&format!("  from {}", source(entry)));
+    if !undo::reasons(entry).is_empty() {
+        head.push_str("  (cannot be undone)");
+    }
     let mut text = sanitize(&head) + "\n";
     if let Some(request) = &entry.request {
         text.push_str(&sanitize(&format!("      \"{request}\"\n")));
@@ -382,6 +385,7 @@ fn summary_json(entry: &Entry) -> Value {
         }
     }
     value["namespaces"] = json!(namespaces(entry));
+    value["reversible"] = json!(undo::reasons(entry).is_empty());
     value
 }
 
