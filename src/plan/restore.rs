@@ -217,11 +217,14 @@ impl Restore {
             if now != expected {
                 return Err(UserError::Usage(format!(
                     "{} changed since {} (its resourceVersion is {now}, not {expected}); \
-                     nothing was restored; see what changed with kubectl get {} -o yaml",
+                     nothing was restored; see what changed with kubectl get {}{} -o yaml",
                     self.label(),
                     self.run
                         .map_or("the recorded change".to_string(), |n| format!("run {n}")),
                     self.label(),
+                    self.scope()
+                        .map(|ns| format!(" -n {ns}"))
+                        .unwrap_or_default(),
                 ))
                 .into());
             }
