@@ -39,6 +39,8 @@ pub async fn run(mut config: Config) -> anyhow::Result<ExitCode> {
             target,
             fix,
         } => diagnose(&config, question.as_deref(), target.as_ref(), *fix).await,
+        Command::History { run, limit } => crate::history::show(&config, *run, *limit),
+        Command::Undo { run } => crate::history::undo::run(&config, *run).await,
     }
 }
 
@@ -50,6 +52,10 @@ pub fn kubectl(config: &Config) -> anyhow::Result<Kubectl> {
 
 /// `kubectl ai <sentence>`: understand, preview, confirm, apply.
 pub async fn sentence(config: &Config, sentence: &str) -> anyhow::Result<ExitCode> {
+    // "undo the last change", "what did I change today": the journal, offline.
+    if let Some(routed) = crate::history::route::route(sentence) {
+        return crate::history::route::run(config, routed).await;
+    }
     crate::sentence::run_sentence(config, sentence).await
 }
 

@@ -6,6 +6,7 @@
 //! ```text
 //! kubectl ai [FLAGS] <sentence words...>
 //! kubectl ai diagnose [FLAGS] [QUESTION...]
+//! kubectl ai history [RUN] / kubectl ai undo [RUN]
 //! kubectl ai completion <SHELL>
 //! ```
 //!
@@ -246,6 +247,28 @@ Examples:
 Exit codes: 0 nothing wrong found, 4 problems found, 1 failure.")]
     Diagnose(DiagnoseArgs),
 
+    /// The runs that applied changes, newest first; `history N` shows one with its diffs.
+    #[command(after_help = "\
+Examples:
+  kubectl ai history                  the last 20 runs that changed something
+  kubectl ai history -n shop --limit 5
+  kubectl ai history 12               run 12: what it changed, as diffs
+  kubectl ai history --json
+
+The journal is KUBECTL_AI_JOURNAL, or kubectl-ai/journal.jsonl in your state folder.")]
+    History(HistoryArgs),
+
+    /// Take a run back: restore what it changed, previewed and confirmed like any change.
+    #[command(after_help = "\
+Examples:
+  kubectl ai undo                     the last run in the current context
+  kubectl ai undo 12 --dry-run        preview taking run 12 back
+  kubectl ai undo 12 --yes
+
+Refused, naming the object, when something changed it since the run, or when the
+run cannot be taken back (secret values, a drain's evicted pods, a namespace's contents).")]
+    Undo(UndoArgs),
+
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
     #[command(after_help = "\
 Example (bash):
@@ -257,6 +280,26 @@ For 'kubectl ai <TAB>', install completions/kubectl_complete-ai on PATH (see REA
         #[arg(value_enum, value_name = "SHELL")]
         shell: Shell,
     },
+}
+
+/// `kubectl ai history` arguments.
+#[derive(Debug, Clone, Default, Args)]
+pub struct HistoryArgs {
+    /// Show this run (its number in the list) with its diffs.
+    #[arg(value_name = "RUN")]
+    pub run: Option<u64>,
+
+    /// Show at most this many runs.
+    #[arg(long, value_name = "N", default_value_t = 20)]
+    pub limit: usize,
+}
+
+/// `kubectl ai undo` arguments.
+#[derive(Debug, Clone, Default, Args)]
+pub struct UndoArgs {
+    /// The run to take back (default: the last run in the current context).
+    #[arg(value_name = "RUN")]
+    pub run: Option<u64>,
 }
 
 /// `kubectl ai diagnose` flags.

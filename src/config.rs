@@ -86,6 +86,10 @@ pub enum Command {
     },
     /// `kubectl ai completion SHELL`.
     Completion(Shell),
+    /// `kubectl ai history [RUN] [--limit N]`.
+    History { run: Option<u64>, limit: usize },
+    /// `kubectl ai undo [RUN]`.
+    Undo { run: Option<u64> },
 }
 
 /// `KIND/NAME` as given to `diagnose --target`, e.g. `deployment/web`.
@@ -323,6 +327,18 @@ impl Config {
 
         let command = match command {
             Some(Sub::Completion { shell }) => Command::Completion(shell),
+            Some(Sub::History(_) | Sub::Undo(_))
+                if opts.plan.is_some() || opts.save_plan.is_some() =>
+            {
+                return Err(usage(
+                    "--plan and --save-plan do not apply to history and undo",
+                ));
+            }
+            Some(Sub::History(h)) => Command::History {
+                run: h.run,
+                limit: h.limit,
+            },
+            Some(Sub::Undo(u)) => Command::Undo { run: u.run },
             Some(Sub::Diagnose(d)) => {
                 if opts.plan.is_some() || opts.save_plan.is_some() {
                     return Err(usage("--plan and --save-plan do not apply to diagnose"));

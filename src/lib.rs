@@ -15,6 +15,7 @@ pub mod diagnose;
 pub mod execute;
 pub mod exit;
 pub mod flow;
+pub mod history;
 pub mod journal;
 pub mod kubectl;
 pub mod llm;

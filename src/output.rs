@@ -44,9 +44,17 @@ pub struct Report {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Source {
     Rules,
-    Model { model: String },
-    PlanFile { path: String },
+    Model {
+        model: String,
+    },
+    PlanFile {
+        path: String,
+    },
     Diagnose,
+    /// `kubectl ai undo`: the plan that takes a journaled run back.
+    Undo {
+        run: u64,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -87,6 +95,9 @@ pub struct OperationReport {
     pub exit_code: Option<i32>,
     pub stdout: Option<String>,
     pub stderr: Option<String>,
+    /// The `resourceVersion` of each object the apply wrote, for the journal (not printed).
+    #[serde(skip)]
+    pub versions: Vec<crate::journal::Version>,
 }
 
 /// The request as it may be shown or recorded: `password=hunter2` → `password=***`.
@@ -156,6 +167,7 @@ impl Source {
             Source::Model { model } => format!("the model {}", sanitize(model)),
             Source::PlanFile { path } => format!("the plan file {path}"),
             Source::Diagnose => "diagnose".to_string(),
+            Source::Undo { run } => format!("the undo of run {run}"),
         }
     }
 }

@@ -234,6 +234,16 @@ fn no_canary_leaves_by_any_path() {
         offline(&["diagnose", "-n", "leak", "--json", "-vv", "--offline"]),
     ));
 
+    // The journal read back: the list and each run's diffs, human and --json.
+    for args in [
+        &["history"][..],
+        &["history", "--json"],
+        &["history", "1"],
+        &["history", "2", "--json"],
+    ] {
+        runs.push((format!("{args:?}"), offline(args)));
+    }
+
     // A model plans a sentence that carries a secret, then diagnose asks it
     // about the namespace, reading logs, events and the deployment first.
     model.push(Reply::Content(

@@ -302,6 +302,9 @@ pub async fn run(
             Err(error) => Applied::Unfinished(error),
         };
         let failure = record_applied(report_entry, &applied);
+        if let Applied::Done(done) = &applied {
+            report_entry.versions = crate::journal::versions(&done.stdout);
+        }
         if !settings.json && op.is_change() {
             say(&output::human_outcome(index, report_entry, settings.color));
         }
@@ -672,6 +675,7 @@ pub(crate) fn namespaced(op: &Operation) -> bool {
         Operation::Label(edit) | Operation::Annotate(edit) => {
             crate::plan::kinds::lookup(&edit.kind).is_none_or(|k| k.namespaced)
         }
+        Operation::Restore(restore) => restore.scope().is_some(),
         _ => true,
     }
 }
@@ -721,6 +725,7 @@ fn operation_report(op: &Operation, settings: &Settings) -> OperationReport {
         exit_code: None,
         stdout: None,
         stderr: None,
+        versions: Vec::new(),
     }
 }
 

@@ -137,6 +137,7 @@ mod tests {
             exit_code: None,
             stdout: None,
             stderr: None,
+            versions: Vec::new(),
         }
     }
 

@@ -152,6 +152,8 @@ pub fn needs(op: &Operation) -> anyhow::Result<Needs> {
         } => Needs::TargetAndRevisions(Target::new(kind, name, namespace)?),
         // A node's taints are one list: the new list is built from the live one.
         Operation::Taint { node, .. } => Needs::Target(Target::new("node", node, &None)?),
+        // An undo checks the version of what it puts back, and keeps what the server maintains.
+        Operation::Restore(restore) => restore.target()?.map_or(Needs::Nothing, Needs::Target),
         _ => Needs::Nothing,
     })
 }
@@ -534,6 +536,7 @@ pub fn build(
             stdin: None,
             after: After::Context(context.clone()),
         },
+        Operation::Restore(restore) => restore.request(prefetched.target.as_ref())?,
         read => bail!("{} is not a change", read.verb()),
     };
     Ok(Request::Change(change))

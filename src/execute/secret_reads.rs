@@ -47,7 +47,7 @@ impl SecretReads {
         match source {
             Source::Model { .. } | Source::Diagnose => SecretReads::Refuse,
             Source::Rules | Source::PlanFile { .. } if show_secrets => SecretReads::Show,
-            Source::Rules | Source::PlanFile { .. } => SecretReads::Mask,
+            Source::Rules | Source::PlanFile { .. } | Source::Undo { .. } => SecretReads::Mask,
         }
     }
 }

@@ -419,6 +419,7 @@ pub fn equivalent_args(op: &Operation) -> Vec<String> {
             a.push(patch.to_string());
         }
         Operation::UseContext { context } => a.extend(["config", "use-context", context.as_str()]),
+        Operation::Restore(restore) => a.0.extend(restore.equivalent_args()),
     }
     a.0
 }

@@ -9,6 +9,7 @@
 
 pub mod equivalent;
 pub mod kinds;
+pub mod restore;
 pub mod schema;
 pub mod summary;
 pub mod validate;
@@ -368,6 +369,8 @@ pub enum Operation {
     },
     /// `kubectl config use-context NAME`
     UseContext { context: String },
+    /// Puts one object back as the journal recorded it (`kubectl ai undo`; never from a model).
+    Restore(restore::Restore),
 }
 
 fn default_pod_kind() -> String {
@@ -442,7 +445,8 @@ impl Operation {
             | Operation::CreateNamespace { .. }
             | Operation::CreateConfigMap { .. }
             | Operation::CreateSecret { .. }
-            | Operation::UseContext { .. } => {}
+            | Operation::UseContext { .. }
+            | Operation::Restore(_) => {}
         }
         op
     }
@@ -475,6 +479,7 @@ impl Operation {
             | Operation::CreateConfigMap { namespace, .. }
             | Operation::CreateSecret { namespace, .. }
             | Operation::Patch { namespace, .. } => namespace.as_deref(),
+            Operation::Restore(restore) => restore.scope(),
             Operation::Contexts { .. }
             | Operation::ApiResources { .. }
             | Operation::Explain { .. }
@@ -524,6 +529,7 @@ impl Operation {
             Operation::Taint { .. } => "taint",
             Operation::Patch { .. } => "patch",
             Operation::UseContext { .. } => "use_context",
+            Operation::Restore(_) => "restore",
         }
     }
 }

@@ -232,6 +232,7 @@ fn what(op: &Operation) -> String {
         }
         Operation::Patch { kind, name, .. } => format!("patch {}", object(kind, name)),
         Operation::UseContext { context } => format!("switch to context {context}"),
+        Operation::Restore(restore) => restore.summary(),
     }
 }
 

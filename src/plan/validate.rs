@@ -492,6 +492,7 @@ pub fn validate_operation(op: &Operation, limits: &Limits) -> Check {
             Ok(())
         }
         Operation::UseContext { context } => context_name(context),
+        Operation::Restore(restore) => restore.validate(),
     }
 }
 
