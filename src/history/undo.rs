@@ -161,6 +161,7 @@ pub async fn run(config: &Config, run: Option<u64>) -> anyhow::Result<ExitCode> 
         request: Some(format!("undo run {id}")),
         source: Source::Undo { run: id },
         usage: None,
+        evidence: Vec::new(),
     };
     crate::flow::run_plan(config, plan, origin).await
 }
