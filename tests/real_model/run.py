@@ -11,9 +11,11 @@ json_schema and json_object (a direct probe), then one line per sentence
 """
 
 import argparse
+import http.client
+import http.server
 import json
 import os
-import re
+import select
 import shutil
 import signal
 import socket
@@ -21,6 +23,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -100,6 +103,121 @@ class Proc:
             return "".join(f.readlines()[-n:])
 
 
+class CountingProxy:
+    """A pass-through HTTP proxy on loopback in front of a model server: it counts
+    the plugin's model calls and records, per call, its response_format, status,
+    duration, token usage and (for an error) the server's own words. When the
+    plugin hangs up (its timeout), the proxy hangs up on the server too, as the
+    plugin would have without it, so the server stops generating."""
+
+    def __init__(self, upstream_port):
+        self.calls = []
+        self.lock = threading.Lock()
+        proxy = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args):
+                pass
+
+            def do_GET(self):
+                self.forward(None)
+
+            def do_POST(self):
+                length = int(self.headers.get("content-length") or 0)
+                self.forward(self.rfile.read(length))
+
+            def forward(self, body):
+                started = time.time()
+                conn = http.client.HTTPConnection("127.0.0.1", upstream_port, timeout=3600)
+                headers = {"content-type": "application/json"} if body is not None else {}
+                result = {}
+
+                def call():
+                    try:
+                        conn.request(self.command, self.path, body=body, headers=headers)
+                        r = conn.getresponse()
+                        result["status"], result["body"] = r.status, r.read()
+                        result["type"] = r.getheader("content-type", "application/json")
+                    except Exception as e:  # noqa: BLE001 - reported below
+                        result["error"] = e
+
+                t = threading.Thread(target=call, daemon=True)
+                t.start()
+                gone = False
+                while t.is_alive():
+                    t.join(0.2)
+                    readable, _, _ = select.select([self.connection], [], [], 0)
+                    if readable and t.is_alive():
+                        try:
+                            peek = self.connection.recv(1, socket.MSG_PEEK)
+                        except OSError:
+                            peek = b""
+                        if not peek:
+                            gone = True
+                            try:
+                                conn.sock.shutdown(socket.SHUT_RDWR)
+                            except Exception:  # noqa: BLE001 - already closed
+                                pass
+                            conn.close()
+                            break
+                if body is not None:
+                    proxy.record(body, result, time.time() - started, gone)
+                if gone:
+                    self.close_connection = True
+                    return
+                if "error" in result:
+                    payload = str(result["error"]).encode()
+                    self.send_response(502)
+                    self.send_header("content-type", "text/plain")
+                else:
+                    payload = result["body"]
+                    self.send_response(result["status"])
+                    self.send_header("content-type", result["type"])
+                self.send_header("content-length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.port = self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def record(self, body, result, seconds, gone):
+        try:
+            req = json.loads(body)
+        except ValueError:
+            req = {}
+        rf = req.get("response_format") or {}
+        entry = {"response_format": rf.get("type"), "seconds": round(seconds, 1),
+                 "status": result.get("status"), "hung_up": gone}
+        text = (result.get("body") or b"").decode(errors="replace")
+        if result.get("status") == 200:
+            try:
+                doc = json.loads(text)
+                entry["prompt_tokens"] = doc["usage"]["prompt_tokens"]
+                entry["completion_tokens"] = doc["usage"]["completion_tokens"]
+                entry["finish_reason"] = doc["choices"][0].get("finish_reason")
+            except Exception:  # noqa: BLE001 - not every server reports usage
+                pass
+        elif "error" in result:
+            entry["error"] = str(result["error"])
+        elif result:
+            entry["error"] = text[:600]
+        with self.lock:
+            self.calls.append(entry)
+
+    def take(self):
+        with self.lock:
+            calls, self.calls = self.calls, []
+        return calls
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
 def start_sandbox(binary, workdir):
     kubeconfig = os.path.join(workdir, "kubeconfig")
     p = subprocess.Popen(
@@ -138,7 +256,7 @@ def start_server(name, cache, model, workdir):
         try:
             with urllib.request.urlopen(f"{base}/models", timeout=5) as r:
                 if r.status == 200:
-                    return proc, base
+                    return proc, base, port
         except Exception:  # noqa: BLE001 - not up yet
             pass
         time.sleep(0.5)
@@ -271,18 +389,11 @@ def short_op(op):
 # ---------------------------------------------------------------- running
 
 
-def count_calls(logfile, offset):
-    with open(logfile, "rb") as f:
-        f.seek(offset)
-        text = f.read().decode(errors="replace")
-    return len(re.findall(r"POST /v1/chat/completions", text))
-
-
-def run_sentence(plugin, env, item, workdir, index, server_log):
+def run_sentence(plugin, env, item, workdir, index, proxy):
     plan_file = os.path.join(workdir, f"plan-{index}.json")
     if os.path.exists(plan_file):
         os.remove(plan_file)
-    offset = os.path.getsize(server_log)
+    proxy.take()
     started = time.time()
     p = subprocess.run(
         [plugin, "--model", MODEL_NAME, "--dry-run", "--json", "--save-plan", plan_file,
@@ -290,8 +401,8 @@ def run_sentence(plugin, env, item, workdir, index, server_log):
         env=env, capture_output=True, text=True, stdin=subprocess.DEVNULL,
     )
     seconds = time.time() - started
-    time.sleep(0.3)  # let the server's log line land
-    calls = count_calls(server_log, offset)
+    time.sleep(0.3)  # a hung-up call is recorded just after
+    calls = proxy.take()
     try:
         doc = json.loads(p.stdout)
     except ValueError:
@@ -321,7 +432,8 @@ def run_sentence(plugin, env, item, workdir, index, server_log):
         note = (error or p.stderr.strip() or f"exit {p.returncode}").splitlines()[0]
     return {
         "sentence": item["sentence"], "verdict": verdict, "plan": plan, "note": note,
-        "calls": calls, "seconds": round(seconds, 1), "exit_code": p.returncode,
+        "calls": len(calls), "call_log": calls, "seconds": round(seconds, 1),
+        "exit_code": p.returncode,
         "prompt_tokens": usage.get("prompt_tokens"),
         "completion_tokens": usage.get("completion_tokens"),
         "stderr": p.stderr[-2000:],
@@ -366,14 +478,15 @@ def main():
     try:
         for name in servers:
             t0 = time.time()
-            proc, base = start_server(name, args.cache, args.model_file, workdir)
+            proc, base, port = start_server(name, args.cache, args.model_file, workdir)
             procs.append(proc)
             log(f"{name} ready at {base} after {time.time() - t0:.1f} s")
             probes = probe(base)
+            proxy = CountingProxy(port)
             env = {
                 "PATH": os.environ["PATH"], "HOME": home, "KUBECONFIG": kubeconfig,
                 "KUBECACHEDIR": os.path.join(home, "cache"), "NO_COLOR": "1",
-                "OPENAI_BASE_URL": base,
+                "OPENAI_BASE_URL": f"http://127.0.0.1:{proxy.port}/v1",
             }
             for var in ("KUBECTL_AI_MODEL_TIMEOUT", "RUST_LOG"):
                 if os.environ.get(var):
@@ -386,7 +499,7 @@ def main():
             print(f"{'#':>2}  {'verdict':7}  {'calls':>5}  {'secs':>6}  sentence  =>  plan / note")
             rows = []
             for i, item in enumerate(sentences, 1):
-                r = run_sentence(args.plugin, env, item, workdir, i, proc.logfile)
+                r = run_sentence(args.plugin, env, item, workdir, i, proxy)
                 rows.append(r)
                 shown = r["plan"] if r["plan"] != "-" else r["note"]
                 extra = f"  [{clip(r['note'], 120)}]" if r["plan"] != "-" and r["note"] else ""
@@ -400,9 +513,10 @@ def main():
             failed_total += failed
             calls = sum(r["calls"] for r in rows)
             secs = [r["seconds"] for r in rows]
-            per_call = [r["seconds"] / r["calls"] for r in rows if r["calls"]]
-            comp = [r["completion_tokens"] for r in rows if r["completion_tokens"]]
-            prompt = [r["prompt_tokens"] for r in rows if r["prompt_tokens"]]
+            all_calls = [c for r in rows for c in r["call_log"]]
+            per_call = [c["seconds"] for c in all_calls]
+            comp = [c["completion_tokens"] for c in all_calls if c.get("completion_tokens")]
+            prompt = [c["prompt_tokens"] for c in all_calls if c.get("prompt_tokens")]
             summary = {
                 "passed": passed, "failed": failed,
                 "verdicts": {v: sum(r["verdict"] == v for r in rows)
@@ -412,15 +526,28 @@ def main():
                 "median_seconds_per_call": round(statistics.median(per_call), 1) if per_call else None,
                 "median_completion_tokens": statistics.median(comp) if comp else None,
                 "median_prompt_tokens": statistics.median(prompt) if prompt else None,
+                "max_seconds_per_call": max(per_call) if per_call else None,
+                "calls_hung_up": sum(c["hung_up"] for c in all_calls),
+                "call_statuses": {str(k): sum(c["status"] == k for c in all_calls)
+                                  for k in sorted({c["status"] for c in all_calls}, key=str)},
+                "response_formats": sorted({str(c["response_format"]) for c in all_calls}),
             }
+            errors = sorted({c["error"] for c in all_calls if c.get("error")})
             print(f"\n{name}: {summary['verdicts']}; {calls} calls; "
                   f"median {summary['median_seconds_per_call']} s per call, "
                   f"{summary['median_seconds_per_sentence']} s per sentence; "
                   f"{summary['seconds_total']} s in all")
+            print(f"{name}: median {summary['median_prompt_tokens']} prompt and "
+                  f"{summary['median_completion_tokens']} completion tokens per call; "
+                  f"HTTP statuses {summary['call_statuses']}; "
+                  f"{summary['calls_hung_up']} calls abandoned by the plugin (its timeout)")
+            for e in errors[:5]:
+                print(f"{name} answered: {clip(e, 400)}")
             print(f"{name}: {passed} passed, {failed} failed")
             if passed < min(args.min_pass, len(sentences)) or summary["verdicts"]["wrong"]:
                 short.append(name)
             results["servers"][name] = {"probe": probes, "summary": summary, "rows": rows}
+            proxy.stop()
             proc.stop()
             procs.remove(proc)
     finally:
