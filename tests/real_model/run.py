@@ -454,6 +454,9 @@ def main():
     ap.add_argument("--servers", default="llama-server,llama-cpp-python")
     ap.add_argument("--only", type=int, default=0, help="run only the first N sentences")
     ap.add_argument("--out", required=True, help="results JSON file")
+    ap.add_argument("--budget", type=float, default=0,
+                    help="seconds per server after which no further sentence is started "
+                         "(the rest are skipped and said so); 0 for none")
     ap.add_argument("--min-pass", type=int, default=15,
                     help="exit 1 when a server gets fewer sentences right, or any wrong")
     args = ap.parse_args()
@@ -474,6 +477,7 @@ def main():
     procs = []
     results = {"servers": {}}
     failed_total = 0
+    skipped_total = 0
     short = []
     try:
         for name in servers:
@@ -498,7 +502,12 @@ def main():
             print()
             print(f"{'#':>2}  {'verdict':7}  {'calls':>5}  {'secs':>6}  sentence  =>  plan / note")
             rows = []
+            run_started = time.time()
             for i, item in enumerate(sentences, 1):
+                if args.budget and time.time() - run_started > args.budget:
+                    print(f"{i:>2}  skipped  (the --budget of {args.budget:.0f} s is spent)  "
+                          f"{item['sentence']}")
+                    continue
                 r = run_sentence(args.plugin, env, item, workdir, i, proxy)
                 rows.append(r)
                 shown = r["plan"] if r["plan"] != "-" else r["note"]
@@ -509,7 +518,9 @@ def main():
                     log(f"{name} died:\n{proc.tail()}")
                     break
             passed = sum(r["verdict"] == "right" for r in rows)
-            failed = len(sentences) - passed
+            failed = len(rows) - passed
+            skipped = len(sentences) - len(rows)
+            skipped_total += skipped
             failed_total += failed
             calls = sum(r["calls"] for r in rows)
             secs = [r["seconds"] for r in rows]
@@ -518,7 +529,7 @@ def main():
             comp = [c["completion_tokens"] for c in all_calls if c.get("completion_tokens")]
             prompt = [c["prompt_tokens"] for c in all_calls if c.get("prompt_tokens")]
             summary = {
-                "passed": passed, "failed": failed,
+                "passed": passed, "failed": failed, "skipped": skipped,
                 "verdicts": {v: sum(r["verdict"] == v for r in rows)
                              for v in ("right", "wrong", "refused", "failed")},
                 "calls": calls, "seconds_total": round(sum(secs), 1),
@@ -543,8 +554,9 @@ def main():
                   f"{summary['calls_hung_up']} calls abandoned by the plugin (its timeout)")
             for e in errors[:5]:
                 print(f"{name} answered: {clip(e, 400)}")
-            print(f"{name}: {passed} passed, {failed} failed")
-            if passed < min(args.min_pass, len(sentences)) or summary["verdicts"]["wrong"]:
+            print(f"{name}: {passed} passed, {failed} failed"
+                  + (f", {skipped} skipped" if skipped else ""))
+            if passed < min(args.min_pass, len(sentences)) or summary["verdicts"]["wrong"] or skipped:
                 short.append(name)
             results["servers"][name] = {"probe": probes, "summary": summary, "rows": rows}
             proxy.stop()
@@ -562,8 +574,9 @@ def main():
             log(f"work files kept in {workdir}")
         else:
             shutil.rmtree(workdir, ignore_errors=True)
-    total = len(sentences) * len(servers)
-    print(f"\nreal-model: {total - failed_total} passed, {failed_total} failed")
+    total = len(sentences) * len(servers) - skipped_total
+    print(f"\nreal-model: {total - failed_total} passed, {failed_total} failed"
+          + (f", {skipped_total} skipped" if skipped_total else ""))
     if short:
         log(f"below the bar (at least {args.min_pass} right and none wrong): {', '.join(short)}")
         return 1

