@@ -22,14 +22,29 @@ log() { printf '[real-model] %s\n' "$*" >&2; }
 
 venv() {
     if [[ -f $CACHE/venv/.done ]]; then return; fi
-    log "creating venv with llama-cpp-python[server]==0.3.36 (builds llama.cpp: ~10 min on 2 cores)"
-    rm -rf "$CACHE/venv"
-    python3 -m venv "$CACHE/venv"
+    log "installing llama-cpp-python[server]==0.3.36 into a venv (builds llama.cpp from source)"
+    # Built in place from the unpacked sdist, without build isolation and with a
+    # build directory under the cache: an interrupted build resumes where it stopped.
+    [[ -x $CACHE/venv/bin/pip ]] || python3 -m venv "$CACHE/venv"
     "$CACHE/venv/bin/pip" install --quiet --upgrade pip
+    "$CACHE/venv/bin/pip" install --quiet 'scikit-build-core>=0.9.2' cmake ninja
+    local dl=$CACHE/dl/llama-cpp-python src=$CACHE/src/llama-cpp-python
+    mkdir -p "$dl"
+    if ! ls "$dl"/*.tar.gz >/dev/null 2>&1; then
+        "$CACHE/venv/bin/pip" download --quiet --no-binary :all: --no-deps --no-build-isolation \
+            -d "$dl" llama-cpp-python==0.3.36
+    fi
+    if [[ ! -f $src/.done ]]; then
+        rm -rf "$src" "$CACHE/build/llama-cpp-python"
+        mkdir -p "$src"
+        tar -xzf "$dl"/*.tar.gz -C "$src" --strip-components=1
+        touch "$src/.done"
+    fi
     # Portable CPU build, no accelerators.
     CMAKE_ARGS="-DGGML_CUDA=OFF -DGGML_METAL=OFF -DLLAMA_CURL=OFF" \
         CMAKE_BUILD_PARALLEL_LEVEL=$JOBS \
-        "${NICE[@]}" "$CACHE/venv/bin/pip" install --no-cache-dir 'llama-cpp-python[server]==0.3.36' \
+        "${NICE[@]}" "$CACHE/venv/bin/pip" install --no-cache-dir --no-build-isolation \
+        --config-settings=build-dir="$CACHE/build/llama-cpp-python" "$src[server]" \
         >"$CACHE/logs/llama-cpp-python-install.log" 2>&1 || {
         tail -30 "$CACHE/logs/llama-cpp-python-install.log" >&2
         exit 1
