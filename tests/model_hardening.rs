@@ -307,8 +307,10 @@ fn the_sentence_prompt_reaches_the_model_as_the_plugin_wrote_it() {
     assert_clean_exit(&out, 0);
     let body = &fake.requests()[0].body;
     let sent = system_message(body);
-    let written = kubectl_ai::understand::model::system_prompt(
+    // A run that may read the cluster tells the model it may look first.
+    let written = kubectl_ai::understand::model::system_prompt_for(
         &kubectl_ai::understand::model::ModelContext::new(None, "default"),
+        true,
     );
     let own = |p: &str| p.split("Context: ").next().unwrap().to_string();
     assert_eq!(own(&sent), own(&written));
