@@ -39,6 +39,7 @@ pub async fn run(mut config: Config) -> anyhow::Result<ExitCode> {
             target,
             fix,
         } => diagnose(&config, question.as_deref(), target.as_ref(), *fix).await,
+        Command::Mcp { .. } => crate::mcp::run(&config).await,
     }
 }
 

@@ -86,6 +86,15 @@ pub enum Command {
     },
     /// `kubectl ai completion SHELL`.
     Completion(Shell),
+    /// `kubectl ai mcp`: the MCP server.
+    Mcp {
+        /// `--http ADDR`: streamable HTTP instead of stdio (checked when the server starts).
+        http: Option<String>,
+        /// `--allow-changes`: the apply tool is offered.
+        allow_changes: bool,
+        /// `--allow-remote`: `--http` may listen on a non-loopback address.
+        allow_remote: bool,
+    },
 }
 
 /// `KIND/NAME` as given to `diagnose --target`, e.g. `deployment/web`.
@@ -323,6 +332,18 @@ impl Config {
 
         let command = match command {
             Some(Sub::Completion { shell }) => Command::Completion(shell),
+            Some(Sub::Mcp(m)) => {
+                if opts.plan.is_some() || opts.save_plan.is_some() {
+                    return Err(usage(
+                        "--plan and --save-plan do not apply to mcp (the client sends its plans to the preview tool)",
+                    ));
+                }
+                Command::Mcp {
+                    http: m.http,
+                    allow_changes: m.allow_changes,
+                    allow_remote: m.allow_remote,
+                }
+            }
             Some(Sub::Diagnose(d)) => {
                 if opts.plan.is_some() || opts.save_plan.is_some() {
                     return Err(usage("--plan and --save-plan do not apply to diagnose"));

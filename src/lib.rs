@@ -18,6 +18,7 @@ pub mod flow;
 pub mod journal;
 pub mod kubectl;
 pub mod llm;
+pub mod mcp;
 pub mod output;
 pub mod plan;
 pub mod preview;

@@ -41,9 +41,15 @@ pub struct Report {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Source {
     Rules,
-    Model { model: String },
-    PlanFile { path: String },
+    Model {
+        model: String,
+    },
+    PlanFile {
+        path: String,
+    },
     Diagnose,
+    /// A plan an MCP client sent to `kubectl ai mcp`.
+    Mcp,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -153,6 +159,7 @@ impl Source {
             Source::Model { model } => format!("the model {}", sanitize(model)),
             Source::PlanFile { path } => format!("the plan file {path}"),
             Source::Diagnose => "diagnose".to_string(),
+            Source::Mcp => "an MCP client".to_string(),
         }
     }
 }
