@@ -135,7 +135,9 @@ pub async fn preview(
 }
 
 /// Applies a staged plan exactly as previewed, in order, stopping at the first
-/// failure (a stale object is one); the outcome's report says what was applied.
+/// failure (a stale object is one) or, between two operations, at a stop
+/// [`interrupt::raised`]; the outcome's report says what was applied. The
+/// caller holds [`interrupt::shield`] around this and the journal entry.
 pub async fn apply(
     kubectl: &crate::kubectl::Kubectl,
     staged: Staged,
@@ -162,7 +164,6 @@ pub async fn apply(
     }
     let mut settings = settings.clone();
     settings.dry_run = false;
-    let _shield = interrupt::shield();
     for (index, steps) in requests.iter().enumerate() {
         if operations[index].status == Status::NoChange {
             continue;

@@ -366,6 +366,8 @@ impl McpServer {
         // apply short, and the journal is written either way.
         let task = tokio::spawn(async move {
             let _held = held;
+            // A stop (SIGTERM, Ctrl-C) waits for the call in flight and the journal.
+            let _shield = crate::execute::interrupt::shield();
             let kubectl = Kubectl::locate(&config)?;
             let outcome = staged::apply(&kubectl, staged, &settings).await;
             crate::journal::record(&outcome.report, config.journal.as_deref());
