@@ -117,6 +117,22 @@ fn a_client_that_leaves_mid_apply_leaves_a_journal_that_matches_the_cluster() {
 }
 
 #[test]
+fn every_call_goes_to_the_context_pinned_at_the_start() {
+    let env = TestEnv::healthy();
+    let (kubectl, log) = env.logging_kubectl();
+    run_case(&env, "pinned", Some(&kubectl));
+    let calls = common::logged_calls(&log);
+    assert!(!calls.is_empty());
+    for call in &calls {
+        assert!(
+            call.contains("--context sandbox"),
+            "a kubectl call without the pinned context: {call}\nall calls:\n{}",
+            calls.join("\n")
+        );
+    }
+}
+
+#[test]
 fn a_non_loopback_address_is_refused_without_allow_remote() {
     let env = TestEnv::healthy();
     let out = env

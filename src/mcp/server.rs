@@ -20,6 +20,7 @@ use rmcp::model::{
 use rmcp::service::RequestContext;
 use rmcp::{ErrorData, RoleServer, ServerHandler};
 use serde_json::{Value, json};
+use tracing::Instrument;
 
 use super::log::Call;
 use super::plans::PlanStore;
@@ -184,6 +185,14 @@ impl McpServer {
             return Ok(CallToolResult::error(vec![ContentBlock::text(text)]));
         }
         let mut text = format!("$ {}\n{output}", entry.equivalent_command);
+        if matches!(op, Operation::Contexts { .. })
+            && let Some(context) = self.context()
+        {
+            // kubectl prints the kubeconfig's current context; the server's may differ.
+            text.push_str(&format!(
+                "\n(this server works in context {context}, pinned when it started, whatever the kubeconfig's current context is)\n"
+            ));
+        }
         if !stderr.is_empty() {
             text.push_str(&format!("\n(stderr) {stderr}\n"));
         }
@@ -364,15 +373,18 @@ impl McpServer {
         let settings = self.settings();
         // Its own task: a client that goes away mid-apply does not cut the
         // apply short, and the journal is written either way.
-        let task = tokio::spawn(async move {
-            let _held = held;
-            // A stop (SIGTERM, Ctrl-C) waits for the call in flight and the journal.
-            let _shield = crate::execute::interrupt::shield();
-            let kubectl = Kubectl::locate(&config)?;
-            let outcome = staged::apply(&kubectl, staged, &settings).await;
-            crate::journal::record(&outcome.report, config.journal.as_deref());
-            Ok::<_, anyhow::Error>(outcome)
-        });
+        let task = tokio::spawn(
+            async move {
+                let _held = held;
+                // A stop (SIGTERM, Ctrl-C) waits for the call in flight and the journal.
+                let _shield = crate::execute::interrupt::shield();
+                let kubectl = Kubectl::locate(&config)?;
+                let outcome = staged::apply(&kubectl, staged, &settings).await;
+                crate::journal::record(&outcome.report, config.journal.as_deref());
+                Ok::<_, anyhow::Error>(outcome)
+            }
+            .instrument(tracing::Span::current()),
+        );
         let outcome = match task.await {
             Ok(Ok(outcome)) => outcome,
             Ok(Err(error)) => return Err(error_text(&error)),
@@ -458,8 +470,10 @@ impl ServerHandler for McpServer {
                 None,
             ));
         }
-        let call = Call::start(name, &format!("{:?}", context.id));
-        Ok(self.dispatch(&call, &request).await.into())
+        let call = Call::start(name, &context.id.to_string());
+        // Every log line of the call (the kubectl commands it ran) carries its request id.
+        let span = tracing::debug_span!("mcp", request_id = %call.id);
+        Ok(self.dispatch(&call, &request).instrument(span).await.into())
     }
 
     async fn list_resources(

@@ -217,7 +217,7 @@ async def hostile() -> None:
 
 def raw_json_rpc() -> None:
     """Bytes that are not JSON-RPC get an error response; the server stays up and then serves."""
-    process = subprocess.Popen([BIN, "mcp"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+    process = subprocess.Popen([BIN, "mcp", "-v"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, env=dict(os.environ))
     try:
         def send(line: bytes) -> None:
@@ -247,6 +247,11 @@ def raw_json_rpc() -> None:
             "clientInfo": {"name": "raw", "version": "1"}}}).encode())
         answer = receive()
         check(answer.get("id") == 1 and "result" in answer, "then a proper initialize is served", answer)
+        send(b'{"jsonrpc":"2.0","method":"notifications/initialized"}')
+        send(json.dumps({"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": {
+            "name": "get", "arguments": {"kinds": ["deployments"]}}}).encode())
+        answer = receive()
+        check(answer.get("id") == 2 and "web" in json.dumps(answer.get("result")), "a tool call is served", answer)
         check(process.poll() is None, "the server is still running")
     finally:
         process.stdin.close()
@@ -255,7 +260,11 @@ def raw_json_rpc() -> None:
         except subprocess.TimeoutExpired:
             process.kill()
             raise AssertionError("the server did not exit when stdin closed")
-    check(process.returncode == 0, "a clean exit when the client goes away", process.stderr.read())
+    log = process.stderr.read().decode()
+    check(process.returncode == 0, "a clean exit when the client goes away", log)
+    check(re.search(r"tool call.*request_id=mcp-\d+-\d+.*tool=\"?get", log) or
+          re.search(r"request_id=mcp-\d+-\d+.*tool=\"?get.*tool call", log),
+          "-v logs each tool call with a request id", log)
 
 
 async def http() -> None:
@@ -302,7 +311,24 @@ async def disconnect_mid_apply() -> None:
         check(now == before, "journal says not applied and the cluster agrees", (lines, now))
 
 
+async def pinned() -> None:
+    """Every call goes to the context pinned at the start, whatever the kubeconfig says later."""
+    async with Client(server("--allow-changes")) as client:
+        await call_ok(client, "get", {"kinds": ["deployments"]}, "web")
+        kubectl("config", "use-context", "staging")
+        body = await call_ok(client, "contexts", {"current_only": True}, "works in context sandbox")
+        await call_ok(client, "get", {"kinds": ["deployments"]}, "web")
+        result = await client.call_tool("preview", {"operations": [
+            {"op": "scale", "name": "web", "replicas": {"to": 3}}]})
+        check(not result.is_error and result.structured_content["context"] == "sandbox",
+              "the preview names the pinned context", text(result))
+        context = await client.read_resource("kubectl-ai://context")
+        check('"context":"sandbox"' in context.contents[0].text, "the context resource is the pinned one",
+              context.contents[0].text)
+
+
 CASES = {
+    "pinned": pinned,
     "initialize": initialize_and_list,
     "reads": reads,
     "diagnose": diagnose,
