@@ -338,6 +338,27 @@ impl Config {
                         "--plan and --save-plan do not apply to mcp (the client sends its plans to the preview tool)",
                     ));
                 }
+                let refused = [
+                    (
+                        opts.yes,
+                        "--yes",
+                        "add --allow-changes to offer the apply tool",
+                    ),
+                    (opts.json, "--json", "stdout carries the protocol"),
+                    (
+                        opts.dry_run,
+                        "--dry-run",
+                        "without --allow-changes the server only previews",
+                    ),
+                    (
+                        opts.explain,
+                        "--explain",
+                        "the preview tool shows what a plan would do",
+                    ),
+                ];
+                if let Some((_, flag, hint)) = refused.iter().find(|(given, _, _)| *given) {
+                    return Err(usage(format!("{flag} does not apply to mcp: {hint}")));
+                }
                 Command::Mcp {
                     http: m.http,
                     allow_changes: m.allow_changes,

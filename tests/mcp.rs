@@ -153,3 +153,20 @@ fn a_non_loopback_address_is_refused_without_allow_remote() {
         .unwrap();
     assert_exit(&out, 2);
 }
+
+#[test]
+fn cli_flags_that_mean_nothing_to_a_server_are_refused() {
+    let env = TestEnv::healthy();
+    let out = env.plugin().args(["mcp", "--yes"]).output().unwrap();
+    assert_exit(&out, 2);
+    assert!(stderr(&out).contains("--allow-changes"), "{}", stderr(&out));
+    for flag in ["--json", "--dry-run", "--explain"] {
+        let out = env.plugin().args(["mcp", flag]).output().unwrap();
+        assert_exit(&out, 2);
+        assert!(
+            stderr(&out).contains(&format!("{flag} does not apply to mcp")),
+            "{}",
+            stderr(&out)
+        );
+    }
+}

@@ -231,7 +231,10 @@ impl McpServer {
             ));
         }
         let config = self.config();
-        let namespace = match (&args.namespace, args.all_namespaces) {
+        // `-A` on the server's command line makes every namespace the default.
+        let all_namespaces =
+            args.all_namespaces || (args.namespace.is_none() && config.kube.all_namespaces);
+        let namespace = match (&args.namespace, all_namespaces) {
             (Some(ns), _) => Some(ns.clone()),
             (None, true) => None,
             (None, false) => config.kube.namespace.clone().or_else(|| {
@@ -241,7 +244,7 @@ impl McpServer {
         };
         let request = DiagnoseRequest {
             namespace,
-            all_namespaces: args.all_namespaces,
+            all_namespaces,
             target,
             question: args.question.as_deref().map(crate::redact::mask),
         };
