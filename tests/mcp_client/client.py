@@ -165,6 +165,11 @@ async def preview_and_apply() -> None:
         plan_id = result.structured_content["plan_id"]
         check(re.fullmatch(r"plan-[0-9a-f]{32}", plan_id), "an opaque plan id", plan_id)
         check(replicas("web") == before, "the preview changed nothing", replicas("web"))
+        again = await client.call_tool("preview", plan)
+        check(again.structured_content["plan_id"] == plan_id, "the same preview has the same id", text(again))
+        other = await client.call_tool("preview", {"operations": [
+            {"op": "scale", "name": "web", "replicas": {"to": before + 3}}]})
+        check(other.structured_content["plan_id"] != plan_id, "another preview has another id", text(other))
         entries = len(journal())
         result = await client.call_tool("apply", {"plan_id": plan_id})
         body = text(result)
