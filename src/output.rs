@@ -41,14 +41,9 @@ pub struct Report {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Source {
     Rules,
-    Model {
-        model: String,
-    },
-    PlanFile {
-        path: String,
-    },
+    Model { model: String },
+    PlanFile { path: String },
     Diagnose,
-    /// A plan an MCP client sent to `kubectl ai mcp`.
     Mcp,
 }
 
