@@ -25,6 +25,9 @@ _kubectl__ai() {
             kubectl__ai,history)
                 cmd="kubectl__ai__subcmd__history"
                 ;;
+            kubectl__ai,mcp)
+                cmd="kubectl__ai__subcmd__mcp"
+                ;;
             kubectl__ai,undo)
                 cmd="kubectl__ai__subcmd__undo"
                 ;;
@@ -35,7 +38,7 @@ _kubectl__ai() {
 
     case "${cmd}" in
         kubectl__ai)
-            opts="-y -v -q -n -A -h -V --yes --dry-run --explain --json --offline --model --plan --save-plan --force --show-secrets --verbose --quiet --color --namespace --all-namespaces --context --kubeconfig --cluster --user --as --request-timeout --help --version diagnose history undo completion"
+            opts="-y -v -q -n -A -h -V --yes --dry-run --explain --json --offline --model --plan --save-plan --force --show-secrets --verbose --quiet --color --namespace --all-namespaces --context --kubeconfig --cluster --user --as --request-timeout --help --version diagnose history undo mcp completion"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -216,6 +219,64 @@ _kubectl__ai() {
             fi
             case "${prev}" in
                 --limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --model)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cluster)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --as)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubectl__subcmd__ai__subcmd__mcp)
+            opts="-y -v -q -n -A -h --http --allow-changes --allow-remote --yes --dry-run --explain --json --offline --model --verbose --quiet --color --namespace --all-namespaces --context --kubeconfig --cluster --user --as --request-timeout --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --http)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -52,6 +52,7 @@ complete -c kubectl-ai -n "__fish_kubectl_ai_needs_command" -s V -l version -d '
 complete -c kubectl-ai -n "__fish_kubectl_ai_needs_command" -a "diagnose" -d 'Find what is broken in a namespace (or the cluster with -A), why, and how to fix it'
 complete -c kubectl-ai -n "__fish_kubectl_ai_needs_command" -a "history" -d 'The runs that applied changes, newest first; `history N` shows one with its diffs'
 complete -c kubectl-ai -n "__fish_kubectl_ai_needs_command" -a "undo" -d 'Take a run back: restore what it changed, previewed and confirmed like any change'
+complete -c kubectl-ai -n "__fish_kubectl_ai_needs_command" -a "mcp" -d 'Serve the typed reads, diagnose and previewed changes to AI assistants over MCP (stdio)'
 complete -c kubectl-ai -n "__fish_kubectl_ai_needs_command" -a "completion" -d 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
 complete -c kubectl-ai -n "__fish_kubectl_ai_using_subcommand diagnose" -l target -d 'Look at one object only, e.g. deployment/web' -r
 complete -c kubectl-ai -n "__fish_kubectl_ai_using_subcommand diagnose" -l model -d 'The model to ask (any name your OpenAI-compatible server knows)' -r
@@ -116,6 +117,29 @@ complete -c kubectl-ai -n "__fish_kubectl_ai_using_subcommand undo" -s v -l verb
 complete -c kubectl-ai -n "__fish_kubectl_ai_using_subcommand undo" -s q -l quiet -d 'Print only results and errors'
 complete -c kubectl-ai -n "__fish_kubectl_ai_using_subcommand undo" -s A -l all-namespaces -d 'Look across all namespaces (for reads and diagnose)'
 complete -c kubectl-ai -n "__fish_kubectl_ai_using_subcommand undo" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-ai -n "__fish_kubectl_ai_using_subcommand mcp" -l http -d 'Serve MCP over streamable HTTP at ADDR (host:port, loopback unless --allow-remote) instead of stdio' -r
+complete -c kubectl-ai -n "__fish_kubectl_ai_using_subcommand mcp" -l model -d 'The model to ask (any name your OpenAI-compatible server knows)' -r
+complete -c kubectl-ai -n "__fish_kubectl_ai_using_subcommand mcp" -l color -d 'When to use color (NO_COLOR is honoured under auto)' -r -f -a "auto\t'Color when stdout is a terminal and NO_COLOR is unset'
+always\t'Always color'
+never\t'Never color'"
+complete -c kubectl-ai -n "__fish_kubectl_ai_using_subcommand mcp" -s n -l namespace -d 'Namespace to work in (a plan may name its own)' -r
+complete -c kubectl-ai -n "__fish_kubectl_ai_using_subcommand mcp" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-ai -n "__fish_kubectl_ai_using_subcommand mcp" -l kubeconfig -d 'Path to the kubeconfig file' -r -F
+complete -c kubectl-ai -n "__fish_kubectl_ai_using_subcommand mcp" -l cluster -d 'The kubeconfig cluster to use' -r
+complete -c kubectl-ai -n "__fish_kubectl_ai_using_subcommand mcp" -l user -d 'The kubeconfig user to use' -r
+complete -c kubectl-ai -n "__fish_kubectl_ai_using_subcommand mcp" -l as -d 'Impersonate this user for every request' -r
+complete -c kubectl-ai -n "__fish_kubectl_ai_using_subcommand mcp" -l request-timeout -d 'kubectl\'s per-request timeout (e.g. 10s, 1m; 0 = none)' -r
+complete -c kubectl-ai -n "__fish_kubectl_ai_using_subcommand mcp" -l allow-changes -d 'Offer the apply tool: the client\'s approval of that call is the consent'
+complete -c kubectl-ai -n "__fish_kubectl_ai_using_subcommand mcp" -l allow-remote -d 'With --http: allow an address that is not loopback (anyone who can reach it can call the tools)'
+complete -c kubectl-ai -n "__fish_kubectl_ai_using_subcommand mcp" -s y -l yes -d 'Apply without asking (scripts, CI). The preview is still shown'
+complete -c kubectl-ai -n "__fish_kubectl_ai_using_subcommand mcp" -l dry-run -d 'Preview the changes (server-side dry run), never apply'
+complete -c kubectl-ai -n "__fish_kubectl_ai_using_subcommand mcp" -l explain -d 'Print the plan and the equivalent kubectl commands; contact no cluster'
+complete -c kubectl-ai -n "__fish_kubectl_ai_using_subcommand mcp" -l json -d 'Write one JSON document on stdout instead of human output'
+complete -c kubectl-ai -n "__fish_kubectl_ai_using_subcommand mcp" -l offline -d 'Never contact a model; use the built-in rules only'
+complete -c kubectl-ai -n "__fish_kubectl_ai_using_subcommand mcp" -s v -l verbose -d 'More logging on stderr (-v: debug, -vv: trace)'
+complete -c kubectl-ai -n "__fish_kubectl_ai_using_subcommand mcp" -s q -l quiet -d 'Print only results and errors'
+complete -c kubectl-ai -n "__fish_kubectl_ai_using_subcommand mcp" -s A -l all-namespaces -d 'Look across all namespaces (for reads and diagnose)'
+complete -c kubectl-ai -n "__fish_kubectl_ai_using_subcommand mcp" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-ai -n "__fish_kubectl_ai_using_subcommand completion" -l model -d 'The model to ask (any name your OpenAI-compatible server knows)' -r
 complete -c kubectl-ai -n "__fish_kubectl_ai_using_subcommand completion" -l color -d 'When to use color (NO_COLOR is honoured under auto)' -r -f -a "auto\t'Color when stdout is a terminal and NO_COLOR is unset'
 always\t'Always color'

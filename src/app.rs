@@ -41,6 +41,7 @@ pub async fn run(mut config: Config) -> anyhow::Result<ExitCode> {
         } => diagnose(&config, question.as_deref(), target.as_ref(), *fix).await,
         Command::History { run, limit } => crate::history::show(&config, *run, *limit),
         Command::Undo { run } => crate::history::undo::run(&config, *run).await,
+        Command::Mcp { .. } => crate::mcp::run(&config).await,
     }
 }
 

@@ -268,6 +268,18 @@ Examples:
 Refused, naming the object, when something changed it since the run, or when the
 run cannot be taken back (secret values, a drain's evicted pods, a namespace's contents).")]
     Undo(UndoArgs),
+    /// Serve the typed reads, diagnose and previewed changes to AI assistants over MCP (stdio).
+    #[command(after_help = "\
+Examples:
+  kubectl ai mcp --context staging
+      Reads, diagnose and previews only; nothing can change.
+  kubectl ai mcp --allow-changes
+      Also offer the apply tool (for clients that ask before every tool call).
+  kubectl ai mcp --http 127.0.0.1:8765
+      Streamable HTTP on loopback instead of stdio.
+
+Client configuration: \"command\": \"kubectl-ai\", \"args\": [\"mcp\"] (see README).")]
+    Mcp(McpArgs),
 
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
     #[command(after_help = "\
@@ -316,6 +328,22 @@ pub struct DiagnoseArgs {
     /// Optional question, e.g. "why is checkout crashing".
     #[arg(value_name = "QUESTION", allow_negative_numbers = true)]
     pub question: Vec<String>,
+}
+
+/// `kubectl ai mcp` flags.
+#[derive(Debug, Clone, Default, Args)]
+pub struct McpArgs {
+    /// Serve MCP over streamable HTTP at ADDR (host:port, loopback unless --allow-remote) instead of stdio.
+    #[arg(long, value_name = "ADDR")]
+    pub http: Option<String>,
+
+    /// Offer the apply tool: the client's approval of that call is the consent.
+    #[arg(long)]
+    pub allow_changes: bool,
+
+    /// With --http: allow an address that is not loopback (anyone who can reach it can call the tools).
+    #[arg(long, requires = "http")]
+    pub allow_remote: bool,
 }
 
 impl Cli {

@@ -90,6 +90,15 @@ pub enum Command {
     History { run: Option<u64>, limit: usize },
     /// `kubectl ai undo [RUN]`.
     Undo { run: Option<u64> },
+    /// `kubectl ai mcp`: the MCP server.
+    Mcp {
+        /// `--http ADDR`: streamable HTTP instead of stdio (checked when the server starts).
+        http: Option<String>,
+        /// `--allow-changes`: the apply tool is offered.
+        allow_changes: bool,
+        /// `--allow-remote`: `--http` may listen on a non-loopback address.
+        allow_remote: bool,
+    },
 }
 
 /// `KIND/NAME` as given to `diagnose --target`, e.g. `deployment/web`.
@@ -339,6 +348,39 @@ impl Config {
                 limit: h.limit,
             },
             Some(Sub::Undo(u)) => Command::Undo { run: u.run },
+            Some(Sub::Mcp(m)) => {
+                if opts.plan.is_some() || opts.save_plan.is_some() {
+                    return Err(usage(
+                        "--plan and --save-plan do not apply to mcp (the client sends its plans to the preview tool)",
+                    ));
+                }
+                let refused = [
+                    (
+                        opts.yes,
+                        "--yes",
+                        "add --allow-changes to offer the apply tool",
+                    ),
+                    (opts.json, "--json", "stdout carries the protocol"),
+                    (
+                        opts.dry_run,
+                        "--dry-run",
+                        "without --allow-changes the server only previews",
+                    ),
+                    (
+                        opts.explain,
+                        "--explain",
+                        "the preview tool shows what a plan would do",
+                    ),
+                ];
+                if let Some((_, flag, hint)) = refused.iter().find(|(given, _, _)| *given) {
+                    return Err(usage(format!("{flag} does not apply to mcp: {hint}")));
+                }
+                Command::Mcp {
+                    http: m.http,
+                    allow_changes: m.allow_changes,
+                    allow_remote: m.allow_remote,
+                }
+            }
             Some(Sub::Diagnose(d)) => {
                 if opts.plan.is_some() || opts.save_plan.is_some() {
                     return Err(usage("--plan and --save-plan do not apply to diagnose"));

@@ -19,6 +19,7 @@ pub mod history;
 pub mod journal;
 pub mod kubectl;
 pub mod llm;
+pub mod mcp;
 pub mod output;
 pub mod plan;
 pub mod preview;

@@ -55,6 +55,7 @@ pub enum Source {
     Undo {
         run: u64,
     },
+    Mcp,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -168,6 +169,7 @@ impl Source {
             Source::PlanFile { path } => format!("the plan file {path}"),
             Source::Diagnose => "diagnose".to_string(),
             Source::Undo { run } => format!("the undo of run {run}"),
+            Source::Mcp => "an MCP client".to_string(),
         }
     }
 }

@@ -56,7 +56,15 @@ fn the_model_reads_the_live_image_then_plans_the_update() {
         "set_image",
         json!({"kind": "deployment", "name": "web", "image": "nginx:1.27"}),
     )])));
-    let out = run(&env, &fake, &["--yes", "--json", "move the web frontend onto the 1.27 release"]);
+    let out = run(
+        &env,
+        &fake,
+        &[
+            "--yes",
+            "--json",
+            "move the web frontend onto the 1.27 release",
+        ],
+    );
     assert_success(&out);
     assert_eq!(image_of_web(&env), "nginx:1.27");
 
@@ -120,7 +128,11 @@ fn a_question_is_answered_from_what_was_read_and_nothing_changes() {
     fake.push(Reply::Content(
         json!({"answer": {"type": "answer", "text": "nginx:1.25"}}).to_string(),
     ));
-    let out = run(&env, &fake, &["--json", "which build does the web frontend run these days"]);
+    let out = run(
+        &env,
+        &fake,
+        &["--json", "which build does the web frontend run these days"],
+    );
     assert_success(&out);
     let report = json_stdout(&out);
     assert_eq!(report["status"], "answered");
@@ -138,7 +150,11 @@ fn an_answer_without_reads_is_not_taken() {
             json!({"answer": {"type": "answer", "text": "web runs nginx:9.9"}}).to_string(),
         ));
     }
-    let out = run(&env, &fake, &["which build does the web frontend run these days"]);
+    let out = run(
+        &env,
+        &fake,
+        &["which build does the web frontend run these days"],
+    );
     assert_exit(&out, 1);
     assert!(!stdout(&out).contains("nginx:9.9"), "{}", stdout(&out));
     assert!(

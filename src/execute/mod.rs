@@ -15,6 +15,7 @@ mod missing_namespace;
 mod question;
 pub mod request;
 pub mod secret_reads;
+pub(crate) mod staged;
 pub(crate) mod suggest;
 
 use crate::exit::UserError;

@@ -48,6 +48,8 @@ impl SecretReads {
             Source::Model { .. } | Source::Diagnose => SecretReads::Refuse,
             Source::Rules | Source::PlanFile { .. } if show_secrets => SecretReads::Show,
             Source::Rules | Source::PlanFile { .. } | Source::Undo { .. } => SecretReads::Mask,
+            // An MCP client is an assistant: the values never reach it, the names do.
+            Source::Mcp => SecretReads::Mask,
         }
     }
 }

@@ -17,7 +17,7 @@ pub mod validate;
 use serde::{Deserialize, Serialize};
 
 /// An ordered list of operations; changes are previewed together and applied in order.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Plan {
     pub operations: Vec<Operation>,
@@ -45,7 +45,7 @@ impl Plan {
 /// `kind` fields hold a resource kind as a person would say it (`deployment`,
 /// `deploy`, `pods`, `svc`…); validation resolves it against [`kinds`]. `namespace`
 /// of `None` means "the namespace of the command line or the current context".
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "op", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Operation {
     // ---- reads -------------------------------------------------------------
@@ -535,7 +535,7 @@ impl Operation {
 }
 
 /// Adding and removing labels or annotations on one object or on every object a selector matches.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MetadataEdit {
     pub kind: String,
@@ -554,7 +554,7 @@ pub struct MetadataEdit {
     pub overwrite: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct KeyValue {
     pub key: String,
@@ -570,7 +570,7 @@ impl KeyValue {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Column {
     pub header: String,
@@ -579,7 +579,7 @@ pub struct Column {
 }
 
 /// A reference to one object, e.g. for "events of pod web-1".
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ObjectRef {
     pub kind: String,
@@ -587,7 +587,7 @@ pub struct ObjectRef {
 }
 
 /// CPU and memory quantities, e.g. `250m` and `512Mi`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Resources {
     #[serde(default)]
@@ -603,7 +603,7 @@ impl Resources {
 }
 
 /// The new replica count: absolute, or relative to the live count.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum ReplicaChange {
     /// Exactly this many.
@@ -614,7 +614,7 @@ pub enum ReplicaChange {
     ByPercent(i64),
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum OutputFormat {
     Wide,
@@ -634,14 +634,14 @@ impl OutputFormat {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum TopResource {
     Pods,
     Nodes,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub enum ServiceType {
     ClusterIP,
     NodePort,
@@ -658,7 +658,7 @@ impl ServiceType {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub enum TaintEffect {
     NoSchedule,
     PreferNoSchedule,
@@ -675,7 +675,9 @@ impl TaintEffect {
     }
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum PatchType {
     #[default]

@@ -21,7 +21,7 @@ use super::kinds::{self, KindInfo};
 use crate::exit::UserError;
 
 /// One object put back as it was.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Restore {
     /// The object's kind, e.g. `Deployment`.
