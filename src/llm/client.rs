@@ -371,7 +371,8 @@ impl ChatClient {
             .http
             .post(self.url.clone())
             .timeout(remaining)
-            .json(body);
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(keys_in_answer_order(body));
         if let Some(key) = key {
             request = if self.settings.endpoint.is_azure() {
                 request.header("api-key", key.expose())
@@ -697,6 +698,52 @@ fn missing_key(settings: &ModelSettings) -> Result<(), LlmError> {
     }
 }
 
+/// The request body as JSON text with `type` and `op` first in every object.
+///
+/// Servers that hold the model to the schema with a grammar (llama.cpp's) make it
+/// write an object's properties in the order the schema lists them, and
+/// `serde_json` sorts keys: a model would have to write `all_namespaces` or
+/// `change` before it says which operation it is writing, and `operations` before
+/// saying the answer is a plan. With the discriminating key first, the model
+/// decides what it is answering first. Key order means nothing to JSON itself.
+pub fn keys_in_answer_order(value: &Value) -> String {
+    fn write(value: &Value, out: &mut String) {
+        match value {
+            Value::Object(map) => {
+                out.push('{');
+                let first = ["type", "op"].into_iter().filter(|k| map.contains_key(*k));
+                let rest = map
+                    .keys()
+                    .map(String::as_str)
+                    .filter(|k| !matches!(*k, "type" | "op"));
+                for (i, key) in first.chain(rest).enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    out.push_str(&Value::String(key.to_string()).to_string());
+                    out.push(':');
+                    write(&map[key], out);
+                }
+                out.push('}');
+            }
+            Value::Array(items) => {
+                out.push('[');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    write(item, out);
+                }
+                out.push(']');
+            }
+            scalar => out.push_str(&scalar.to_string()),
+        }
+    }
+    let mut out = String::new();
+    write(value, &mut out);
+    out
+}
+
 /// A URL as errors and logs show it: a password in it (`https://user:pw@host`) is `***`.
 pub fn shown_url(url: &reqwest::Url) -> String {
     let mut shown = url.clone();
@@ -758,6 +805,31 @@ fn random_unit() -> f64 {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn the_body_names_what_an_object_is_before_its_other_keys() {
+        let body = json!({"z": 1, "answer": {"type": "plan", "operations": [
+            {"replicas": 5, "op": "scale", "change": "to"}
+        ]}, "properties": {"kind": {"type": "string"}, "op": {"enum": ["scale"]}}});
+        let text = keys_in_answer_order(&body);
+        assert!(text.contains(r#"{"type":"plan","operations":"#), "{text}");
+        assert!(
+            text.contains(r#"{"op":"scale","replicas":5,"change":"to"}"#),
+            "{text}"
+        );
+        assert!(
+            text.contains(r#""properties":{"op":{"enum":["scale"]},"kind":"#),
+            "{text}"
+        );
+        // The same JSON, whatever the order.
+        assert_eq!(serde_json::from_str::<Value>(&text).unwrap(), body);
+        let tricky = json!({"s": "a\"b\n\u{1b}", "n": 1.5e300, "e": [], "o": {}});
+        assert_eq!(
+            serde_json::from_str::<Value>(&keys_in_answer_order(&tricky)).unwrap(),
+            tricky
+        );
+    }
+
     use super::*;
 
     #[test]

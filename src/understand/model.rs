@@ -154,6 +154,11 @@ answer.type:\n\
     if looking {
         p.push_str(LOOKING);
     }
+    // Servers that hold the model to the schema with a grammar (llama.cpp) never
+    // show it the schema: the operations must be named here.
+    p.push_str("Operations: ");
+    p.push_str(&schema::operation_names().collect::<Vec<_>>().join(" "));
+    p.push_str(". Use the specific one (set_image, rollout_restart, scale…) rather than patch; get needs no name to list.\n");
     p.push_str(
         "Notes: null = not given; namespace null = the current one. kind as kubectl names it (deployment, statefulset, pod, service, node…); null = deployment. \
 scale change: to = exact count, by = add (negative removes), by_percent. \
