@@ -378,6 +378,20 @@ pub fn clean_output(raw: &str, env_values: &[String], limit: usize, keep_end: bo
     }
 }
 
+/// One step's results as JSON a message can quote as data: no `<` or `>` in it,
+/// so no text from the cluster can close the `<cluster_data>` quote.
+pub fn quoted_results(gathered: &[Gathered], refused: &[String]) -> String {
+    let results: Vec<Value> = gathered
+        .iter()
+        .map(|g| json!({"command": g.command, "ok": g.ok, "output": g.output}))
+        .collect();
+    let data = json!({"results": results, "refused": refused});
+    serde_json::to_string_pretty(&data)
+        .unwrap_or_default()
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+}
+
 /// The user message carrying one step's results, quoted as data.
 pub fn results_message(
     gathered: &[Gathered],
@@ -385,15 +399,7 @@ pub fn results_message(
     step: usize,
     last: bool,
 ) -> String {
-    let results: Vec<Value> = gathered
-        .iter()
-        .map(|g| json!({"command": g.command, "ok": g.ok, "output": g.output}))
-        .collect();
-    let data = json!({"results": results, "refused": refused});
-    let quoted = serde_json::to_string_pretty(&data)
-        .unwrap_or_default()
-        .replace('<', "\\u003c")
-        .replace('>', "\\u003e");
+    let quoted = quoted_results(gathered, refused);
     let next = if last {
         "No more evidence can be read: answer now with an empty `requests` list.".to_string()
     } else {

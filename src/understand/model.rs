@@ -367,16 +367,7 @@ fn readable_namespaces(sentence: &str, current: &str) -> Vec<String> {
 
 /// The user message carrying one step's reads, quoted as data.
 fn looked_message(gathered: &[Gathered], refused: &[String], step: usize) -> String {
-    let results: Vec<Value> = gathered
-        .iter()
-        .map(|g| json!({"command": g.command, "ok": g.ok, "output": g.output}))
-        .collect();
-    let data = json!({"results": results, "refused": refused});
-    // Cluster text is data: no tag in it can close the quote.
-    let quoted = serde_json::to_string_pretty(&data)
-        .unwrap_or_default()
-        .replace('<', "\\u003c")
-        .replace('>', "\\u003e");
+    let quoted = evidence::quoted_results(gathered, refused);
     let left = evidence::MAX_STEPS - step;
     format!(
         "The reads you asked for (step {step} of {}):\n<cluster_data>\n{quoted}\n</cluster_data>\nNow plan, answer, clarify{}.",
