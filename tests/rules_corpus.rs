@@ -3,108 +3,14 @@
 //! offline rules exactly as written: same kubectl meaning, `MODEL` falls through,
 //! `INVALID` is refused naming the bad value. Failures are all listed at once.
 
-use std::collections::BTreeSet;
 use std::path::Path;
 
 use kubectl_ai::plan::equivalent::equivalent_args;
-use kubectl_ai::plan::kinds;
 use kubectl_ai::understand::rules::{Understood, understand};
 
-/// Flags that take a value (in either `--flag value` or `--flag=value` form).
-const VALUE_FLAGS: &[&str] = &[
-    "-n",
-    "--namespace",
-    "-l",
-    "--selector",
-    "-o",
-    "--output",
-    "-c",
-    "--container",
-    "--tail",
-    "--since",
-    "--field-selector",
-    "--sort-by",
-    "--replicas",
-    "--image",
-    "--port",
-    "--target-port",
-    "--type",
-    "--to-revision",
-    "--revision",
-    "--min",
-    "--max",
-    "--cpu-percent",
-    "--name",
-    "--from-literal",
-    "--limits",
-    "--requests",
-];
+mod corpus_support;
 
-fn flag_name(f: &str) -> &str {
-    match f {
-        "-n" => "--namespace",
-        "-l" => "--selector",
-        "-o" => "--output",
-        "-c" => "--container",
-        "-A" => "--all-namespaces",
-        "-p" => "--previous",
-        other => other,
-    }
-}
-
-/// A command reduced to its meaning: positional words (kinds as their plural
-/// resource, `kind/name` split) in order, and flags as a set.
-#[derive(Debug, PartialEq, Eq)]
-struct Canonical {
-    words: Vec<String>,
-    flags: BTreeSet<(String, String)>,
-}
-
-fn canonical(args: &[String]) -> Canonical {
-    let mut words = Vec::new();
-    let mut flags = BTreeSet::new();
-    let mut i = 0;
-    while i < args.len() {
-        let a = &args[i];
-        i += 1;
-        if a.starts_with('-') && a.len() > 1 {
-            let (name, value) = match a.split_once('=') {
-                Some((n, v)) => (n.to_string(), Some(v.to_string())),
-                None => (a.clone(), None),
-            };
-            let value = match value {
-                Some(v) => v,
-                None if VALUE_FLAGS.contains(&name.as_str()) && i < args.len() => {
-                    i += 1;
-                    args[i - 1].clone()
-                }
-                None => String::new(),
-            };
-            flags.insert((flag_name(&name).to_string(), value));
-            continue;
-        }
-        let resource = |w: &str| {
-            if w.contains(['=', ':', '*']) {
-                return None;
-            }
-            kinds::lookup(w).map(|k| k.resource.to_string())
-        };
-        if let Some((k, n)) = a.split_once('/')
-            && let Some(r) = resource(k)
-        {
-            words.push(r);
-            words.push(n.to_string());
-            continue;
-        }
-        if a.contains(',') && a.split(',').all(|p| resource(p).is_some()) {
-            let parts: Vec<String> = a.split(',').filter_map(resource).collect();
-            words.push(parts.join(","));
-            continue;
-        }
-        words.push(resource(a).unwrap_or_else(|| a.clone()));
-    }
-    Canonical { words, flags }
-}
+use corpus_support::{Canonical, canonical};
 
 fn describe(c: &Canonical) -> String {
     let flags: Vec<String> = c

@@ -21,104 +21,14 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 
 use kubectl_ai::plan::equivalent::equivalent_args;
-use kubectl_ai::plan::kinds;
 use kubectl_ai::plan::validate::{Limits, validate};
 use kubectl_ai::understand::rules::{Understood, understand};
 
+mod corpus_support;
+
+use corpus_support::{Canonical, canonical};
+
 const FILE: &str = "unseen.tsv";
-
-/// Flags that take a value (in either `--flag value` or `--flag=value` form).
-const VALUE_FLAGS: &[&str] = &[
-    "-n",
-    "--namespace",
-    "-l",
-    "--selector",
-    "-o",
-    "--output",
-    "-c",
-    "--container",
-    "--tail",
-    "--since",
-    "--field-selector",
-    "--sort-by",
-    "--replicas",
-    "--image",
-    "--port",
-    "--target-port",
-    "--type",
-    "--to-revision",
-    "--revision",
-    "--min",
-    "--max",
-    "--cpu-percent",
-    "--name",
-    "--from-literal",
-    "--from",
-    "--limits",
-    "--requests",
-];
-
-fn flag_name(f: &str) -> &str {
-    match f {
-        "-n" => "--namespace",
-        "-l" => "--selector",
-        "-o" => "--output",
-        "-c" => "--container",
-        "-A" => "--all-namespaces",
-        "-p" => "--previous",
-        "-f" => "--follow",
-        other => other,
-    }
-}
-
-/// A command reduced to its meaning: positional words (kinds as their plural
-/// resource, `kind/name` split) in order, and flags as a set.
-#[derive(Debug, PartialEq, Eq)]
-struct Canonical {
-    words: Vec<String>,
-    flags: BTreeSet<(String, String)>,
-}
-
-fn canonical(args: &[String]) -> Canonical {
-    let mut words = Vec::new();
-    let mut flags = BTreeSet::new();
-    let mut i = 0;
-    while i < args.len() {
-        let a = &args[i];
-        i += 1;
-        if a.starts_with('-') && a.len() > 1 {
-            let (name, value) = match a.split_once('=') {
-                Some((n, v)) => (n.to_string(), Some(v.to_string())),
-                None => (a.clone(), None),
-            };
-            let value = match value {
-                Some(v) => v,
-                None if VALUE_FLAGS.contains(&name.as_str()) && i < args.len() => {
-                    i += 1;
-                    args[i - 1].clone()
-                }
-                None => String::new(),
-            };
-            flags.insert((flag_name(&name).to_string(), value));
-            continue;
-        }
-        let resource = |w: &str| {
-            if w.contains(['=', ':', '*', '<']) {
-                return None;
-            }
-            kinds::lookup(w).map(|k| k.resource.to_string())
-        };
-        if let Some((k, n)) = a.split_once('/')
-            && let Some(r) = resource(k)
-        {
-            words.push(r);
-            words.push(n.to_string());
-            continue;
-        }
-        words.push(resource(a).unwrap_or_else(|| a.clone()));
-    }
-    Canonical { words, flags }
-}
 
 /// What the rules made of a sentence, as a person reads it.
 fn produced(got: &Understood) -> String {
