@@ -5,15 +5,13 @@
 //! pseudo-terminal (util-linux `script`), as a person would see it.
 
 mod common;
+mod terminal_support;
 
-use std::io::{Read, Write};
-use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::path::PathBuf;
 
-use common::{TestEnv, bin};
+use common::TestEnv;
 use serde_json::json;
+use terminal_support::Terminal;
 
 /// The context's name as the kubeconfig spells it (YAML escapes), and as shown.
 const HOSTILE_YAML: &str = "\"evil\\e]0;pwned\\actx\\e[31m\"";
@@ -38,105 +36,6 @@ fn hostile_kubeconfig(env: &TestEnv) -> PathBuf {
     path
 }
 
-/// The plugin under a pseudo-terminal: what it printed so far, and a keyboard.
-struct Terminal {
-    child: Child,
-    keys: Option<ChildStdin>,
-    screen: Arc<Mutex<Vec<u8>>>,
-    reader: Option<std::thread::JoinHandle<()>>,
-}
-
-impl Terminal {
-    fn start(test: &TestEnv, kubeconfig: &Path, args: &[&str]) -> Terminal {
-        let mut command_line = format!("exec '{}'", bin().display());
-        for arg in args.iter().chain(&["--color", "never"]) {
-            command_line.push_str(&format!(" '{arg}'"));
-        }
-        let mut child = Command::new("script")
-            .args(["-qefc", &command_line, "/dev/null"])
-            .env_clear()
-            .env("PATH", &test.env.path)
-            .env("HOME", test.home())
-            .env("KUBECACHEDIR", test.home().join("cache"))
-            .env("KUBECONFIG", kubeconfig)
-            .env("TERM", "xterm")
-            .current_dir(test.home())
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("script runs");
-        let keys = child.stdin.take();
-        let mut out = child.stdout.take().expect("script's stdout");
-        let screen = Arc::new(Mutex::new(Vec::new()));
-        let shared = Arc::clone(&screen);
-        let reader = std::thread::spawn(move || {
-            let mut buf = [0u8; 4096];
-            while let Ok(n) = out.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                shared.lock().unwrap().extend_from_slice(&buf[..n]);
-            }
-        });
-        Terminal {
-            child,
-            keys,
-            screen,
-            reader: Some(reader),
-        }
-    }
-
-    fn screen(&self) -> String {
-        String::from_utf8_lossy(&self.screen.lock().unwrap()).into_owned()
-    }
-
-    fn wait_for(&self, text: &str) {
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while !self.screen().contains(text) {
-            assert!(
-                Instant::now() < deadline,
-                "{text:?} was not printed; the screen:\n{}",
-                self.screen()
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-
-    fn type_keys(&mut self, keys: &str) {
-        let stdin = self.keys.as_mut().expect("the keyboard is still there");
-        stdin.write_all(keys.as_bytes()).expect("type keys");
-        stdin.flush().expect("type keys");
-    }
-
-    /// Ends the input and waits for the plugin: its exit code and the screen.
-    fn finish(mut self) -> (i32, String) {
-        drop(self.keys.take());
-        let deadline = Instant::now() + Duration::from_secs(60);
-        let status = loop {
-            if let Some(status) = self.child.try_wait().expect("wait for script") {
-                break status;
-            }
-            if Instant::now() > deadline {
-                let _ = self.child.kill();
-                panic!("the plugin did not finish; the screen:\n{}", self.screen());
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        };
-        if let Some(reader) = self.reader.take() {
-            let _ = reader.join();
-        }
-        (status.code().expect("an exit code"), self.screen())
-    }
-}
-
-impl Drop for Terminal {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 fn assert_no_escape(what: &str, screen: &str) {
     assert!(
         !screen.contains('\u{1b}') && !screen.contains('\u{7}') && !screen.contains("pwned"),
@@ -151,8 +50,12 @@ fn the_consent_question_names_a_hostile_context_without_its_escapes() {
     let plan = env.plan_file(&json!({"operations": [
         {"op": "scale", "name": "web", "replicas": {"to": 3}}
     ]}));
-    let mut terminal = Terminal::start(&env, &kubeconfig, &["--plan", plan.to_str().unwrap()]);
-    terminal.wait_for("[y/N] ");
+    let mut terminal = Terminal::start(
+        &env,
+        &["--plan", plan.to_str().unwrap()],
+        &[("KUBECONFIG", kubeconfig.as_path())],
+    );
+    terminal.wait_for("[y/N] ", 1);
     let question = terminal.screen();
     assert!(
         question.contains(&format!("to context {SHOWN} (namespace default)? [y/N] ")),
@@ -177,8 +80,12 @@ fn several_changes_the_choice_and_explain_show_no_escapes_either() {
         {"op": "scale", "name": "web", "replicas": {"to": 3}},
         {"op": "scale", "name": "api", "replicas": {"to": 3}},
     ]}));
-    let mut terminal = Terminal::start(&env, &kubeconfig, &["--plan", plan.to_str().unwrap()]);
-    terminal.wait_for("[y/N] ");
+    let mut terminal = Terminal::start(
+        &env,
+        &["--plan", plan.to_str().unwrap()],
+        &[("KUBECONFIG", kubeconfig.as_path())],
+    );
+    terminal.wait_for("[y/N] ", 1);
     terminal.type_keys("n\n");
     let (code, screen) = terminal.finish();
     assert_eq!(code, 3, "{screen}");
@@ -189,10 +96,14 @@ fn several_changes_the_choice_and_explain_show_no_escapes_either() {
     let plan = env.plan_file(&json!({"operations": [
         {"op": "scale", "name": "wbe", "replicas": {"to": 4}}
     ]}));
-    let mut terminal = Terminal::start(&env, &kubeconfig, &["--plan", plan.to_str().unwrap()]);
-    terminal.wait_for("press Enter to cancel: ");
+    let mut terminal = Terminal::start(
+        &env,
+        &["--plan", plan.to_str().unwrap()],
+        &[("KUBECONFIG", kubeconfig.as_path())],
+    );
+    terminal.wait_for("press Enter to cancel: ", 1);
     terminal.type_keys("1\n");
-    terminal.wait_for("[y/N] ");
+    terminal.wait_for("[y/N] ", 1);
     terminal.type_keys("n\n");
     let (code, screen) = terminal.finish();
     assert_eq!(code, 3, "{screen}");
@@ -202,8 +113,8 @@ fn several_changes_the_choice_and_explain_show_no_escapes_either() {
     // --explain names the context it would use.
     let terminal = Terminal::start(
         &env,
-        &kubeconfig,
         &["--offline", "--explain", "scale web to 5"],
+        &[("KUBECONFIG", kubeconfig.as_path())],
     );
     let (code, screen) = terminal.finish();
     assert_eq!(code, 0, "{screen}");
