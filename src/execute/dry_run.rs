@@ -27,6 +27,35 @@ pub(super) struct Previewed {
     pub steps: Vec<Step>,
 }
 
+impl Previewed {
+    /// Writes the preview into the operation's report and says whether the change
+    /// is no change at all (nothing to send, or every object the same): the
+    /// report's status is then `NoChange`, else `waiting`. Returns that and the
+    /// requests the apply would send. One rule for the CLI run and MCP's staging.
+    pub(super) fn into_report(
+        self,
+        report: &mut crate::output::OperationReport,
+        waiting: crate::output::Status,
+    ) -> (bool, Vec<Step>) {
+        let no_change = self.steps.is_empty()
+            || !self.previews.is_empty() && self.previews.iter().all(ObjectPreview::is_no_change)
+            || self.previews.is_empty()
+                && self.text.is_none()
+                && self.change.after != After::Drained;
+        if let Some(first) = self.steps.first() {
+            report.argv = mask::mask_argv(&first.argv());
+        }
+        report.preview = Some(self.previews);
+        report.preview_text = self.text;
+        report.status = if no_change {
+            crate::output::Status::NoChange
+        } else {
+            waiting
+        };
+        (no_change, self.steps)
+    }
+}
+
 /// Previews one change: live state and server dry run (concurrently where the
 /// request does not depend on the live state), normalized and diffed.
 pub(super) async fn preview_change(

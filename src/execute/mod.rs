@@ -26,10 +26,9 @@ use crate::plan::equivalent::equivalent_args;
 use crate::plan::summary::summary;
 use crate::plan::validate::{Limits, validate};
 use crate::plan::{Operation, Plan};
-use crate::preview::{ObjectPreview, mask};
+use crate::preview::mask;
 use commit::{Sent, Step};
 use dry_run::{created_earlier, preview_change, preview_unchecked};
-use request::After;
 
 /// How this run may behave: consent, output and bounds.
 #[derive(Debug, Clone)]
@@ -157,24 +156,9 @@ pub async fn run(
         }
         match previewed {
             Ok(previewed) => {
-                let report = &mut operations[index];
-                let no_change = previewed.steps.is_empty()
-                    || !previewed.previews.is_empty()
-                        && previewed.previews.iter().all(ObjectPreview::is_no_change)
-                    || previewed.previews.is_empty()
-                        && previewed.text.is_none()
-                        && previewed.change.after != After::Drained;
-                if let Some(first) = previewed.steps.first() {
-                    report.argv = mask::mask_argv(&first.argv());
-                }
-                report.preview = Some(previewed.previews);
-                report.preview_text = previewed.text;
-                report.status = if no_change {
-                    Status::NoChange
-                } else {
-                    Status::NotAttempted
-                };
-                requests.push(Some(previewed.steps));
+                let (_, steps) =
+                    previewed.into_report(&mut operations[index], Status::NotAttempted);
+                requests.push(Some(steps));
             }
             Err(error) => {
                 let failed = &mut operations[index];

@@ -19,10 +19,6 @@ use crate::exit::UserError;
 use crate::output::{self, OperationReport, Status};
 use crate::plan::Plan;
 use crate::plan::validate::validate;
-use crate::preview::{ObjectPreview, mask};
-use request::After;
-
-use super::request;
 
 /// A previewed plan of changes, ready to be applied as previewed.
 pub struct Staged {
@@ -73,29 +69,10 @@ pub async fn preview(
         };
         match previewed {
             Ok(previewed) => {
-                let entry = &mut operations[index];
                 // As in the CLI run: nothing to send, or every object the same.
-                let no_change = previewed.steps.is_empty()
-                    || !previewed.previews.is_empty()
-                        && previewed.previews.iter().all(ObjectPreview::is_no_change)
-                    || previewed.previews.is_empty()
-                        && previewed.text.is_none()
-                        && previewed.change.after != After::Drained;
-                if let Some(first) = previewed.steps.first() {
-                    entry.argv = mask::mask_argv(&first.argv());
-                }
-                entry.preview = Some(previewed.previews);
-                entry.preview_text = previewed.text;
-                entry.status = if no_change {
-                    Status::NoChange
-                } else {
-                    Status::Previewed
-                };
-                requests.push(if no_change {
-                    Vec::new()
-                } else {
-                    previewed.steps
-                });
+                let (no_change, steps) =
+                    previewed.into_report(&mut operations[index], Status::Previewed);
+                requests.push(if no_change { Vec::new() } else { steps });
             }
             Err(error) => {
                 let failed = &mut operations[index];
