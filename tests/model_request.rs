@@ -7,11 +7,14 @@ mod model_support;
 use std::time::Instant;
 
 use kube_sandbox::model::{FakeModel, Reply};
+use kubectl_ai::llm::schema_form;
 use kubectl_ai::llm::settings::{ConfigFile, KeySource, Secret, Settings};
 use kubectl_ai::plan::schema::check_strict;
 use kubectl_ai::plan::validate::Limits;
 use kubectl_ai::plan::{KeyValue, Operation};
-use kubectl_ai::understand::model::{ModelContext, ModelOutcome, understand_with_model};
+use kubectl_ai::understand::model::{
+    ModelContext, ModelOutcome, answer_schema, understand_with_model,
+};
 use model_support::openapi::OpenApi;
 use model_support::*;
 use serde_json::{Value, json};
@@ -73,9 +76,16 @@ async fn the_request_follows_the_openai_api_and_strict_schema_rules() {
     );
     let format = &body["response_format"];
     assert_eq!(format["type"], "json_schema");
-    assert_eq!(format["json_schema"]["strict"], true);
     assert_eq!(format["json_schema"]["name"], "kubectl_ai_answer");
-    check_strict(&format["json_schema"]["schema"]).unwrap();
+    // The answer schema is written in OpenAI's strict form (OpenAI and Azure get it
+    // as is: llm::client's tests); a compatible server like this one gets it with
+    // the optional fields left out-able, which small models follow far better.
+    check_strict(&answer_schema(false)).unwrap();
+    assert_eq!(format["json_schema"]["strict"], false);
+    assert_eq!(
+        format["json_schema"]["schema"],
+        schema_form::omittable(&answer_schema(false))
+    );
     // No stray parameters for OpenAI itself (`max_tokens` only goes to other servers).
     assert!(
         body.get("max_tokens").is_some(),
@@ -156,7 +166,10 @@ async fn a_one_line_request_stays_in_its_token_budget() {
     let body = &fake.requests()[0].body;
     let (messages, whole) = (estimated_message_tokens(body), estimated_tokens(body));
     eprintln!("typical request: ~{messages} tokens of messages, ~{whole} in all");
-    assert!(messages < 550, "the messages grew to ~{messages} tokens");
+    // The messages carry a few examples (most of them): measured against a real
+    // 1.5B model they are what makes it choose the right operation and namespace,
+    // and servers that cache the prompt prefix (llama.cpp) read them once.
+    assert!(messages < 900, "the messages grew to ~{messages} tokens");
     assert!(whole < 3_100, "the request grew to ~{whole} tokens");
 
     // Even the most names the context ever carries keep it in budget.

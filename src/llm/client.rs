@@ -24,6 +24,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::error::LlmError;
+use super::schema_form;
 use super::settings::{Endpoint, KeySource, ModelSettings, ResponseFormat, Secret, is_loopback};
 use crate::redact;
 
@@ -172,19 +173,21 @@ impl ChatClient {
     }
 
     /// The request body: the messages exactly as given (callers redact what came
-    /// from outside where they put it in), a strict JSON-schema response format,
+    /// from outside where they put it in), a JSON-schema response format (strict
+    /// where the server demands it),
     /// temperature 0 where the model takes it, bounded output.
     pub fn body(&self, messages: &[Message], schema_name: &str, schema: &Value) -> Value {
         let messages: Vec<Value> = messages
             .iter()
             .map(|m| json!({"role": m.role, "content": m.content}))
             .collect();
+        let strict = self.settings.endpoint.wants_strict_schema();
         let mut body = json!({
             "model": self.settings.model,
             "messages": messages,
             "response_format": {
                 "type": "json_schema",
-                "json_schema": {"name": schema_name, "strict": true, "schema": schema},
+                "json_schema": {"name": schema_name, "strict": strict, "schema": self.wire_schema(schema)},
             },
             "max_completion_tokens": self.settings.max_completion_tokens,
         });
@@ -256,8 +259,19 @@ impl ChatClient {
             None => told.insert(0, Message::system(shape.instructions)),
         }
         let mut body = self.body(&told, shape.name, shape.schema);
-        body["response_format"] = json!({"type": "json_object", "schema": shape.schema});
+        let schema = body["response_format"]["json_schema"]["schema"].take();
+        body["response_format"] = json!({"type": "json_object", "schema": schema});
         body
+    }
+
+    /// The schema as this server should get it: strict form for OpenAI and Azure,
+    /// optional fields left out-able for every other server (see [`schema_form`]).
+    fn wire_schema(&self, schema: &Value) -> Value {
+        if self.settings.endpoint.wants_strict_schema() {
+            schema.clone()
+        } else {
+            schema_form::omittable(schema)
+        }
     }
 
     /// The key, read once.
@@ -906,6 +920,29 @@ mod tests {
         );
         assert_eq!(body["messages"][0]["content"], system);
         assert_eq!(body["max_completion_tokens"], 4096);
+    }
+
+    #[test]
+    fn openai_gets_the_strict_form_and_other_servers_may_leave_fields_out() {
+        let schema = json!({"type": "object", "additionalProperties": false,
+            "required": ["name", "namespace"],
+            "properties": {"name": {"type": "string"}, "namespace": {"type": ["string", "null"]}}});
+        let mut openai = ModelSettings::for_base_url("https://api.openai.com/v1", "m");
+        openai.api_key = KeySource::Env {
+            var: "OPENAI_API_KEY",
+            value: Secret::new("k"),
+        };
+        let openai = ChatClient::new(&openai).unwrap().body(&[], "s", &schema);
+        assert_eq!(openai["response_format"]["json_schema"]["strict"], true);
+        assert_eq!(openai["response_format"]["json_schema"]["schema"], schema);
+
+        let local = ChatClient::new(&ModelSettings::for_base_url("http://127.0.0.1:9/v1", "m"))
+            .unwrap()
+            .body(&[], "s", &schema);
+        let sent = &local["response_format"]["json_schema"];
+        assert_eq!(sent["strict"], false);
+        assert_eq!(sent["schema"]["required"], json!(["name"]));
+        assert_eq!(sent["schema"]["properties"]["namespace"]["type"], "string");
     }
 
     #[test]

@@ -9,7 +9,7 @@
 
 pub mod client;
 pub mod error;
-
+pub mod schema_form;
 pub mod settings;
 
 pub use client::{ChatClient, Completion, Message, Usage};

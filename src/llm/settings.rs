@@ -475,6 +475,12 @@ impl Endpoint {
         }
     }
 
+    /// True where structured output accepts only OpenAI's strict schema form (every
+    /// property required): OpenAI's own API and Azure OpenAI.
+    pub fn wants_strict_schema(&self) -> bool {
+        self.is_openai_api() || self.is_azure()
+    }
+
     /// True for OpenAI's own API, where a key is required.
     pub fn is_openai_api(&self) -> bool {
         match self {

@@ -697,6 +697,15 @@ fn converted_fields(op: &str, spec: &OpSpec, object: &Map<String, Value>) -> Res
             fields.insert(arg.plan.into(), value.clone());
         }
     }
+    // Models often write kubectl's "every namespace" as namespace `*`. No namespace
+    // can have that name, so where the operation can span namespaces it means just
+    // that; elsewhere validation names it as an invalid namespace.
+    if fields.get("namespace") == Some(&json!("*"))
+        && spec.args.iter().any(|a| a.model == "all_namespaces")
+    {
+        fields.remove("namespace");
+        fields.insert("all_namespaces".into(), json!(true));
+    }
     match op {
         "untaint" => {
             fields.insert("remove".into(), json!(true));
@@ -972,6 +981,31 @@ mod tests {
                 replicas: ReplicaChange::To(3),
             }
         );
+    }
+
+    #[test]
+    fn namespace_star_means_every_namespace_only_where_one_can_span_them() {
+        for op in ["get", "events", "top"] {
+            let mut fields = json!({"op": op, "namespace": "*"});
+            match op {
+                "get" => fields["kinds"] = json!(["pods"]),
+                "top" => fields["kind"] = json!("pods"),
+                _ => {}
+            }
+            let plan = plan_from_model(&json!([fields])).unwrap();
+            let spelled = serde_json::to_value(&plan.operations[0]).unwrap();
+            assert_eq!(spelled["all_namespaces"], true, "{op}: {spelled}");
+            assert!(
+                spelled.get("namespace").is_none_or(Value::is_null),
+                "{op}: {spelled}"
+            );
+        }
+        // A change cannot span namespaces: `*` stays, and validation refuses it by name.
+        let plan = plan_from_model(
+            &json!([{"op": "scale", "name": "web", "namespace": "*", "replicas": 3}]),
+        )
+        .unwrap();
+        assert_eq!(plan.operations[0].namespace(), Some("*"));
     }
 
     #[test]

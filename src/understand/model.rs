@@ -139,6 +139,19 @@ pub fn system_prompt(ctx: &ModelContext) -> String {
 const LOOKING: &str = "- look: reads = up to 3 reads (tool get|describe|logs|events|top, kind, name, container, previous, namespace) when the plan or the answer needs what is in the cluster (the repository of an image, a selector, a probe, a pod's logs); you get their output and answer again, at most 3 times. Never for what the names below already tell.\n\
 - answer: text = a short answer to a question about the cluster, from what your reads showed; never for a change.\n";
 
+/// A few requests and their answers. Small models choose the operation and copy
+/// the namespace far more reliably from examples than from rules; the names are
+/// made up so that no example matches a cluster's own.
+const EXAMPLES: &str = "Examples (request => answer):\n\
+scale checkout in prod to 4 => {\"answer\":{\"type\":\"plan\",\"operations\":[{\"op\":\"scale\",\"kind\":\"deployment\",\"name\":\"checkout\",\"namespace\":\"prod\",\"change\":\"to\",\"replicas\":4}]}}\n\
+list the pods in prod => {\"answer\":{\"type\":\"plan\",\"operations\":[{\"op\":\"get\",\"kinds\":[\"pods\"],\"namespace\":\"prod\"}]}}\n\
+deployments in every namespace => {\"answer\":{\"type\":\"plan\",\"operations\":[{\"op\":\"get\",\"kinds\":[\"deployments\"],\"all_namespaces\":true}]}}\n\
+restart checkout => {\"answer\":{\"type\":\"plan\",\"operations\":[{\"op\":\"rollout_restart\",\"name\":\"checkout\"}]}}\n\
+logs of checkout in prod => {\"answer\":{\"type\":\"plan\",\"operations\":[{\"op\":\"logs\",\"kind\":\"deployment\",\"name\":\"checkout\",\"namespace\":\"prod\"}]}}\n\
+warnings in prod => {\"answer\":{\"type\":\"plan\",\"operations\":[{\"op\":\"events\",\"namespace\":\"prod\",\"warnings_only\":true}]}}\n\
+label checkout with team=pay => {\"answer\":{\"type\":\"plan\",\"operations\":[{\"op\":\"label\",\"kind\":\"deployment\",\"name\":\"checkout\",\"set\":[{\"key\":\"team\",\"value\":\"pay\"}]}]}}\n\
+why is checkout crashing? => {\"answer\":{\"type\":\"diagnose\",\"fix\":false}}\n";
+
 /// The system prompt, with `look` and `answer` when the cluster may be read.
 pub fn system_prompt_for(ctx: &ModelContext, looking: bool) -> String {
     let mut p = String::with_capacity(1_500);
@@ -159,8 +172,9 @@ answer.type:\n\
     p.push_str("Operations: ");
     p.push_str(&schema::operation_names().collect::<Vec<_>>().join(" "));
     p.push_str(". Use the specific one (set_image, rollout_restart, scale…) rather than patch; get needs no name to list.\n");
+    p.push_str(EXAMPLES);
     p.push_str(
-        "Notes: null = not given; namespace null = the current one. kind as kubectl names it (deployment, statefulset, pod, service, node…); null = deployment. \
+        "Notes: leave out (or null) what the request does not give; namespace only when the request names one. kind as kubectl names it (deployment, statefulset, pod, service, node…); null = deployment. \
 scale change: to = exact count, by = add (negative removes), by_percent. \
 set = key/value pairs (env, labels, data). manifest = the objects as a JSON string. patch = a JSON object as a string. \
 get columns: header + JSON path. untaint removes a taint. Copy REDACTED_n placeholders exactly. \
@@ -170,7 +184,7 @@ A leading \"plan\" or \"diagnose\" word is the person's way to ask for that.\n",
     if let Some(context) = &ctx.context {
         p.push_str(&format!("kubectl context {}, ", quote(context)));
     }
-    p.push_str(&format!("namespace {}.\n", quote(&ctx.namespace)));
+    p.push_str(&format!("current namespace {}.\n", quote(&ctx.namespace)));
     if !ctx.workloads.is_empty() {
         p.push_str("Workloads: ");
         p.push_str(&ctx.workloads.join(", "));
@@ -190,7 +204,7 @@ A leading \"plan\" or \"diagnose\" word is the person's way to ask for that.\n",
 pub fn json_object_instructions() -> String {
     let mut p = String::from(
         "Reply with one JSON object and nothing else, one of: \
-{\"answer\":{\"type\":\"plan\",\"operations\":[{\"op\":\"scale\",\"kind\":\"deployment\",\"name\":\"web\",\"namespace\":null,\"change\":\"to\",\"replicas\":3}]}} \
+{\"answer\":{\"type\":\"plan\",\"operations\":[…]}} (as in the examples) \
 {\"answer\":{\"type\":\"clarify\",\"question\":\"…\"}} \
 {\"answer\":{\"type\":\"out_of_scope\",\"reason\":\"…\"}} \
 {\"answer\":{\"type\":\"diagnose\",\"namespace\":null,\"fix\":false}}\n\

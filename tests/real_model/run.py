@@ -445,7 +445,15 @@ def clip(s, n):
     return s if len(s) <= n else s[: n - 1] + "…"
 
 
+def end_on_signal(signum, _frame):
+    # SIGTERM/SIGHUP end the run like Ctrl-C: the `finally` below stops the
+    # servers and the sandbox (they run in their own sessions and would outlive us).
+    raise SystemExit(128 + signum)
+
+
 def main():
+    signal.signal(signal.SIGTERM, end_on_signal)
+    signal.signal(signal.SIGHUP, end_on_signal)
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--cache", required=True)
     ap.add_argument("--model-file", required=True)
