@@ -461,6 +461,9 @@ def main():
     ap.add_argument("--sandbox", required=True)
     ap.add_argument("--servers", default="llama-server,llama-cpp-python")
     ap.add_argument("--only", type=int, default=0, help="run only the first N sentences")
+    ap.add_argument("--sentences", default=os.path.join(HERE, "sentences.json"),
+                    help="the sentences and their right plans (default: sentences.json; "
+                         "heldout.json holds phrasings the prompt was never tuned on)")
     ap.add_argument("--out", required=True, help="results JSON file")
     ap.add_argument("--budget", type=float, default=0,
                     help="seconds per server after which no further sentence is started "
@@ -469,7 +472,7 @@ def main():
                     help="exit 1 when a server gets fewer sentences right, or any wrong")
     args = ap.parse_args()
 
-    with open(os.path.join(HERE, "sentences.json")) as f:
+    with open(args.sentences) as f:
         sentences = json.load(f)["sentences"]
     if args.only:
         sentences = sentences[: args.only]
