@@ -11,7 +11,7 @@
 //! asked. The answer is read the same either way (a missing optional field is
 //! null) and validated exactly as strictly.
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 /// `schema` with each nullable property made optional and non-null; everything
 /// else (required non-null fields, enums, `$defs`, `anyOf`) as it was.
@@ -64,19 +64,18 @@ fn drop_null(property: &mut Value) -> bool {
     true
 }
 
-/// The names a schema object requires, for tests and checks.
-pub fn required(object: &Map<String, Value>) -> Vec<&str> {
-    object
-        .get("required")
-        .and_then(Value::as_array)
-        .map(|r| r.iter().filter_map(Value::as_str).collect())
-        .unwrap_or_default()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use serde_json::{Map, json};
+
+    fn required(object: &Map<String, Value>) -> Vec<&str> {
+        object
+            .get("required")
+            .and_then(Value::as_array)
+            .map(|r| r.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default()
+    }
 
     #[test]
     fn nullable_properties_become_optional_and_the_rest_stays() {
