@@ -180,6 +180,9 @@ async def preview_and_apply() -> None:
         check(len(lines) == entries + 1, "one journal entry", lines)
         check(lines[-1]["source"] == {"kind": "mcp"}, "journaled with the source mcp", lines[-1])
         check(lines[-1]["status"] == "ok", "the journal says ok", lines[-1])
+        changed = lines[-1]["operations"][0]["objects"][0]
+        check(changed.get("resource_version") and "not_reversible" not in changed,
+              "the journal keeps what an undo needs, as for a CLI apply", changed)
         await call_error(client, "apply", {"plan_id": plan_id}, "unknown plan_id", "preview again")
         await call_error(client, "apply", {"plan_id": "plan-ffffffffffffffffffffffffffffffff"}, "unknown plan_id")
 
