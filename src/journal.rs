@@ -20,6 +20,13 @@
 //! each run is one line written with one `write` (a crash leaves at most a
 //! truncated last line, which readers skip and the next append does not extend);
 //! runs ending at once take turns (a lock file beside the journal).
+//! A run applied by a caller that may be ended before it can report (the MCP
+//! server, which its host stops and then kills) is journaled ahead
+//! ([`begin`]): before the first change is sent, a line with status `unknown`
+//! says what may change; when the run ends, a line with the same number says
+//! how it ended ([`Pending::finish`]), or the early line is taken out when
+//! nothing was sent. Readers keep the last line of a number, so a run cut off
+//! in between stays in `history` as "unknown: what may have changed".
 //! Entries older than [`MAX_AGE_DAYS`] days, and the oldest ones once the file
 //! passes [`MAX_BYTES`], are pruned when a run is appended.
 //! A journal that cannot be written is a warning, never a failure of the change.
@@ -324,6 +331,129 @@ pub fn record(report: &Report, setting: Option<&str>) {
     }
 }
 
+/// Why a change journaled ahead has no outcome: the run ended before it said.
+pub const CUT_OFF: &str = "the run was ended while this change was being sent, before it could say \
+     how it ended: it may or may not have been applied; check the object with kubectl";
+
+/// A run journaled ahead of its apply ([`begin`]), to be finished with its outcome.
+#[must_use = "finish the run with its outcome, or its early line says `unknown` for ever"]
+pub struct Pending {
+    /// The journal and the run's number; `None` when nothing was written ahead.
+    written: Option<(PathBuf, u64)>,
+    setting: Option<String>,
+}
+
+/// Journals `preview` (a plan previewed and consented, about to be applied)
+/// ahead of its apply: one line, status `unknown`, each change to be sent
+/// `unknown` with [`CUT_OFF`] as the reason it cannot be undone. A failure to
+/// write is a warning, as for [`record`]; the run is then journaled when it ends.
+pub fn begin(preview: &Report, setting: Option<&str>) -> Pending {
+    let pending = |written| Pending {
+        written,
+        setting: setting.map(str::to_string),
+    };
+    let Some(path) = path(setting) else {
+        return pending(None);
+    };
+    let mut report = preview.clone();
+    report.dry_run = false;
+    report.status = "unknown";
+    let mut sending = false;
+    for op in report
+        .operations
+        .iter_mut()
+        .filter(|op| op.kind == "change")
+    {
+        if matches!(op.status, Status::Previewed | Status::NotAttempted) {
+            op.status = Status::Unknown;
+            sending = true;
+        }
+    }
+    if !sending {
+        return pending(None);
+    }
+    let seconds = now();
+    let mut id = None;
+    let written = append_numbered(&path, seconds, |next| {
+        id = Some(next);
+        entry(&report, seconds, next)
+            .map(|mut line| {
+                for op in line
+                    .operations
+                    .iter_mut()
+                    .filter(|op| op.status == "unknown")
+                {
+                    op.not_reversible = Some(CUT_OFF.to_string());
+                }
+                serde_json::to_string(&line)
+            })
+            .transpose()
+    });
+    match (written, id) {
+        (Ok(()), Some(id)) => pending(Some((path, id))),
+        (Ok(()), None) => pending(None),
+        (Err(e), _) => {
+            eprintln!(
+                "warning: could not write the journal {} ({e}); set KUBECTL_AI_JOURNAL to another file, or to off",
+                path.display()
+            );
+            pending(None)
+        }
+    }
+}
+
+impl Pending {
+    /// The run's number in the journal, when it was journaled ahead.
+    pub fn id(&self) -> Option<u64> {
+        self.written.as_ref().map(|(_, id)| *id)
+    }
+
+    /// Journals how the run ended, under the number it was journaled ahead with
+    /// (the later line is the one read); when it sent nothing after all, the
+    /// early line is taken out. Journaled normally when nothing was written ahead.
+    pub fn finish(self, report: &Report) {
+        let Some((path, id)) = self.written else {
+            record(report, self.setting.as_deref());
+            return;
+        };
+        let seconds = now();
+        let written = if attempted(report) {
+            entry(report, seconds, id)
+                .map(|line| serde_json::to_string(&line))
+                .transpose()
+                .map_err(std::io::Error::other)
+                .and_then(|line| {
+                    let _turn = lock(&path);
+                    line.map_or(Ok(()), |line| append(&path, &line))
+                })
+        } else {
+            let _turn = lock(&path);
+            read(&path).and_then(|journal| remove(&path, &journal, id))
+        };
+        if let Err(e) = written {
+            eprintln!(
+                "warning: could not finish run {id} in the journal {} ({e}); it says `unknown` there",
+                path.display()
+            );
+        }
+    }
+}
+
+/// Rewrites the journal without run `id`.
+fn remove(path: &Path, journal: &Journal, id: u64) -> std::io::Result<()> {
+    let kept: Vec<String> = journal
+        .entries
+        .iter()
+        .zip(&journal.lines)
+        .filter(|(e, _)| e.id != Some(id))
+        .map(|(_, line)| line.clone())
+        .collect();
+    if kept.len() == journal.lines.len() {
+        return Ok(());
+    }
+    rewrite(path, &kept)
+}
+
 /// Appends the line `line(id)` makes for the next run number, after pruning
 /// what is due; two runs ending at once take turns, so each gets its own number.
 fn append_numbered(
@@ -419,10 +549,21 @@ pub fn read(path: &Path) -> std::io::Result<Journal> {
         }
         match serde_json::from_slice::<Entry>(line) {
             Ok(entry) => {
-                journal.entries.push(entry);
-                journal
-                    .lines
-                    .push(String::from_utf8_lossy(line).into_owned());
+                let line = String::from_utf8_lossy(line).into_owned();
+                // A run journaled ahead, then finished: the later line says how it ended.
+                let earlier = entry
+                    .id
+                    .and_then(|id| journal.entries.iter().position(|e| e.id == Some(id)));
+                match earlier {
+                    Some(at) => {
+                        journal.entries[at] = entry;
+                        journal.lines[at] = line;
+                    }
+                    None => {
+                        journal.entries.push(entry);
+                        journal.lines.push(line);
+                    }
+                }
             }
             Err(_) => journal.skipped += 1,
         }
@@ -460,6 +601,11 @@ fn prune_with(
         kept.push(line.clone());
     }
     kept.reverse();
+    rewrite(path, &kept)
+}
+
+/// Replaces the journal with these lines: a complete copy renamed over it.
+fn rewrite(path: &Path, kept: &[String]) -> std::io::Result<()> {
     let mut text = kept.join("\n");
     if !text.is_empty() {
         text.push('\n');
@@ -625,6 +771,32 @@ mod tests {
         let journal = read(&path).unwrap();
         let ids: Vec<_> = journal.entries.iter().map(|e| e.id).collect();
         assert_eq!(ids, [Some(1), Some(2)]);
+    }
+
+    #[test]
+    fn a_run_journaled_ahead_is_read_as_its_last_line_or_taken_out() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("journal.jsonl");
+        let ahead = |id: u64| line(id, "2026-12-01T00:00:00Z").replace(r#""ok""#, r#""unknown""#);
+        append(&path, &line(1, "2026-12-01T00:00:00Z")).unwrap();
+        append(&path, &ahead(2)).unwrap();
+        append(&path, &line(3, "2026-12-01T00:00:01Z")).unwrap();
+        let journal = read(&path).unwrap();
+        assert_eq!(journal.get(2).unwrap().status, "unknown");
+        // Run 2 ends after run 3 started: its number and place stay, its last line is read.
+        append(&path, &line(2, "2026-12-01T00:00:02Z")).unwrap();
+        let journal = read(&path).unwrap();
+        let ids: Vec<_> = journal.entries.iter().map(|e| e.id).collect();
+        assert_eq!(ids, [Some(1), Some(2), Some(3)]);
+        assert_eq!(journal.get(2).unwrap().status, "ok");
+        assert_eq!(journal.get(2).unwrap().time, "2026-12-01T00:00:02Z");
+        assert_eq!(journal.next_id(), 4);
+        // A run that sent nothing after all is taken out.
+        append(&path, &ahead(4)).unwrap();
+        remove(&path, &read(&path).unwrap(), 4).unwrap();
+        let journal = read(&path).unwrap();
+        assert!(journal.get(4).is_none());
+        assert_eq!(journal.entries.len(), 3);
     }
 
     #[test]

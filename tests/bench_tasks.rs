@@ -13,8 +13,8 @@ use std::process::{Command, Stdio};
 
 use common::*;
 use kube_sandbox::model::{FakeModel, Reply};
-use model_support::{op, plan_answer};
-use serde_json::{Value, json};
+use model_support::{look, op, plan_answer};
+use serde_json::json;
 
 /// The adapter, as the harness runs it: the other tool's flags, the prompt on
 /// stdin, the kubeconfig of the task's cluster.
@@ -66,10 +66,6 @@ const GOOGLE_FLAGS: &[&str] = &[
     "--quiet",
     "--skip-permissions",
 ];
-
-fn look(reads: Value) -> String {
-    json!({"answer": {"type": "look", "reads": reads}}).to_string()
-}
 
 #[test]
 fn the_adapter_drops_the_other_tools_flags_and_passes_the_prompt_from_stdin() {

@@ -4,7 +4,9 @@
 //! the key command's output); every path that could carry them is driven
 //! through the real binary (sentences with and without a model, `--json`,
 //! `-vv` logs, diagnose with a model and its evidence loop, `--save-plan`, the
-//! journal, reads, errors); and every byte that leaves is searched — stdout,
+//! journal, reads, errors; and every evidence read a model may ask for, both
+//! while it plans a sentence and while `diagnose --fix` asks it for a fix no
+//! analyzer has); and every byte that leaves is searched — stdout,
 //! stderr, what the model receives, and every file written under HOME — for
 //! each canary, plain, JSON-escaped and base64-encoded. The only places a
 //! canary may appear are the ones the README allows: the API key in the
@@ -12,11 +14,14 @@
 //! runnable.
 
 mod common;
+mod model_support;
 
 use std::path::Path;
 
 use common::TestEnv;
+use kube_sandbox::defaults::base64;
 use kube_sandbox::model::{FakeModel, Reply};
+use model_support::{look, op, plan_answer};
 use serde_json::json;
 
 const SECRET_DATA: &str = "CanarySecretData-7Qx2v";
@@ -41,24 +46,6 @@ const PLANTED: &[&str] = &[
     SENTENCE,
     SENTENCE_TO_MODEL,
 ];
-
-fn base64(bytes: &[u8]) -> String {
-    const TABLE: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::new();
-    for chunk in bytes.chunks(3) {
-        let n = (u32::from(chunk[0]) << 16)
-            | (u32::from(*chunk.get(1).unwrap_or(&0)) << 8)
-            | u32::from(*chunk.get(2).unwrap_or(&0));
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(TABLE[((n >> (18 - 6 * i)) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
-}
 
 /// The forms a canary could leave in: plain, JSON-escaped, base64 (whole, and
 /// the stable middle of it, since an embedding shifts the alignment).
@@ -118,7 +105,8 @@ fn planted_cluster() -> TestEnv {
         json!({"apiVersion": "sandbox.kubectl-ai.dev/v1", "kind": "PodLogs",
                "metadata": {"name": "leaky-debug", "namespace": "leak"},
                "containers": {"app": {
-                   "current": format!("INFO starting\nERROR login failed: password={LOG_LINE} rejected\n"),
+                   // A workload that logs its own environment, bare.
+                   "current": format!("INFO starting\nDEBUG db user app, secret {ENV_VALUE}\nERROR login failed: password={LOG_LINE} rejected\n"),
                    "previous": format!("INFO starting\nERROR login failed: password={LOG_LINE} rejected\n")}}}),
         json!({"apiVersion": "v1", "kind": "Event",
                "metadata": {"name": "leaky-debug.canary", "namespace": "leak", "creationTimestamp": "2026-11-20T09:50:00Z"},
@@ -385,4 +373,228 @@ fn no_canary_leaves_by_any_path() {
         "canaries leaked:\n{}",
         leaks.0.join("\n")
     );
+}
+
+/// One read as the model asks for it (every field present, as in strict mode).
+fn read(
+    tool: &str,
+    kind: Option<&str>,
+    name: Option<&str>,
+    container: Option<&str>,
+    previous: bool,
+) -> serde_json::Value {
+    json!({"tool": tool, "kind": kind, "name": name, "container": container,
+           "previous": previous, "namespace": null})
+}
+
+/// Every read the model could ask for over the planted namespace: each evidence
+/// tool (get, describe, logs, events, top) over each kind the namespace holds,
+/// by each object's name and by none. Reads the plugin refuses (a Secret, a
+/// ConfigMap's data) are in the set too: refusing them is how they stay home.
+fn every_read() -> Vec<serde_json::Value> {
+    let objects = [
+        ("pod", "leaky-debug"),
+        ("deployment", "leaky"),
+        ("configmap", "settings"),
+        ("secret", "vault"),
+        ("event", "leaky-debug.canary"),
+        ("namespace", "leak"),
+    ];
+    let mut reads = Vec::new();
+    for (kind, name) in objects {
+        reads.push(read("get", Some(kind), None, None, false));
+        reads.push(read("get", Some(kind), Some(name), None, false));
+        reads.push(read("describe", Some(kind), Some(name), None, false));
+        reads.push(read("events", Some(kind), Some(name), None, false));
+    }
+    reads.push(read("events", None, None, None, false));
+    for container in [None, Some("app")] {
+        for previous in [false, true] {
+            reads.push(read(
+                "logs",
+                Some("pod"),
+                Some("leaky-debug"),
+                container,
+                previous,
+            ));
+        }
+    }
+    reads.push(read("top", Some("pods"), None, None, false));
+    reads.push(read("top", Some("nodes"), None, None, false));
+    reads
+}
+
+/// What the evidence messages quoted back to the model: the commands that ran
+/// and the refusals, in order.
+fn quoted_back(body: &serde_json::Value) -> Option<(Vec<String>, Vec<String>)> {
+    let last = body["messages"].as_array()?.last()?["content"].as_str()?;
+    let start = last.find("<cluster_data>")? + "<cluster_data>".len();
+    let end = last.find("</cluster_data>")?;
+    let data: serde_json::Value = serde_json::from_str(last[start..end].trim()).ok()?;
+    let strings = |v: &serde_json::Value| -> Vec<String> {
+        v.as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|s| s.as_str().map(str::to_string))
+            .collect()
+    };
+    let ran = data["results"]
+        .as_array()?
+        .iter()
+        .map(|r| r["command"].clone())
+        .collect::<serde_json::Value>();
+    Some((strings(&ran), strings(&data["refused"])))
+}
+
+/// Planning with evidence reads, and `diagnose --fix` asking the model for a fix
+/// no analyzer has, each driven over every read the model could ask for: every
+/// request the model receives, every output (`--json`, human, `-vv` logs) and
+/// every file written (the journal above all) is free of every canary.
+#[test]
+fn no_canary_leaves_through_what_the_model_reads() {
+    let env = planted_cluster();
+    let model = FakeModel::start().expect("fake model");
+    let config = env.config_file("retry_backoff_ms = 10\n");
+    let journal = env.home().join("state").join("journal.jsonl");
+    let with_model = |args: &[&str]| {
+        env.with_model_at(&model.base_url())
+            .env("KUBECTL_AI_CONFIG", &config)
+            .env("KUBECTL_AI_JOURNAL", &journal)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let reads = every_read();
+    // Two steps of three reads a run keep each run inside the evidence budget,
+    // so every read is run, or refused for what it is.
+    let runs: Vec<&[serde_json::Value]> = reads.chunks(6).collect();
+    let mut outputs: Vec<(String, std::process::Output)> = Vec::new();
+    let mut requests_of = Vec::new();
+
+    // Planning: the model reads, then answers; in the first run it plans a
+    // change, applied, so the journal holds a run planned after reading.
+    for (i, run) in runs.iter().enumerate() {
+        for step in run.chunks(3) {
+            model.push(Reply::Content(look(json!(step))));
+        }
+        model.push(Reply::Content(if i == 0 {
+            plan_answer(vec![op(
+                "scale",
+                json!({"kind": "deployment", "name": "leaky", "change": "to", "replicas": 2}),
+            )])
+        } else {
+            json!({"answer": {"type": "answer", "text": "leaky-debug cannot log in to its database."}})
+                .to_string()
+        }));
+        let mut args = vec![
+            "-n",
+            "leak",
+            "look into the database login trouble of leaky-debug, and give leaky more copies if that helps",
+            "--yes",
+        ];
+        if i % 2 == 0 {
+            args.extend(["--json", "-vv"]);
+        }
+        outputs.push((format!("planning run {i}"), with_model(&args)));
+    }
+    requests_of.push(("planning", model.requests().len()));
+
+    // diagnose --fix: the explanation, then a proposal for the one problem no
+    // analyzer has a fix for (the crashing pod), the model reading first. The
+    // first proposal changes the deployment; the same one again is no change.
+    for (i, run) in runs.iter().enumerate() {
+        model.push(Reply::Content(
+            json!({"requests": [], "summary": "leaky-debug crashes", "ranked": [], "next_steps": []})
+                .to_string(),
+        ));
+        for step in run.chunks(3) {
+            model.push(Reply::Content(look(json!(step))));
+        }
+        model.push(Reply::Content(plan_answer(vec![op(
+            "set_env",
+            json!({"kind": "deployment", "name": "leaky", "set": [{"key": "LOG_LEVEL", "value": "info"}]}),
+        )])));
+        let mut args = vec!["diagnose", "-n", "leak", "--fix", "--yes"];
+        if i % 2 == 0 {
+            args.extend(["--json", "-vv"]);
+        }
+        outputs.push((format!("diagnose --fix run {i}"), with_model(&args)));
+    }
+    requests_of.push(("diagnose --fix", model.requests().len()));
+    assert_eq!(model.pending(), 0, "every scripted answer was asked for");
+
+    let mut leaks = Leaks::default();
+    for (name, out) in &outputs {
+        assert!(
+            out.status.code().is_some_and(|c| c < 100),
+            "{name} crashed: {}",
+            common::stderr(out)
+        );
+        leaks.search(&format!("stdout of {name}"), &common::stdout(out), PLANTED);
+        leaks.search(&format!("stderr of {name}"), &common::stderr(out), PLANTED);
+    }
+    let requests = model.requests();
+    for (i, request) in requests.iter().enumerate() {
+        leaks.search(
+            &format!("model request {i}"),
+            &request.body.to_string(),
+            PLANTED,
+        );
+    }
+    for (path, text) in written_files(env.home(), &[config.as_path()]) {
+        leaks.search(&path, &text, PLANTED);
+    }
+    assert!(
+        leaks.0.is_empty(),
+        "canaries leaked:\n{}",
+        leaks.0.join("\n")
+    );
+
+    // The paths were really driven: on each, every read was run or refused for
+    // what it reads (never for the budget), every tool ran, and the changes the
+    // model planned after reading were applied and journaled.
+    let mut from = 0;
+    for (path, to) in requests_of {
+        let (mut ran, mut refused) = (Vec::new(), Vec::new());
+        for request in &requests[from..to] {
+            if let Some((r, f)) = quoted_back(&request.body) {
+                ran.extend(r);
+                refused.extend(f);
+            }
+        }
+        from = to;
+        assert_eq!(
+            ran.len() + refused.len(),
+            reads.len(),
+            "{path}: ran {ran:#?}\nrefused {refused:#?}"
+        );
+        assert!(
+            refused
+                .iter()
+                .all(|r| r.contains("Secrets are never read") || r.contains("ConfigMap data")),
+            "{path}: {refused:#?}"
+        );
+        for (tool, command) in [
+            ("get", "kubectl get pods"),
+            ("describe", "kubectl describe "),
+            ("logs", "kubectl logs "),
+            ("events", "kubectl get events"),
+            ("top", "kubectl top "),
+        ] {
+            assert!(
+                ran.iter().any(|c| c.starts_with(command)),
+                "{path}: no {tool} among {ran:#?}"
+            );
+        }
+    }
+    assert_eq!(env.replicas("leak", "leaky"), 2);
+    let history = env
+        .plugin()
+        .env("KUBECTL_AI_JOURNAL", &journal)
+        .args(["history", "--json"])
+        .output()
+        .unwrap();
+    let history = common::stdout(&history);
+    assert!(history.contains("scale"), "{history}");
+    assert!(history.contains("LOG_LEVEL"), "{history}");
 }

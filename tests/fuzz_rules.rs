@@ -3,7 +3,7 @@
 //! value of a plan they build reaches kubectl as a flag (checked on every argv
 //! the plugin builds from it: the equivalent command, the read, the preview,
 //! the apply). `KUBECTL_AI_FUZZ_CASES` raises the case count (see
-//! `fuzz_support`); tests/rules_fuzz.rs holds the deterministic sweep.
+//! `fuzz_support`, whose sentence generator is the one every fuzz test uses).
 
 mod fuzz_support;
 
@@ -60,6 +60,34 @@ fn any_text_never_panics_the_rules() {
 fn inputs_the_properties_found() {
     // A value starting with '-' inside a patch's JSON is no flag.
     understood("annotate 0s=-o deployment web owner=team-a").unwrap();
+}
+
+#[test]
+fn edge_inputs_never_panic_the_rules() {
+    let long = ["scale web to 3 ".repeat(500), "x".repeat(100_000)];
+    let edges = [
+        "",
+        " ",
+        "-",
+        "--",
+        "'",
+        "\"",
+        "'unterminated",
+        "a=",
+        "=",
+        ",",
+        ", ,",
+        "ns/",
+        "/",
+        "pod/",
+    ];
+    for s in edges.iter().copied().chain(long.iter().map(String::as_str)) {
+        let caught = std::panic::catch_unwind(|| understood(s));
+        let shown: String = s.chars().take(40).collect();
+        caught
+            .unwrap_or_else(|_| panic!("the rules panicked on {shown:?}"))
+            .unwrap();
+    }
 }
 
 #[test]

@@ -294,3 +294,36 @@ fn history_sentences_route_offline() {
     assert_success(&out);
     assert_eq!(json_stdout(&out)["runs"], json!([]));
 }
+
+/// A CLI apply whose outcome is not known (kubectl timed out during the
+/// replace, which may have reached the server) is journaled, so history shows
+/// what may have changed, and an undo refuses it for that reason.
+#[test]
+fn an_apply_whose_outcome_is_unknown_is_in_history() {
+    let env = TestEnv::healthy();
+    let slow = env.kubectl_shim("kubectl", "case \" $* \" in *' replace '*) sleep 5 ;; esac");
+    let out = plugin(&env)
+        .env("KUBECTL_PATH", &slow)
+        .env("KUBECTL_AI_TIMEOUT", "1")
+        .args(["scale web to 5", "--yes", "--json"])
+        .output()
+        .unwrap();
+    let report = json_stdout(&out);
+    assert_eq!(common::statuses(&report), ["unknown"], "{report}");
+    let out = plugin(&env).args(["history", "--json"]).output().unwrap();
+    assert_success(&out);
+    let runs = json_stdout(&out);
+    let run = &runs["runs"][0];
+    assert_eq!(run["operations"][0]["status"], "unknown", "{runs}");
+    let out = plugin(&env)
+        .args(["undo", "1", "--dry-run"])
+        .output()
+        .unwrap();
+    assert!(
+        stderr(&out).contains("whether it was applied is not known")
+            || stdout(&out).contains("whether it was applied is not known"),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+}

@@ -116,6 +116,29 @@ fn a_client_that_leaves_mid_apply_leaves_a_journal_that_matches_the_cluster() {
     run_case(&env, "disconnect", Some(&slow));
 }
 
+/// A kubectl whose `replace` (the apply) takes 6 s, and which writes down any
+/// Ctrl-C or SIGTERM that reaches it.
+fn slow_apply_noting_signals(env: &TestEnv) -> std::path::PathBuf {
+    env.kubectl_shim(
+        "kubectl",
+        "case \" $* \" in *' replace '*)\n  trap 'echo INT >> \"$HOME/kubectl-signals\"' INT\n  trap 'echo TERM >> \"$HOME/kubectl-signals\"' TERM\n  sleep 6 & wait $!\n;; esac",
+    )
+}
+
+#[test]
+fn an_apply_that_outlives_the_clients_shutdown_is_ended_and_journaled_as_unknown() {
+    let env = TestEnv::healthy();
+    let slow = slow_apply_noting_signals(&env);
+    run_case(&env, "outlived", Some(&slow));
+}
+
+#[test]
+fn ctrl_c_mid_apply_never_reaches_kubectl_and_the_server_ends_and_journals_the_apply() {
+    let env = TestEnv::healthy();
+    let slow = slow_apply_noting_signals(&env);
+    run_case(&env, "interrupted", Some(&slow));
+}
+
 #[test]
 fn every_call_goes_to_the_context_pinned_at_the_start() {
     let env = TestEnv::healthy();

@@ -8,12 +8,8 @@ mod model_support;
 
 use common::*;
 use kube_sandbox::model::{FakeModel, Reply};
-use model_support::{op, plan_answer};
+use model_support::{look, op, plan_answer};
 use serde_json::{Value, json};
-
-fn look(reads: Value) -> String {
-    json!({"answer": {"type": "look", "reads": reads}}).to_string()
-}
 
 fn read(tool: &str, kind: Option<&str>, name: Option<&str>) -> Value {
     json!({"tool": tool, "kind": kind, "name": name, "container": null,

@@ -278,6 +278,12 @@ pub struct Gathered {
 
 /// Runs validated requests of one step, within the remaining character budget.
 /// Returns what ran and, for each refused request, why.
+///
+/// `env_values` are literal env values already known to the caller (diagnose
+/// collected the pods). A log is the workload's own text, and a workload may
+/// print its environment: before a step reads logs, the literal env values of
+/// the pods in each namespace it reads logs from are read too, and masked in
+/// every output of the step. When they cannot be read, those logs are not sent.
 pub async fn gather(
     reader: &impl Reader,
     requests: &[ReadRequest],
@@ -288,37 +294,66 @@ pub async fn gather(
 ) -> (Vec<Gathered>, Vec<String>) {
     let mut gathered = Vec::new();
     let mut refused = Vec::new();
-    for (i, r) in requests.iter().enumerate() {
+    let checked: Vec<Result<Operation, String>> = requests
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            if i >= MAX_REQUESTS_PER_STEP {
+                Err(format!("at most {MAX_REQUESTS_PER_STEP} reads per step"))
+            } else {
+                validate(r, scope)
+            }
+        })
+        .collect();
+    let mut masked: Vec<String> = env_values.to_vec();
+    // Namespaces whose pods' env values could not be read (`None`: the context's).
+    let mut unmasked: Vec<Option<String>> = Vec::new();
+    let mut looked: Vec<Option<String>> = Vec::new();
+    for op in checked.iter().flatten() {
+        if let Operation::Logs { namespace, .. } = op
+            && !looked.contains(namespace)
+        {
+            looked.push(namespace.clone());
+            match pod_env_values(reader, namespace.as_deref()).await {
+                Ok(values) => masked.extend(values),
+                Err(e) => {
+                    tracing::warn!("the pods' env values could not be read: {e:#}");
+                    unmasked.push(namespace.clone());
+                }
+            }
+        }
+    }
+    // Longest first, so a value containing another is masked whole.
+    masked.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+    masked.dedup();
+    for (r, checked) in requests.iter().zip(checked) {
         let label = describe_request(r);
-        if i >= MAX_REQUESTS_PER_STEP {
-            refused.push(format!(
-                "{label}: at most {MAX_REQUESTS_PER_STEP} reads per step"
-            ));
-            continue;
-        }
-        if *budget == 0 {
-            refused.push(format!("{label}: the evidence budget is used up"));
-            continue;
-        }
-        let op = match validate(r, scope) {
-            Ok(op) => op,
+        let op = match checked {
+            Ok(op) if *budget > 0 => op,
+            Ok(_) => {
+                refused.push(format!("{label}: the evidence budget is used up"));
+                continue;
+            }
             Err(why) => {
                 refused.push(format!("{label}: {why}"));
                 continue;
             }
         };
+        if let Operation::Logs { namespace, .. } = &op
+            && unmasked.contains(namespace)
+        {
+            refused.push(format!(
+                "{label}: the pods' env values could not be read to mask them in the logs"
+            ));
+            continue;
+        }
         let args = equivalent_args(&op);
         let (ok, raw) = match reader.read(&args).await {
             Ok(out) => (true, String::from_utf8_lossy(&out).into_owned()),
             Err(e) => (false, format!("kubectl failed: {e:#}")),
         };
         let limit = MAX_OUTPUT_CHARS.min(*budget);
-        let output = clean_output(
-            &raw,
-            env_values,
-            limit,
-            matches!(op, Operation::Logs { .. }),
-        );
+        let output = clean_output(&raw, &masked, limit, matches!(op, Operation::Logs { .. }));
         *budget = budget.saturating_sub(output.chars().count().max(1));
         gathered.push(Gathered {
             step,
@@ -328,6 +363,25 @@ pub async fn gather(
         });
     }
     (gathered, refused)
+}
+
+/// The literal env values (see [`super::text::env_values`]) of the pods in
+/// `namespace` (`None`: the context's). Read for the plugin only: never shown,
+/// never sent.
+async fn pod_env_values(
+    reader: &impl Reader,
+    namespace: Option<&str>,
+) -> anyhow::Result<Vec<String>> {
+    let mut args: Vec<String> = ["get", "pods", "-o", "json"].map(String::from).into();
+    if let Some(ns) = namespace {
+        args.extend(["-n".to_string(), ns.to_string()]);
+    }
+    let out = reader.read(&args).await?;
+    let pods: super::objects::List = serde_json::from_slice(&out)
+        .map_err(|e| anyhow::anyhow!("kubectl printed no pod list: {e}"))?;
+    Ok(super::text::env_values(pods.items.iter().flat_map(|p| {
+        p.spec.containers.iter().chain(&p.spec.init_containers)
+    })))
 }
 
 /// A short, safe label for a request in warnings (model text, so sanitized and cut).
@@ -363,7 +417,8 @@ pub fn clean_output(raw: &str, env_values: &[String], limit: usize, keep_end: bo
             }
             line
         };
-        lines.push(scrub(&crate::redact::mask(&line), env_values));
+        // Known values first, whole, before a pattern masks a part of one.
+        lines.push(crate::redact::mask(&scrub(&line, env_values)));
     }
     let text = lines.join("\n");
     let count = text.chars().count();
@@ -540,6 +595,56 @@ mod tests {
             tail.ends_with("line 499") && tail.chars().count() <= 101,
             "{tail}"
         );
+    }
+
+    /// A cluster of one pod whose env holds `env`, whose log prints it bare;
+    /// `pods_readable: false` refuses the pod list.
+    struct Canned {
+        env: &'static str,
+        pods_readable: bool,
+    }
+
+    impl Reader for Canned {
+        async fn read(&self, args: &[String]) -> anyhow::Result<Vec<u8>> {
+            match args.first().map(String::as_str) {
+                Some("get") if self.pods_readable => Ok(json!({"items": [{"kind": "Pod",
+                    "spec": {"containers": [{"name": "api", "env": [{"name": "DSN", "value": self.env}]}]}}]})
+                .to_string()
+                .into_bytes()),
+                Some("get") => anyhow::bail!("pods is forbidden"),
+                _ => Ok(format!("connecting to {}\n", self.env).into_bytes()),
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn logs_are_masked_with_the_pods_env_values_or_not_sent() {
+        let logs = req("logs", None, Some("api-1"));
+        let env = "postgres://app:pw-4411@db/app";
+        let mut budget = MAX_TOTAL_CHARS;
+        let reader = Canned {
+            env,
+            pods_readable: true,
+        };
+        let (read, refused) = gather(
+            &reader,
+            std::slice::from_ref(&logs),
+            &shop(),
+            1,
+            &mut budget,
+            &[],
+        )
+        .await;
+        assert!(refused.is_empty(), "{refused:?}");
+        assert_eq!(read[0].output, "connecting to ***");
+
+        let reader = Canned {
+            env,
+            pods_readable: false,
+        };
+        let (read, refused) = gather(&reader, &[logs], &shop(), 1, &mut budget, &[]).await;
+        assert!(read.is_empty(), "{read:?}");
+        assert!(refused[0].contains("could not be read"), "{refused:?}");
     }
 
     #[test]

@@ -287,9 +287,6 @@ pub async fn run(
             Err(error) => Applied::Unfinished(error),
         };
         let failure = record_applied(report_entry, &applied);
-        if let Applied::Done(done) = &applied {
-            report_entry.versions = crate::journal::versions(&done.stdout);
-        }
         if !settings.json && op.is_change() {
             say(&output::human_outcome(index, report_entry, settings.color));
         }
@@ -435,12 +432,14 @@ async fn apply_steps(kubectl: &Kubectl, steps: &[Step]) -> anyhow::Result<Applie
     Ok(Applied::Done(done))
 }
 
-/// Records how an operation's apply ended; the error when it did not go through.
+/// Records how an operation's apply ended (with the versions the journal keeps
+/// for an undo); the error when it did not go through.
 fn record_applied(entry: &mut OperationReport, applied: &Applied) -> Option<anyhow::Error> {
     let is_change = entry.kind == "change";
     match applied {
         Applied::Done(captured) => {
             record(entry, captured, is_change);
+            entry.versions = crate::journal::versions(&captured.stdout);
             if captured.status == 0 {
                 return None;
             }

@@ -73,8 +73,9 @@ pub async fn run(config: &Config) -> anyhow::Result<ExitCode> {
         }
         Some(address) => serve_http(server.clone(), address, config, &context, changes).await,
     };
-    // An apply in flight finishes and is journaled before the process ends.
-    server.applies_finished().await;
+    // An apply in flight finishes and is journaled before the process ends;
+    // when the process was stopped, it gets a short grace, then is ended.
+    server.finish_applies(server::STOP_GRACE).await;
     served?;
     match interrupt::raised() {
         Some(reason) => Err(reason.error().into()),

@@ -54,7 +54,14 @@ struct Shared {
     /// Held while an apply runs: applies go one at a time, and the server waits
     /// for the one in flight before it exits (so its journal entry is written).
     applying: Arc<tokio::sync::Mutex<()>>,
+    /// Ends the apply in flight, when the server is stopped ([`McpServer::finish_applies`]).
+    in_flight: std::sync::Mutex<Option<tokio::task::AbortHandle>>,
 }
+
+/// How long a stopped server waits for the apply in flight before it ends it:
+/// short enough that the journal is written before a host that stopped the
+/// server kills it (the official SDKs kill 2 s after SIGTERM).
+pub const STOP_GRACE: std::time::Duration = std::time::Duration::from_secs(1);
 
 impl McpServer {
     pub fn new(config: Config, allow_changes: bool) -> McpServer {
@@ -64,12 +71,45 @@ impl McpServer {
                 allow_changes,
                 plans: PlanStore::default(),
                 applying: Arc::new(tokio::sync::Mutex::new(())),
+                in_flight: std::sync::Mutex::new(None),
             }),
         }
     }
 
-    /// Waits until no apply is running.
-    pub async fn applies_finished(&self) {
+    /// Waits until no apply is running: a client that went away leaves the
+    /// apply in flight to finish and be journaled. Once the process is asked to
+    /// stop (SIGTERM, Ctrl-C, SIGHUP), the apply gets `grace` to finish, then is
+    /// ended: its kubectl call (in a process group of its own, which a Ctrl-C
+    /// sent to the server's group never reaches) is killed with everything it
+    /// started, no later operation starts, and the run stays in the journal as
+    /// written ahead: `unknown`, each change "may or may not have been applied".
+    pub async fn finish_applies(&self, grace: std::time::Duration) {
+        use std::time::Duration;
+        while crate::execute::interrupt::raised().is_none() {
+            let lock = self.shared.applying.lock();
+            if tokio::time::timeout(Duration::from_millis(100), lock)
+                .await
+                .is_ok()
+            {
+                return;
+            }
+        }
+        if tokio::time::timeout(grace, self.shared.applying.lock())
+            .await
+            .is_ok()
+        {
+            return;
+        }
+        let handle = self
+            .shared
+            .in_flight
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take();
+        if let Some(handle) = handle {
+            tracing::warn!("the server was stopped during an apply: ending it");
+            handle.abort();
+        }
         let _ = self.shared.applying.lock().await;
     }
 
@@ -386,18 +426,32 @@ impl McpServer {
         let task = tokio::spawn(
             async move {
                 let _held = held;
-                // A stop (SIGTERM, Ctrl-C) waits for the call in flight and the journal.
+                // A stop (SIGTERM, Ctrl-C) is the server's to act on: see finish_applies.
                 let _shield = crate::execute::interrupt::shield();
                 let kubectl = Kubectl::locate(&config)?;
+                // Journaled before anything is sent: a server killed mid-apply
+                // still leaves in `history` what may have changed.
+                let pending = crate::journal::begin(&staged.report, config.journal.as_deref());
                 let outcome = staged::apply(&kubectl, staged, &settings).await;
-                crate::journal::record(&outcome.report, config.journal.as_deref());
+                pending.finish(&outcome.report);
                 Ok::<_, anyhow::Error>(outcome)
             }
             .instrument(tracing::Span::current()),
         );
+        *self
+            .shared
+            .in_flight
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(task.abort_handle());
         let outcome = match task.await {
             Ok(Ok(outcome)) => outcome,
             Ok(Err(error)) => return Err(error_text(&error)),
+            Err(error) if error.is_cancelled() => {
+                return Err(format!(
+                    "the server was stopped during the apply and ended it; {}",
+                    crate::journal::CUT_OFF
+                ));
+            }
             Err(error) => return Err(format!("the apply stopped unexpectedly: {error}")),
         };
         let mut text = String::new();

@@ -282,6 +282,17 @@ pub const FLAG_LIKE: &[&str] = &[
     "--version",
     "-y",
     "--yes",
+    // A flag behind `=`, `/`, `:` or quotes.
+    "pod/-x",
+    "ns/-a",
+    "x:-1",
+    "=-x",
+    "-k=v",
+    "app=-x",
+    "\"-q\"",
+    "'--all'",
+    "../x",
+    "=",
 ];
 
 /// Strings matching a regular expression (compiled once, not for every case).

@@ -13,6 +13,7 @@ import json
 import os
 import re
 import select
+import signal
 import subprocess
 import sys
 import time
@@ -54,11 +55,31 @@ def replicas(name: str, namespace: str = "default") -> int:
 
 
 def journal() -> list[dict]:
+    """The runs of the journal as the plugin reads them: a run journaled ahead of
+    its apply and then finished has two lines with one id; the last one counts."""
     path = os.environ["KUBECTL_AI_JOURNAL"]
     if not os.path.exists(path):
         return []
+    runs: dict = {}
     with open(path) as file:
-        return [json.loads(line) for line in file if line.strip()]
+        for line in file:
+            if line.strip():
+                entry = json.loads(line)
+                runs[entry.get("id")] = entry
+    return list(runs.values())
+
+
+def history() -> list[dict]:
+    """`kubectl ai history --json`: the runs, newest first."""
+    done = subprocess.run([BIN, "history", "--json"], capture_output=True, text=True, timeout=60)
+    check(done.returncode == 0, "history ran", done.stderr)
+    return json.loads(done.stdout)["runs"]
+
+
+def signals_seen_by_kubectl() -> str:
+    """What the test's kubectl shim wrote when a signal reached it (nothing, when none did)."""
+    path = os.path.join(os.environ["HOME"], "kubectl-signals")
+    return open(path).read() if os.path.exists(path) else ""
 
 
 async def call_ok(client: Client, tool: str, arguments: dict, *expected: str) -> str:
@@ -180,6 +201,9 @@ async def preview_and_apply() -> None:
         check(len(lines) == entries + 1, "one journal entry", lines)
         check(lines[-1]["source"] == {"kind": "mcp"}, "journaled with the source mcp", lines[-1])
         check(lines[-1]["status"] == "ok", "the journal says ok", lines[-1])
+        changed = lines[-1]["operations"][0]["objects"][0]
+        check(changed.get("resource_version") and "not_reversible" not in changed,
+              "the journal keeps what an undo needs, as for a CLI apply", changed)
         await call_error(client, "apply", {"plan_id": plan_id}, "unknown plan_id", "preview again")
         await call_error(client, "apply", {"plan_id": "plan-ffffffffffffffffffffffffffffffff"}, "unknown plan_id")
 
@@ -303,17 +327,102 @@ async def disconnect_mid_apply() -> None:
             raise AssertionError("the slow apply should not have answered yet")
         except (asyncio.TimeoutError, TimeoutError):
             pass
-    # The client closed the connection; the server finishes the apply before it exits.
+    # The client closed the connection; the server finishes the apply before it
+    # exits (the run is journaled ahead as unknown, then finished).
     deadline = time.time() + 20
-    while time.time() < deadline and not journal():
+    while time.time() < deadline and not [e for e in journal() if e["status"] != "unknown"]:
         time.sleep(0.2)
     lines = journal()
-    check(len(lines) == 1, "the apply was journaled", lines)
+    check(len(lines) == 1 and lines[0]["status"] != "unknown", "the apply was journaled as it ended", lines)
     now = replicas("web")
     if lines[0]["status"] == "ok":
         check(now == before + 1, "journal says applied and the cluster agrees", (lines, now))
     else:
         check(now == before, "journal says not applied and the cluster agrees", (lines, now))
+
+
+def check_cut_off(before: int, started: float) -> None:
+    """The journal says the apply may have changed the object, and the cluster agrees
+    once the shim's kubectl would have sent it: it was ended, nothing changed later."""
+    lines = journal()
+    check(len(lines) == 1 and lines[0]["status"] == "unknown", "the ended apply is journaled as unknown", lines)
+    op = lines[0]["operations"][0]
+    check(op["status"] == "unknown" and "may or may not have been applied" in op.get("not_reversible", ""),
+          "the change says it may or may not have been applied", op)
+    runs = history()
+    check(runs and runs[0]["status"] == "unknown", "history shows the run", runs)
+    time.sleep(max(0.0, started + 8 - time.time()))
+    check(replicas("web") == before, "no kubectl outlived the server to change the cluster", replicas("web"))
+
+
+async def outlived_mid_apply() -> None:
+    """A client that leaves during an apply longer than its shutdown allows: the SDK
+    closes stdin, sends SIGTERM 2 s later and SIGKILL 2 s after that. The server
+    ends the apply and journals it before it is killed."""
+    before = replicas("web")
+    async with Client(server("--allow-changes")) as client:
+        result = await client.call_tool("preview", {"operations": [
+            {"op": "scale", "name": "web", "replicas": {"to": before + 1}}]})
+        plan_id = result.structured_content["plan_id"]
+        started = time.time()
+        # The test's kubectl takes 6 s for `replace`.
+        try:
+            await asyncio.wait_for(client.call_tool("apply", {"plan_id": plan_id}), timeout=0.5)
+            raise AssertionError("the slow apply should not have answered yet")
+        except (asyncio.TimeoutError, TimeoutError):
+            pass
+    check_cut_off(before, started)
+
+
+def interrupted_mid_apply() -> None:
+    """Ctrl-C reaches the server's process group mid-apply (a host started in a
+    terminal): kubectl, in a group of its own, never sees it; the server gives the
+    apply a short grace, ends it, journals it and exits 130."""
+    before = replicas("web")
+    process = subprocess.Popen([BIN, "mcp", "--allow-changes"], stdin=subprocess.PIPE,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=dict(os.environ),
+                               start_new_session=True)
+    try:
+        def call(id_: int, method: str, params: dict) -> dict:
+            process.stdin.write(json.dumps({"jsonrpc": "2.0", "id": id_, "method": method,
+                                            "params": params}).encode() + b"\n")
+            process.stdin.flush()
+            ready, _, _ = select.select([process.stdout], [], [], 20)
+            check(ready, f"the server answered {method} within 20 s")
+            return json.loads(process.stdout.readline())
+
+        call(1, "initialize", {"protocolVersion": "2025-06-18", "capabilities": {},
+                               "clientInfo": {"name": "raw", "version": "1"}})
+        process.stdin.write(b'{"jsonrpc":"2.0","method":"notifications/initialized"}\n')
+        answer = call(2, "tools/call", {"name": "preview", "arguments": {"operations": [
+            {"op": "scale", "name": "web", "replicas": {"to": before + 1}}]}})
+        plan_id = answer["result"]["structuredContent"]["plan_id"]
+        process.stdin.write(json.dumps({"jsonrpc": "2.0", "id": 3, "method": "tools/call", "params": {
+            "name": "apply", "arguments": {"plan_id": plan_id}}}).encode() + b"\n")
+        process.stdin.flush()
+        started = time.time()
+        deadline = started + 10
+        while time.time() < deadline and not journal():
+            time.sleep(0.05)
+        check(journal(), "the apply is journaled ahead of its change", journal())
+        os.killpg(process.pid, signal.SIGINT)
+        try:
+            process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            raise AssertionError("the server did not stop within 5 s of Ctrl-C")
+        stopped = time.time() - started
+    finally:
+        if process.poll() is None:
+            process.kill()
+    log = process.stderr.read().decode()
+    check(process.returncode == 130, "exit 130 after Ctrl-C", (process.returncode, log))
+    check(stopped < 4, f"the server ended the apply instead of waiting for it ({stopped:.1f} s)", log)
+    check(signals_seen_by_kubectl() == "", "kubectl never saw the Ctrl-C", signals_seen_by_kubectl())
+    check_cut_off(before, started)
+
+
+async def interrupted() -> None:
+    interrupted_mid_apply()
 
 
 async def pinned() -> None:
@@ -342,6 +451,8 @@ CASES = {
     "hostile": hostile,
     "http": http,
     "disconnect": disconnect_mid_apply,
+    "outlived": outlived_mid_apply,
+    "interrupted": interrupted,
 }
 
 if __name__ == "__main__":

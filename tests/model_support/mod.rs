@@ -46,6 +46,11 @@ pub fn plan_answer(operations: Vec<Value>) -> String {
     json!({"answer": {"type": "plan", "operations": operations}}).to_string()
 }
 
+/// A "look" answer: the model asks for these reads before it answers.
+pub fn look(reads: Value) -> String {
+    json!({"answer": {"type": "look", "reads": reads}}).to_string()
+}
+
 /// A non-plan answer: `message` is the question of a clarify, the reason of an
 /// out-of-scope answer; `namespace` and `fix` belong to a diagnose answer.
 pub fn other_answer(
