@@ -630,7 +630,7 @@ mod tests {
             .with_names(["deployment/web".into()], ["web".into()]);
         let p = system_prompt(&ctx);
         assert!(
-            p.contains("kubectl context \"kind-dev\", namespace \"shop\"."),
+            p.contains("kubectl context \"kind-dev\", current namespace \"shop\"."),
             "{p}"
         );
         assert!(
