@@ -1006,6 +1006,8 @@ mod tests {
         )
         .unwrap();
         assert_eq!(plan.operations[0].namespace(), Some("*"));
+        let refused = crate::plan::validate::validate(&plan, &Default::default()).unwrap_err();
+        assert!(format!("{refused:#}").contains("\"*\""), "{refused:#}");
     }
 
     #[test]
