@@ -196,6 +196,79 @@ fn a_plan_still_invalid_after_the_repair_is_shown_and_nothing_runs() {
     assert_unchanged(&env);
 }
 
+/// A plan acting on what nobody named — another namespace, an invented object,
+/// a port never given, a pod where the person said deployment — goes back to the
+/// model naming it; if the model holds to it, nothing runs.
+#[test]
+fn a_plan_acting_on_what_nobody_named_is_repaired_or_never_run() {
+    let cases = [
+        (
+            "scale the web deployment in default to 4",
+            json!({"kind": "deployment", "name": "web", "namespace": "shop", "change": "to", "replicas": 4}),
+            "namespace `shop`",
+        ),
+        (
+            "scale the web deployment to 4",
+            json!({"kind": "deployment", "name": "web-canary", "change": "to", "replicas": 4}),
+            "name `web-canary`",
+        ),
+        (
+            "scale the web deployment to 4",
+            json!({"kind": "statefulset", "name": "web", "change": "to", "replicas": 4}),
+            "calls `web` a deployment",
+        ),
+    ];
+    for (sentence, invented, named) in cases {
+        let (env, fake) = env_and_model();
+        fake.push(Reply::Content(plan_answer(vec![op(
+            "scale",
+            invented.clone(),
+        )])));
+        fake.push(Reply::Content(plan_answer(vec![op("scale", invented)])));
+        let out = run(&env, &fake, &["--model", "m", "--yes", sentence]);
+        assert_exit(&out, 1);
+        let requests = fake.requests();
+        assert_eq!(requests.len(), 2, "{sentence}: one call and one repair");
+        let repair = requests[1].body["messages"].as_array().unwrap();
+        let problem = repair.last().unwrap()["content"].as_str().unwrap();
+        assert!(problem.contains(named), "{sentence}: {problem}");
+        assert!(stderr(&out).contains("Nothing was run"), "{}", stderr(&out));
+        assert_unchanged(&env);
+    }
+
+    // Corrected in the repair, the plan runs.
+    let (env, fake) = env_and_model();
+    fake.push(Reply::Content(plan_answer(vec![op(
+        "expose",
+        json!({"kind": "deployment", "name": "web", "port": 8080, "target_port": 80, "service_name": "web-public"}),
+    )])));
+    fake.push(Reply::Content(plan_answer(vec![op(
+        "expose",
+        json!({"kind": "deployment", "name": "web", "port": 8080, "service_name": "web-public"}),
+    )])));
+    let out = run(
+        &env,
+        &fake,
+        &[
+            "--model",
+            "m",
+            "--yes",
+            "expose web as web-public on port 8080",
+        ],
+    );
+    assert_success(&out);
+    let repair = fake.requests()[1].body["messages"]
+        .as_array()
+        .unwrap()
+        .clone();
+    let problem = repair.last().unwrap()["content"].as_str().unwrap();
+    assert!(problem.contains("target_port 80"), "{problem}");
+    let service = env
+        .live(&["service", "web-public"])
+        .expect("the service was created");
+    assert_eq!(service["spec"]["ports"][0]["port"], 8080);
+}
+
 #[test]
 fn a_refusal_is_shown_and_nothing_changes() {
     let (env, fake) = env_and_model();

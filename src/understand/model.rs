@@ -15,6 +15,7 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
+use super::grounding::{self, Grounds};
 use crate::diagnose::Reader;
 use crate::diagnose::evidence::{self, Gathered, ReadRequest};
 use crate::llm::client::Shape;
@@ -292,13 +293,22 @@ pub async fn understand_looking<R: Reader>(
         let problem = match interpret(&content, sentence, &redactor, limits) {
             Ok(Interpreted::Outcome(outcome)) => break outcome,
             Ok(Interpreted::Plan(plan)) => {
-                break ModelOutcome::Plan {
-                    plan,
-                    model: completion.model.clone(),
-                    usage,
-                    request_id: completion.request_id.clone(),
-                    evidence: read,
+                let grounds = Grounds {
+                    sentence,
+                    ctx,
+                    evidence: &read,
                 };
+                let ungrounded = grounding::ungrounded(&plan, &grounds);
+                if ungrounded.is_empty() {
+                    break ModelOutcome::Plan {
+                        plan,
+                        model: completion.model.clone(),
+                        usage,
+                        request_id: completion.request_id.clone(),
+                        evidence: read,
+                    };
+                }
+                ungrounded.join("; ")
             }
             Ok(Interpreted::Answer(text)) if !read.is_empty() => {
                 break ModelOutcome::Answer {

@@ -1,0 +1,406 @@
+//! A model's plan may only act on what the person named or the cluster showed.
+//!
+//! Validation checks that a plan is well formed; it cannot see that a model put
+//! events of `shop-api` (a name nobody said) in place of "warning events in
+//! shop", exposed a port the request never gave, or read the logs of a *pod* api
+//! when the person said "the api deployment". Measured with a small local model,
+//! those were the plans that did something other than asked. Here every name,
+//! namespace, container, port and image of a model's plan must come from the
+//! request, the names the model was told (context, workloads, services) or the
+//! output of the reads it made; and a kind the request gives a name ("the api
+//! deployment", `deploy/api`) must be the kind the plan acts on. What does not
+//! hold goes to the model's one repair request, worded so it can fix it; a plan
+//! that still does not hold is never run. Counts, percentages, keys and values
+//! are not checked: the model derives them ("double" is 100%).
+
+use std::collections::HashSet;
+
+use serde_json::Value;
+
+use crate::diagnose::evidence::Gathered;
+use crate::plan::{Plan, kinds};
+
+use super::model_context::ModelContext;
+
+/// Fields whose value names an object or a place; each must be grounded.
+const NAMING_FIELDS: &[&str] = &[
+    "name",
+    "node",
+    "service",
+    "service_name",
+    "namespace",
+    "container",
+];
+
+/// Namespaces every cluster has: a model may name them from general knowledge
+/// ("coredns" lives in kube-system).
+const WELL_KNOWN_NAMESPACES: &[&str] =
+    &["default", "kube-system", "kube-public", "kube-node-lease"];
+
+/// Where a plan's values may come from.
+pub struct Grounds<'a> {
+    pub sentence: &'a str,
+    pub ctx: &'a ModelContext,
+    pub evidence: &'a [Gathered],
+}
+
+/// What in `plan` is not grounded, one line per problem (empty when all is).
+pub fn ungrounded(plan: &Plan, grounds: &Grounds<'_>) -> Vec<String> {
+    let mut known = words(grounds.sentence);
+    for text in [&grounds.ctx.namespace]
+        .into_iter()
+        .chain(grounds.ctx.context.iter())
+        .chain(&grounds.ctx.workloads)
+        .chain(&grounds.ctx.services)
+    {
+        known.extend(words(text));
+    }
+    for read in grounds.evidence {
+        known.extend(words(&read.command));
+        known.extend(words(&read.output));
+    }
+    known.extend(WELL_KNOWN_NAMESPACES.iter().map(|ns| ns.to_string()));
+    let said_kinds = kinds_said(grounds.sentence);
+
+    let mut problems = Vec::new();
+    for (i, op) in plan.operations.iter().enumerate() {
+        let Ok(Value::Object(fields)) = serde_json::to_value(op) else {
+            continue;
+        };
+        let at = format!(
+            "operation {} ({})",
+            i + 1,
+            fields.get("op").and_then(Value::as_str).unwrap_or("?")
+        );
+        // The events of one object carry its name one level down.
+        let nested = fields.get("object").and_then(Value::as_object);
+        for (field, value) in NAMING_FIELDS.iter().flat_map(|field| {
+            [fields.get(*field), nested.and_then(|o| o.get(*field))]
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .map(move |value| (field, value))
+        }) {
+            if !known.contains(&value.to_ascii_lowercase()) {
+                problems.push(format!(
+                    "{at}: {field} `{value}` is not in the request, the names listed or anything read; use only those (or look first)"
+                ));
+            }
+        }
+        for (field, value) in &fields {
+            if field.ends_with("port")
+                && let Some(port) = value.as_i64()
+                && !known.contains(&port.to_string())
+            {
+                problems.push(format!(
+                    "{at}: {field} {port} is not in the request or anything read; leave it out unless it was given"
+                ));
+            }
+        }
+        if let Some(image) = fields.get("image").and_then(Value::as_str) {
+            let missing: Vec<&str> = repository(image)
+                .split(['/', ':'])
+                .filter(|part| !part.is_empty() && !known.contains(&part.to_ascii_lowercase()))
+                .collect();
+            if !missing.is_empty() {
+                problems.push(format!(
+                    "{at}: image `{image}` names `{}`, which is not in the request or anything read; use the repository as given (or look at the live image first)",
+                    missing.join("`, `")
+                ));
+            }
+        }
+        if let Some(name) = fields.get("name").and_then(Value::as_str)
+            && let Some(said) = said_kinds.get(&name.to_ascii_lowercase())
+        {
+            let planned: Vec<&str> = match (fields.get("kind"), fields.get("kinds")) {
+                (Some(Value::String(kind)), _) => vec![kind.as_str()],
+                (_, Some(Value::Array(kinds))) => kinds.iter().filter_map(Value::as_str).collect(),
+                _ => Vec::new(),
+            };
+            for kind in planned {
+                if kinds::lookup(kind).is_some_and(|k| k.resource != said.resource) {
+                    problems.push(format!(
+                        "{at}: the request calls `{name}` a {}, but the operation acts on a {kind}",
+                        said.singular
+                    ));
+                }
+            }
+        }
+    }
+    problems
+}
+
+/// An image reference without its tag or digest: the tag may be new (a fix for a
+/// tag that does not exist comes from the model's knowledge), the repository may not.
+fn repository(image: &str) -> &str {
+    let image = image.split('@').next().unwrap_or(image);
+    match image.rfind(':') {
+        Some(colon) if !image[colon..].contains('/') => &image[..colon],
+        _ => image,
+    }
+}
+
+/// The words of a text, lowercased: runs of letters, digits, `-`, `.` and `_`,
+/// with a sentence's trailing punctuation taken off.
+fn words(text: &str) -> HashSet<String> {
+    tokens(text).collect()
+}
+
+fn tokens(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split(|c: char| !(c.is_alphanumeric() || "-._".contains(c)))
+        .map(|w| w.trim_end_matches(['.', '-', '_']).to_lowercase())
+        .filter(|w| !w.is_empty())
+}
+
+/// Names the request gives a kind: "the api deployment", "deployment api",
+/// "deploy/api", "a deployment called api".
+fn kinds_said(sentence: &str) -> std::collections::HashMap<String, &'static kinds::KindInfo> {
+    let words: Vec<String> = tokens(sentence).collect();
+    let mut said = std::collections::HashMap::new();
+    for (i, word) in words.iter().enumerate() {
+        let Some(kind) = kinds::lookup(word) else {
+            continue;
+        };
+        let before = i.checked_sub(1).map(|j| &words[j]);
+        let after = match words.get(i + 1).map(String::as_str) {
+            Some("called" | "named") => words.get(i + 2),
+            _ => words.get(i + 1),
+        };
+        for name in before.into_iter().chain(after) {
+            if kinds::lookup(name).is_none() && !FILLER.contains(&name.as_str()) {
+                said.entry(name.clone()).or_insert(kind);
+            }
+        }
+    }
+    said
+}
+
+/// Words next to a kind word that are not names ("the pods in shop", "all
+/// deployments").
+const FILLER: &[&str] = &[
+    "the",
+    "a",
+    "an",
+    "all",
+    "every",
+    "each",
+    "my",
+    "our",
+    "this",
+    "that",
+    "of",
+    "in",
+    "on",
+    "for",
+    "to",
+    "from",
+    "with",
+    "and",
+    "or",
+    "its",
+    "new",
+    "named",
+    "called",
+    "some",
+    "any",
+    "which",
+    "what",
+    "is",
+    "are",
+    "show",
+    "list",
+    "get",
+    "describe",
+    "delete",
+    "restart",
+    "scale",
+    "logs",
+    "log",
+    "failed",
+    "running",
+    "pending",
+    "crashing",
+    "broken",
+    "unhealthy",
+    "healthy",
+    "those",
+    "these",
+    "them",
+    "it",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn plan(ops: Value) -> Plan {
+        serde_json::from_value(json!({ "operations": ops })).unwrap()
+    }
+
+    fn check(sentence: &str, ops: Value) -> Vec<String> {
+        let ctx = ModelContext::new(Some("kind-dev".into()), "default").with_names(
+            ["deployment/web".into(), "deployment/api".into()],
+            ["web".into()],
+        );
+        ungrounded(
+            &plan(ops),
+            &Grounds {
+                sentence,
+                ctx: &ctx,
+                evidence: &[],
+            },
+        )
+    }
+
+    #[test]
+    fn names_from_the_request_or_the_context_are_grounded() {
+        assert!(
+            check(
+                "scale web in shop to 5",
+                json!([{"op": "scale", "name": "web", "namespace": "shop", "replicas": {"to": 5}}])
+            )
+            .is_empty()
+        );
+        assert!(
+            check(
+                "restart everything",
+                json!([{"op": "rollout_restart", "name": "api"}])
+            )
+            .is_empty()
+        );
+        assert!(check("show coredns logs", json!([{"op": "logs", "kind": "deployment", "name": "coredns", "namespace": "kube-system"}])).is_empty());
+        assert!(
+            check(
+                "update web to nginx 1.27",
+                json!([{"op": "set_image", "name": "web", "image": "nginx:1.27"}])
+            )
+            .is_empty()
+        );
+        assert!(
+            check(
+                "expose web on port 8080.",
+                json!([{"op": "expose", "name": "web", "port": 8080}])
+            )
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn invented_values_are_named() {
+        let p = check(
+            "show warning events in shop",
+            json!([{"op": "events", "namespace": "shop", "object": {"kind": "deployment", "name": "shop-api"}}]),
+        );
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert!(p[0].contains("name `shop-api`"), "{p:?}");
+        let p = check(
+            "describe the checkout service",
+            json!([{"op": "describe", "kind": "service", "name": "shop-api"}]),
+        );
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert!(
+            p[0].contains("name `shop-api` is not in the request"),
+            "{p:?}"
+        );
+        let p = check(
+            "expose the api deployment on port 8080",
+            json!([{"op": "expose", "name": "api", "port": 8080, "target_port": 80}]),
+        );
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert!(p[0].contains("target_port 80"), "{p:?}");
+        let p = check(
+            "update web to 1.27",
+            json!([{"op": "set_image", "name": "web", "image": "nginx:1.27"}]),
+        );
+        assert!(p[0].contains("`nginx`"), "{p:?}");
+        // A new tag is the model's to propose (the fix of a tag that does not exist).
+        assert!(
+            check(
+                "fix the image of web",
+                json!([{"op": "set_image", "name": "web", "image": "web:1.25"}])
+            )
+            .is_empty()
+        );
+        let p = check(
+            "use a registry for web",
+            json!([{"op": "set_image", "name": "web", "image": "registry.local:5000/team/web:2"}]),
+        );
+        assert!(p[0].contains("`registry.local`, `5000`, `team`"), "{p:?}");
+        let p = check(
+            "scale web to 3",
+            json!([{"op": "scale", "name": "web", "namespace": "prod", "replicas": {"to": 3}}]),
+        );
+        assert!(p[0].contains("namespace `prod`"), "{p:?}");
+    }
+
+    #[test]
+    fn a_kind_the_request_gives_must_be_the_one_acted_on() {
+        let p = check(
+            "show the logs of the api deployment in shop",
+            json!([{"op": "logs", "kind": "pod", "name": "api", "namespace": "shop"}]),
+        );
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert!(p[0].contains("calls `api` a deployment"), "{p:?}");
+        for sentence in [
+            "logs of deploy/api",
+            "logs of deployment api",
+            "logs of a deployment called api",
+        ] {
+            assert!(
+                !check(
+                    sentence,
+                    json!([{"op": "logs", "kind": "pod", "name": "api"}])
+                )
+                .is_empty(),
+                "{sentence}"
+            );
+            assert!(
+                check(
+                    sentence,
+                    json!([{"op": "logs", "kind": "deployment", "name": "api"}])
+                )
+                .is_empty(),
+                "{sentence}"
+            );
+        }
+        assert!(
+            check(
+                "describe the web service",
+                json!([{"op": "describe", "kind": "svc", "name": "web"}])
+            )
+            .is_empty()
+        );
+        let get = json!([{"op": "get", "kinds": ["pods"], "name": "web"}]);
+        assert!(!check("get the web deployment", get).is_empty());
+        // A kind word that is not next to the name says nothing about it.
+        assert!(
+            check(
+                "show the pods of web",
+                json!([{"op": "get", "kinds": ["pods"], "selector": "app=web"}])
+            )
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn what_was_read_grounds_a_plan() {
+        let ctx = ModelContext::new(None, "default");
+        let read = Gathered {
+            step: 1,
+            command: "kubectl get deployments -n shop -o wide".into(),
+            ok: true,
+            output: "NAME READY IMAGES\nweb 2/2 docker.io/library/nginx:1.25\n".into(),
+        };
+        let plan = plan(
+            json!([{"op": "set_image", "name": "web", "namespace": "shop", "image": "docker.io/library/nginx:1.27"}]),
+        );
+        let grounds = |evidence| Grounds {
+            sentence: "update web to 1.27",
+            ctx: &ctx,
+            evidence,
+        };
+        assert!(ungrounded(&plan, &grounds(std::slice::from_ref(&read))).is_empty());
+        assert!(!ungrounded(&plan, &grounds(&[])).is_empty());
+    }
+}
