@@ -61,6 +61,7 @@ pub fn ungrounded(plan: &Plan, grounds: &Grounds<'_>) -> Vec<String> {
     }
     known.extend(WELL_KNOWN_NAMESPACES.iter().map(|ns| ns.to_string()));
     let said_kinds = kinds_said(grounds.sentence);
+    let said_namespaces = namespaces_said(grounds.sentence, plan, grounds.ctx);
 
     let mut problems = Vec::new();
     for (i, op) in plan.operations.iter().enumerate() {
@@ -106,6 +107,19 @@ pub fn ungrounded(plan: &Plan, grounds: &Grounds<'_>) -> Vec<String> {
                 problems.push(format!(
                     "{at}: image `{image}` names `{}`, which is not in the request or anything read; use the repository as given (or look at the live image first)",
                     missing.join("`, `")
+                ));
+            }
+        }
+        let spans_namespaces = fields.get("all_namespaces") == Some(&Value::Bool(true));
+        if fields.contains_key("namespace") && !spans_namespaces && !said_namespaces.is_empty() {
+            let acts_in = fields
+                .get("namespace")
+                .and_then(Value::as_str)
+                .unwrap_or(&grounds.ctx.namespace);
+            if !said_namespaces.contains(&acts_in.to_ascii_lowercase()) {
+                problems.push(format!(
+                    "{at}: the request names namespace `{}`, but the operation acts in `{acts_in}`; set namespace",
+                    said_namespaces.join("` or `")
                 ));
             }
         }
@@ -155,8 +169,19 @@ fn tokens(text: &str) -> impl Iterator<Item = String> + '_ {
 /// Names the request gives a kind: "the api deployment", "deployment api",
 /// "deploy/api", "a deployment called api".
 fn kinds_said(sentence: &str) -> std::collections::HashMap<String, &'static kinds::KindInfo> {
-    let words: Vec<String> = tokens(sentence).collect();
     let mut said = std::collections::HashMap::new();
+    // A kind and a name are next to each other only within one clause.
+    for clause in sentence.split([',', ';', '!', '?']) {
+        kinds_said_in(clause, &mut said);
+    }
+    said
+}
+
+fn kinds_said_in(
+    clause: &str,
+    said: &mut std::collections::HashMap<String, &'static kinds::KindInfo>,
+) {
+    let words: Vec<String> = tokens(clause).collect();
     for (i, word) in words.iter().enumerate() {
         let Some(kind) = kinds::lookup(word) else {
             continue;
@@ -172,8 +197,108 @@ fn kinds_said(sentence: &str) -> std::collections::HashMap<String, &'static kind
             }
         }
     }
+}
+
+/// The namespaces a request names: `-n shop`, `--namespace=shop`, "namespace
+/// shop", "the shop namespace", "ns shop", or "in shop" — the last only when the
+/// word is not a name the plan or the context gives an object, a kind, a number,
+/// or a word people put after "in" that is no namespace ("in json", "in detail").
+fn namespaces_said(sentence: &str, plan: &Plan, ctx: &ModelContext) -> Vec<String> {
+    let words: Vec<String> = sentence
+        .split(|c: char| c.is_whitespace() || ",;'\"`()?!".contains(c))
+        .map(|w| w.trim_end_matches(['.', ':']).to_lowercase())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let object_names: HashSet<String> = plan
+        .operations
+        .iter()
+        .filter_map(|op| serde_json::to_value(op).ok())
+        .filter_map(|op| {
+            op.get("name")
+                .and_then(Value::as_str)
+                .map(str::to_lowercase)
+        })
+        .chain(
+            ctx.workloads
+                .iter()
+                .chain(&ctx.services)
+                .map(|n| n.rsplit('/').next().unwrap_or(n).to_lowercase()),
+        )
+        .collect();
+    let label = |w: &str| crate::plan::validate::namespace_name(w).is_ok();
+    let mut said = Vec::new();
+    let mut add = |w: &str| {
+        if !said.iter().any(|s| s == w) {
+            said.push(w.to_string());
+        }
+    };
+    for (i, word) in words.iter().enumerate() {
+        let next = words.get(i + 1).map(String::as_str);
+        let prev = i.checked_sub(1).map(|j| words[j].as_str());
+        if let Some(value) = word
+            .strip_prefix("--namespace=")
+            .or(word.strip_prefix("-n="))
+        {
+            add(value);
+        }
+        let named = |w: &&str| label(w) && !FILLER.contains(w);
+        match (word.as_str(), next) {
+            ("-n" | "--namespace", Some(n)) if named(&n) => add(n),
+            // "the shop namespace" before "namespace shop": in "the shop namespace
+            // has no…" the word after is no name.
+            ("namespace" | "ns", _) => match (prev.filter(named), next.filter(named)) {
+                (Some(p), _) => add(p),
+                (None, Some(n)) => add(n),
+                (None, None) => {}
+            },
+            ("in" | "from" | "within", Some(n))
+                if label(n)
+                    && !n.chars().all(|c| c.is_ascii_digit())
+                    && !FILLER.contains(&n)
+                    && !NOT_NAMESPACES.contains(&n)
+                    && kinds::lookup(n).is_none()
+                    && !object_names.contains(n)
+                    && words
+                        .get(i + 2)
+                        .is_none_or(|after| after != "namespace" && after != "ns") =>
+            {
+                add(n)
+            }
+            _ => {}
+        }
+    }
     said
 }
+
+/// Words people put after "in" that name no namespace.
+const NOT_NAMESPACES: &[&str] = &[
+    "detail",
+    "json",
+    "yaml",
+    "wide",
+    "order",
+    "cluster",
+    "there",
+    "here",
+    "use",
+    "total",
+    "parallel",
+    "place",
+    "sync",
+    "state",
+    "crashloop",
+    "crashloopbackoff",
+    "error",
+    "minutes",
+    "seconds",
+    "hours",
+    "production-like",
+    "memory",
+    "cpu",
+    "container",
+    "containers",
+    "front",
+];
 
 /// Words next to a kind word that are not names ("the pods in shop", "all
 /// deployments").
@@ -332,6 +457,60 @@ mod tests {
             json!([{"op": "scale", "name": "web", "namespace": "prod", "replicas": {"to": 3}}]),
         );
         assert!(p[0].contains("namespace `prod`"), "{p:?}");
+    }
+
+    #[test]
+    fn a_namespace_the_request_names_is_where_the_plan_acts() {
+        let scale = |ns: Value| json!([{"op": "scale", "name": "web", "namespace": ns, "replicas": {"to": 5}}]);
+        for sentence in [
+            "scale web in shop to 5",
+            "scale web -n shop to 5",
+            "scale web --namespace=shop to 5",
+            "scale web in the shop namespace to 5",
+            "scale web in namespace shop to 5",
+            "in the shop namespace, web has to scale to 5",
+        ] {
+            let p = check(sentence, scale(Value::Null));
+            assert_eq!(p.len(), 1, "{sentence}: {p:?}");
+            assert!(
+                p[0].contains("names namespace `shop`") && p[0].contains("acts in `default`"),
+                "{sentence}: {p:?}"
+            );
+            assert!(
+                check(sentence, scale(json!("shop"))).is_empty(),
+                "{sentence}"
+            );
+        }
+        // "in" followed by something that is not a namespace says nothing.
+        for sentence in [
+            "show web in json",
+            "logs of container sidecar in api",
+            "scale web to 5 in 10 minutes",
+            "show the pods in pending state",
+        ] {
+            let op = json!([{"op": "get", "kinds": ["pods"], "name": null}]);
+            let plan = if sentence.contains("sidecar") {
+                json!([{"op": "logs", "kind": "pod", "name": "api", "container": "sidecar"}])
+            } else {
+                op
+            };
+            assert!(check(sentence, plan).is_empty(), "{sentence}");
+        }
+        // Spanning every namespace, or a request naming two, is not refused.
+        assert!(
+            check(
+                "pods in shop and in default",
+                json!([{"op": "get", "kinds": ["pods"]}])
+            )
+            .is_empty()
+        );
+        assert!(
+            check(
+                "pods everywhere, not only in shop",
+                json!([{"op": "get", "kinds": ["pods"], "all_namespaces": true}])
+            )
+            .is_empty()
+        );
     }
 
     #[test]
