@@ -414,10 +414,8 @@ fn every_change_applied_then_undone_is_back_to_its_state_before() {
                             .output()
                             .unwrap();
                         if !matches!(stdout(&namespace).trim(), "" | "default") {
-                            failures.push(format!(
-                                "{name}: the namespace is {}",
-                                stdout(&namespace)
-                            ));
+                            failures
+                                .push(format!("{name}: the namespace is {}", stdout(&namespace)));
                         }
                         continue;
                     }
