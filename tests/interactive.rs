@@ -36,10 +36,11 @@ case "$1" in exec|port-forward)
   {{ printf 'ARGV'; for a in "$@"; do printf ' <%s>' "$a"; done; echo
      echo "$IN $OUT"; echo "PID $$ $PPID"; }} >> "$LOG"
   if [ "$1" = port-forward ]; then
-    echo "Forwarding from 127.0.0.1:8080 -> 80"
     trap 'kill $! 2>/dev/null; sleep 0.3; echo SHIM-ENDED-ON-INT; exit 0' INT
     trap 'kill $! 2>/dev/null; echo GOT-TERM >> "$LOG"; exit 143' TERM
-    sleep 30 & wait
+    sleep 30 &
+    echo "Forwarding from 127.0.0.1:8080 -> 80"
+    wait
     exit 0
   fi
   echo "ran in the container"
@@ -160,6 +161,14 @@ fn exec_is_never_run_by_a_dry_run_or_without_consent() {
         stdout(&out)
     );
     assert!(stdout(&out).contains(&format!("kubectl exec {POD} -- ls /")));
+    // Forwarded flags are shown (and sent) before `--`, never as the command's words.
+    let out = run(&["--dry-run", "-n", "default", &sentence]);
+    assert_exit(&out, 0);
+    assert!(
+        stdout(&out).contains(&format!("kubectl exec {POD} -n default -- ls /")),
+        "{}",
+        stdout(&out)
+    );
     // --json and no --yes, no terminal: declined, nothing run, one document.
     let out = run(&["--json", &sentence]);
     assert_exit(&out, 3);

@@ -789,11 +789,16 @@ fn report(
 
 fn operation_report(op: &Operation, settings: &Settings) -> OperationReport {
     let args = equivalent_args(op);
-    let mut shown = args.clone();
+    let mut flags: Vec<String> = Vec::new();
     if !names_namespace(&args) {
-        shown.extend(settings.shown_namespace.iter().cloned());
+        flags.extend(settings.shown_namespace.iter().cloned());
     }
-    shown.extend(settings.shown_connection.iter().cloned());
+    flags.extend(settings.shown_connection.iter().cloned());
+    // Before an exec's `--`, as they are sent: after it they would be the command's.
+    let at = args.iter().position(|a| a == "--").unwrap_or(args.len());
+    let mut shown = args[..at].to_vec();
+    shown.extend(flags);
+    shown.extend_from_slice(&args[at..]);
     OperationReport {
         summary: summary(op),
         kind: if op.is_change() { "change" } else { "read" },
