@@ -474,6 +474,10 @@ pub fn options_of_the_sentence(cmd: &clap::Command, argv: Vec<OsString>) -> Vec<
             continue;
         };
         if word == "--" {
+            // `exec POD -- ls /`: kubectl's own separator before a container's command.
+            if words.first().and_then(|w| w.to_str()) == Some("exec") {
+                words.push(arg);
+            }
             words.extend(rest.by_ref());
             break;
         }
@@ -540,6 +544,18 @@ mod tests {
         assert_eq!(cli.words, ["get", "pods"]);
         let cli = parse(&["diagnose", "--fix"]);
         assert!(matches!(cli.command, Some(Sub::Diagnose(ref d)) if d.fix));
+        // kubectl's exec keeps its `--`: what follows is the container's command.
+        let cli = parse(&[
+            "exec", "-it", "api", "-n", "shop", "--", "ls", "-la", "--yes",
+        ]);
+        assert_eq!(
+            cli.words,
+            ["exec", "-it", "api", "--", "ls", "-la", "--yes"]
+        );
+        assert_eq!(cli.kube.namespace.as_deref(), Some("shop"));
+        assert!(!cli.opts.yes);
+        let cli = parse(&["--", "get", "pods"]);
+        assert_eq!(cli.words, ["get", "pods"]);
     }
 
     fn parse(args: &[&str]) -> Cli {

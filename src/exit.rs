@@ -8,34 +8,47 @@
 
 use std::fmt;
 
-/// How the process ends. The numbers are part of the public contract.
+/// How the process ends. The numbers ([`ExitCode::code`]) are part of the public contract.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[repr(u8)]
 pub enum ExitCode {
     /// Everything asked for was done (or, for `--explain`/`--dry-run`, shown).
-    Success = 0,
+    Success,
     /// kubectl, the cluster, the model or the network failed.
-    Failure = 1,
+    Failure,
     /// Bad usage, or a request that can't be understood or fails validation.
-    Usage = 2,
+    Usage,
     /// The person said no, or there was no TTY to ask and no `--yes`.
-    Declined = 3,
+    Declined,
     /// `diagnose` finished and found problems.
-    ProblemsFound = 4,
+    ProblemsFound,
     /// Interrupted (Ctrl-C).
-    Interrupted = 130,
+    Interrupted,
     /// Stopped by SIGHUP (the terminal went away).
-    HungUp = 129,
+    HungUp,
     /// Stopped because stdout was closed while changes were pending or being applied.
-    StdoutClosed = 141,
+    StdoutClosed,
     /// Stopped by SIGTERM.
-    Terminated = 143,
+    Terminated,
+    /// kubectl held the terminal (port-forward, `logs -f`, exec) and ended with
+    /// this status, which the plugin ends with too.
+    Kubectl(u8),
 }
 
 impl ExitCode {
     /// The numeric process exit status.
     pub fn code(self) -> u8 {
-        self as u8
+        match self {
+            ExitCode::Success => 0,
+            ExitCode::Failure => 1,
+            ExitCode::Usage => 2,
+            ExitCode::Declined => 3,
+            ExitCode::ProblemsFound => 4,
+            ExitCode::Interrupted => 130,
+            ExitCode::HungUp => 129,
+            ExitCode::StdoutClosed => 141,
+            ExitCode::Terminated => 143,
+            ExitCode::Kubectl(code) => code,
+        }
     }
 
     /// Pick the exit code for an error: the first [`UserError`] in its chain
@@ -88,6 +101,9 @@ pub enum UserError {
     /// 143, 129 or 141. What was (not) applied was already reported.
     #[error("{}", .0.describe())]
     Stopped(Stop),
+    /// kubectl held the terminal and failed: its exit status, and one line saying so.
+    #[error("{message}")]
+    Kubectl { code: u8, message: String },
 }
 
 /// Why a run was stopped from outside, other than Ctrl-C.
@@ -119,6 +135,7 @@ impl UserError {
             UserError::Stopped(Stop::HangUp) => ExitCode::HungUp,
             UserError::Stopped(Stop::Terminated) => ExitCode::Terminated,
             UserError::Stopped(Stop::StdoutClosed) => ExitCode::StdoutClosed,
+            UserError::Kubectl { code, .. } => ExitCode::Kubectl(*code),
         }
     }
 

@@ -219,6 +219,7 @@ pub fn settings(config: &Config) -> Settings {
         quiet: config.quiet,
         color: config.color,
         interactive: config.stdin_is_tty && config.stderr_is_tty,
+        terminal: config.stdin_is_tty && config.stdout_is_tty,
         limits: Limits {
             replica_ceiling: i64::from(config.replica_ceiling),
             ..Limits::default()

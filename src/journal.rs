@@ -208,6 +208,11 @@ fn operation_entry(op: &OperationReport) -> OperationEntry {
     let verb = op.operation.verb();
     let not_reversible = match op.status {
         _ if op.kind != "change" => None,
+        Status::Applied | Status::Failed | Status::Unknown if verb == "exec" => Some(
+            "it ran a command inside a container, and what the command did there is neither \
+             recorded nor something kubectl can take back"
+                .to_string(),
+        ),
         Status::Applied if verb == "drain" => Some(
             "a drain evicts the node's pods, which cannot be put back as they were; \
              uncordon the node to let pods run there again"

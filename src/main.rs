@@ -69,6 +69,10 @@ fn run(config: Config) -> ExitCode {
             tokio::select! {
                 result = &mut run => break result,
                 reason = interrupts.next() => {
+                    // kubectl holds the terminal: it gets the signal, we wait for it.
+                    if interrupt::held_by_kubectl(reason) {
+                        continue;
+                    }
                     // While changes are applied, the call in flight finishes and
                     // the engine stops and reports; otherwise nothing changed yet.
                     if interrupt::shielded() {

@@ -481,7 +481,7 @@ fn errors_before_a_report_print_one_error_document_with_the_exit_code() {
     let bad_plan = env.home().join("bad-plan.json");
     std::fs::write(
         &bad_plan,
-        r#"{"operations": [{"op": "exec", "command": "sh"}]}"#,
+        r#"{"operations": [{"op": "shell", "command": "sh"}]}"#,
     )
     .unwrap();
     let missing = env.home().join("nonexistent").display().to_string();
@@ -530,7 +530,7 @@ fn errors_before_a_report_print_one_error_document_with_the_exit_code() {
             vec!["--plan", &bad_plan],
             vec![],
             2,
-            "exec",
+            "shell",
         ),
         (
             "a plan file that is not there",

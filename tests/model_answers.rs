@@ -242,12 +242,12 @@ async fn an_empty_plan_is_an_error_after_its_repair() {
 #[tokio::test]
 async fn an_operation_outside_the_vocabulary_is_refused() {
     let fake = FakeModel::start().unwrap();
-    let exec = plan_answer(vec![json!({"op": "exec", "name": "web", "command": "sh"})]);
-    fake.push(Reply::ContentWithoutRefusalField(exec.clone()));
-    fake.push(Reply::ContentWithoutRefusalField(exec));
+    let shell = plan_answer(vec![json!({"op": "shell", "name": "web", "command": "sh"})]);
+    fake.push(Reply::ContentWithoutRefusalField(shell.clone()));
+    fake.push(Reply::ContentWithoutRefusalField(shell));
     let err = ask(&fake, "open a shell in web").await.unwrap_err();
     assert!(
-        err.to_string().contains("unknown operation \"exec\""),
+        err.to_string().contains("unknown operation \"shell\""),
         "{err}"
     );
 }

@@ -170,7 +170,8 @@ async fn a_one_line_request_stays_in_its_token_budget() {
     // 1.5B model they are what makes it choose the right operation and namespace,
     // and servers that cache the prompt prefix (llama.cpp) read them once.
     assert!(messages < 900, "the messages grew to ~{messages} tokens");
-    assert!(whole < 3_100, "the request grew to ~{whole} tokens");
+    // The variants of port_forward, exec and logs' follow added ~200 tokens.
+    assert!(whole < 3_300, "the request grew to ~{whole} tokens");
 
     // Even the most names the context ever carries keep it in budget.
     let many = (0..100).map(|i| format!("deployment/service-number-{i:03}"));

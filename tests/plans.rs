@@ -581,9 +581,9 @@ fn invalid_plans_are_refused_naming_the_value() {
     );
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("-1"), "{}", stderr(&out));
-    let out = env.run_plan(&plan(json!({"op": "exec", "command": "sh"})), &["--yes"]);
+    let out = env.run_plan(&plan(json!({"op": "shell", "command": "sh"})), &["--yes"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("exec"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("shell"), "{}", stderr(&out));
     assert_eq!(
         env.live(&["deployment", "web"]).unwrap()["spec"]["replicas"],
         2

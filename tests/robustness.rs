@@ -224,7 +224,7 @@ fn plans_with_bad_values_are_refused_naming_the_value() {
             vec!["-5"],
         ),
         // Unknown operations and fields, empty and wrong shapes.
-        (plan(json!({"op": "exec", "cmd": "sh"})), vec!["exec"]),
+        (plan(json!({"op": "shell", "cmd": "sh"})), vec!["shell"]),
         (
             plan(json!({"op": "cordon", "node": "worker-1", "argv": ["--all"]})),
             vec!["argv"],

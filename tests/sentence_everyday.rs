@@ -300,3 +300,41 @@ fn update_to_a_version_keeps_the_live_repository() {
         stderr(&out)
     );
 }
+
+#[test]
+fn where_am_i_questions_and_switching_namespace() {
+    let env = TestEnv::healthy();
+    let out = run(&env, &["which namespace am I in"]);
+    assert_exit(&out, 0);
+    assert_eq!(stdout(&out), "default\n");
+    let out = run(&env, &["what version is the cluster"]);
+    assert_exit(&out, 0);
+    assert!(stdout(&out).contains("Server Version"), "{}", stdout(&out));
+    let out = run(&env, &["what's running in shop"]);
+    assert_exit(&out, 0);
+    let text = stdout(&out);
+    assert!(
+        text.contains("deployment.apps/api") && text.contains("pod/web-t7gsxmgths-zn772"),
+        "{text}"
+    );
+    // A kubeconfig change: previewed as the context's namespace, consented.
+    let out = run(&env, &["switch to namespace shop"]);
+    assert_exit(&out, 3);
+    assert!(
+        stdout(&out).contains("-namespace: default") && stdout(&out).contains("+namespace: shop"),
+        "{}",
+        stdout(&out)
+    );
+    applied(&env, "switch to namespace shop");
+    let out = run(&env, &["which namespace am I in"]);
+    assert_eq!(stdout(&out), "shop\n");
+    // A namespace that does not exist is named, with the close ones.
+    let out = run(&env, &["--yes", "switch to namespace shoop"]);
+    assert_exit(&out, 2);
+    assert!(
+        stderr(&out).contains("did you mean shop"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(env.writes(), Vec::<String>::new());
+}

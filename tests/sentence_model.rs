@@ -318,15 +318,15 @@ fn an_out_of_scope_request_is_shown_and_nothing_changes() {
     let (env, fake) = env_and_model();
     fake.push(Reply::Content(other_answer(
         "out_of_scope",
-        Some("kubectl ai does not open shells in containers."),
+        Some("kubectl ai does not install software on your machine."),
         None,
         None,
     )));
-    let out = run(&env, &fake, &["--yes", "open a shell in the web pod"]);
+    let out = run(&env, &fake, &["--yes", "install helm on my laptop"]);
     assert_exit(&out, 2);
     let err = stderr(&out);
     assert!(err.contains("not something kubectl ai can do"), "{err}");
-    assert!(err.contains("does not open shells"), "{err}");
+    assert!(err.contains("does not install software"), "{err}");
     assert_unchanged(&env);
 }
 

@@ -240,6 +240,19 @@ fn cases() -> Vec<(&'static str, Option<Value>, Value, Expect)> {
             json!({"op": "use_context", "context": "staging"}),
             Restored,
         ),
+        (
+            "use_namespace",
+            None,
+            json!({"op": "use_namespace", "namespace": ns}),
+            Restored,
+        ),
+        // The sandbox serves no exec: a kubectl that says it ran the command.
+        (
+            "exec",
+            None,
+            json!({"op": "exec", "name": "web", "kind": "deployment", "namespace": ns, "command": ["touch", "/tmp/x"]}),
+            Refused("ran a command inside a container"),
+        ),
         // Filled in with web's live state and version when it runs.
         ("restore", None, json!({"op": "restore"}), Restored),
         // What cannot be taken back, and says why.
@@ -293,6 +306,9 @@ const READS: &[&str] = &[
     "contexts",
     "api_resources",
     "explain",
+    "current_namespace",
+    "version",
+    "port_forward",
 ];
 
 #[test]
@@ -331,7 +347,19 @@ fn every_change_applied_then_undone_is_back_to_its_state_before() {
             op
         };
         let before = snapshot(&env);
-        let applied = run_plan(&env, &op, &["--yes", "--json"]);
+        let applied = if name == "exec" {
+            let shim = env.kubectl_shim("kubectl", "[ \"$1\" = exec ] && exit 0");
+            let path = env.plan_file(&json!({ "operations": [op] }));
+            plugin(&env)
+                .env("KUBECTL_PATH", shim)
+                .arg("--plan")
+                .arg(&path)
+                .args(["--yes", "--json"])
+                .output()
+                .unwrap()
+        } else {
+            run_plan(&env, &op, &["--yes", "--json"])
+        };
         if !applied.status.success() {
             failures.push(format!(
                 "{name}: the apply failed: {}{}",
@@ -342,7 +370,8 @@ fn every_change_applied_then_undone_is_back_to_its_state_before() {
         }
         let entry = entries(&env).pop().expect("the change was journaled");
         let objects = changed(&entry);
-        if objects.is_empty() {
+        // An exec changes no object the journal could record: it is recorded as run.
+        if objects.is_empty() && name != "exec" {
             failures.push(format!("{name}: the journal records no object: {entry:#}"));
             continue;
         }
@@ -378,6 +407,15 @@ fn every_change_applied_then_undone_is_back_to_its_state_before() {
                             .unwrap();
                         if stdout(&current).trim() != "sandbox" {
                             failures.push(format!("{name}: the context is {}", stdout(&current)));
+                        }
+                        let namespace = env
+                            .kubectl()
+                            .args(["config", "view", "--minify", "-o", "jsonpath={..namespace}"])
+                            .output()
+                            .unwrap();
+                        if !matches!(stdout(&namespace).trim(), "" | "default") {
+                            failures
+                                .push(format!("{name}: the namespace is {}", stdout(&namespace)));
                         }
                         continue;
                     }

@@ -201,6 +201,7 @@ pub fn validate(r: &ReadRequest, scope: &Scope) -> Result<Operation, String> {
                 tail: Some(LOG_TAIL),
                 since: None,
                 previous: r.previous,
+                follow: false,
             }
         }
         "events" => {

@@ -41,6 +41,10 @@ pub enum Step {
         argv: Vec<String>,
         stdin: Option<Vec<u8>>,
     },
+    /// An edit of the kubeconfig (`config set-context CONTEXT --namespace NS`),
+    /// sent with `--kubeconfig` only: `set-context` would take the forwarded
+    /// `--cluster` and `--user` as values to write into the context.
+    Kubeconfig { argv: Vec<String> },
 }
 
 /// The requests that apply a previewed change, from the raw `(live, after)` pairs of
@@ -55,6 +59,20 @@ pub fn steps(
             stdin: change.stdin.clone(),
         }]
     };
+    if let After::Namespace(namespace) = &change.after {
+        // The context named, not `--current`: the one the run previewed, whatever
+        // the kubeconfig's current context is by now.
+        return Ok(pairs
+            .iter()
+            .filter(|(before, after)| before != after)
+            .filter_map(|(before, _)| before.as_ref()?.get("context")?.as_str())
+            .map(|context| Step::Kubeconfig {
+                argv: ["config", "set-context", context, "--namespace", namespace]
+                    .map(String::from)
+                    .into(),
+            })
+            .collect());
+    }
     if matches!(change.after, After::Drained | After::Context(_))
         || change.before == Before::Nothing
     {
@@ -106,7 +124,7 @@ impl Step {
             Step::Delete { path, .. } => ["delete", "--raw", path, "-f", "-"]
                 .map(String::from)
                 .into(),
-            Step::Request { argv, .. } => argv.clone(),
+            Step::Request { argv, .. } | Step::Kubeconfig { argv } => argv.clone(),
         }
     }
 
@@ -117,6 +135,7 @@ impl Step {
             }
             Step::Delete { live, .. } => Some(delete_options(live).to_string().into_bytes()),
             Step::Request { stdin, .. } => stdin.clone(),
+            Step::Kubeconfig { .. } => None,
         }
     }
 
@@ -125,7 +144,7 @@ impl Step {
         match self {
             Step::Replace { live, .. } | Step::Delete { live, .. } => Some(object_label(live)),
             Step::Create { object } => Some(object_label(object)),
-            Step::Request { .. } => None,
+            Step::Request { .. } | Step::Kubeconfig { .. } => None,
         }
     }
 
@@ -135,10 +154,17 @@ impl Step {
     pub async fn send(&self, kubectl: &Kubectl) -> anyhow::Result<Sent> {
         let argv = self.argv();
         let runner = scoped(kubectl, &argv);
-        let runner = if matches!(self, Step::Delete { .. } | Step::Replace { .. }) {
-            std::borrow::Cow::Owned(kubectl.with_namespace(None))
-        } else {
-            runner
+        let runner = match self {
+            Step::Delete { .. } | Step::Replace { .. } => {
+                std::borrow::Cow::Owned(kubectl.with_namespace(None))
+            }
+            Step::Kubeconfig { .. } => {
+                std::borrow::Cow::Owned(kubectl.with_flags(crate::config::KubeFlags {
+                    kubeconfig: kubectl.flags().kubeconfig.clone(),
+                    ..Default::default()
+                }))
+            }
+            _ => runner,
         };
         let captured = runner.run(&argv, self.stdin()).await?;
         if captured.status == 0 || !self.is_precondition_failure(&captured) {

@@ -110,6 +110,7 @@ pub(super) async fn preview_change(
                     String::from_utf8_lossy(&captured.stdout).trim(),
                 )))
             }
+            Before::ContextNamespace => context_namespace_object(kubectl).map(Some),
             Before::Nothing | Before::Target => Ok::<Option<Value>, anyhow::Error>(None),
         }
     };
@@ -134,6 +135,12 @@ pub(super) async fn preview_change(
                     stderr: String::new(),
                 })
             }
+            // Nothing on the server changes: the kubeconfig is what is previewed.
+            After::Namespace(_) => Ok(Captured {
+                status: 0,
+                stdout: Vec::new(),
+                stderr: String::new(),
+            }),
             _ => {
                 let argv = change.preview_argv();
                 scoped(kubectl, &argv)
@@ -196,6 +203,17 @@ pub(super) async fn preview_change(
             let text = String::from_utf8_lossy(&dry_run.stdout).into_owned() + &dry_run.stderr;
             (pairs, Some(crate::redact::mask(text.trim())))
         }
+        After::Namespace(namespace) => (
+            before_objects
+                .into_iter()
+                .map(|b| {
+                    let mut after = b.clone();
+                    after["namespace"] = Value::String(namespace.clone());
+                    (Some(b), Some(after))
+                })
+                .collect(),
+            None,
+        ),
         After::Context(name) => {
             let after = context_object(name);
             (
@@ -503,8 +521,29 @@ fn context_object(name: &str) -> Value {
     serde_json::json!({ "kind": "Kubeconfig", "metadata": { "name": "current-context" }, "current-context": name })
 }
 
+/// The context the run talks to and its namespace (`default` when it sets none,
+/// as kubectl then works in `default`), as a preview object.
+fn context_namespace_object(kubectl: &Kubectl) -> anyhow::Result<Value> {
+    let context = crate::kubectl::kubeconfig::current(kubectl.flags()).ok_or_else(|| {
+        UserError::Usage(
+            "the kubeconfig has no current context whose namespace could be set; pick one with \
+             kubectl config use-context NAME (or --context NAME)"
+                .into(),
+        )
+    })?;
+    Ok(serde_json::json!({
+        "kind": "Kubeconfig",
+        "metadata": { "name": context.name },
+        "context": context.name,
+        "namespace": context.namespace.as_deref().unwrap_or("default"),
+    }))
+}
+
 /// Gets the live target; a missing one is a usage error that suggests close names.
-async fn fetch_target(kubectl: &Kubectl, target: &request::Target) -> anyhow::Result<Value> {
+pub(super) async fn fetch_target(
+    kubectl: &Kubectl,
+    target: &request::Target,
+) -> anyhow::Result<Value> {
     let argv = target.get_argv();
     let captured = scoped(kubectl, &argv).run(&argv, None).await?;
     if captured.status == 0 {

@@ -6,8 +6,14 @@
 //! flight finishes, and the engine stops before the next operation, reports
 //! exactly what was applied (on stderr when stdout is gone), and the exit code
 //! says why (130, 143, 129, 141). `main` asks [`shielded`] before cancelling the run.
+//!
+//! While kubectl holds the terminal (a port-forward, `logs -f`, an exec), it is
+//! in the plugin's foreground process group: Ctrl-C reaches it from the terminal
+//! and it ends itself, and the plugin waits for it. A SIGTERM or SIGHUP sent to
+//! the plugin alone is passed on to it, so it never outlives the plugin.
+//! `main` asks [`held_by_kubectl`] first.
 
-use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU8, Ordering};
 
 use crate::exit::{Stop, UserError};
 
@@ -15,6 +21,8 @@ static SHIELDED: AtomicBool = AtomicBool::new(false);
 static CHANGING: AtomicBool = AtomicBool::new(false);
 /// 0: nothing raised; otherwise a [`Reason`] as u8.
 static RAISED: AtomicU8 = AtomicU8::new(0);
+/// The kubectl holding the terminal (0: none).
+static HOLDER: AtomicI32 = AtomicI32::new(0);
 
 /// What stopped a run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -90,4 +98,48 @@ impl Drop for ShieldGuard {
     fn drop(&mut self) {
         SHIELDED.store(false, Ordering::SeqCst);
     }
+}
+
+/// kubectl holds the terminal until the guard is dropped.
+pub fn hand_off(pid: Option<u32>) -> HandOffGuard {
+    if let Some(pid) = pid.and_then(|p| i32::try_from(p).ok()) {
+        HOLDER.store(pid, Ordering::SeqCst);
+    }
+    HandOffGuard(())
+}
+
+pub struct HandOffGuard(());
+
+impl Drop for HandOffGuard {
+    fn drop(&mut self) {
+        HOLDER.store(0, Ordering::SeqCst);
+    }
+}
+
+/// When kubectl holds the terminal: records the stop, passes a SIGTERM or SIGHUP
+/// on to kubectl (a Ctrl-C reached it from the terminal already), and says the
+/// run goes on waiting for kubectl to end. `false` when nothing holds it.
+pub fn held_by_kubectl(reason: Reason) -> bool {
+    let pid = HOLDER.load(Ordering::SeqCst);
+    if pid <= 1 {
+        return false;
+    }
+    raise(reason);
+    #[cfg(unix)]
+    {
+        let signal = match reason {
+            Reason::Terminate => Some(libc::SIGTERM),
+            Reason::HangUp => Some(libc::SIGHUP),
+            Reason::Interrupt | Reason::StdoutClosed => None,
+        };
+        if let Some(signal) = signal {
+            // SAFETY: kill takes plain integers and touches no memory of ours; the
+            // pid is our own child's, registered while we wait for it (so it has
+            // not been reaped and cannot have been reused).
+            unsafe {
+                libc::kill(pid, signal);
+            }
+        }
+    }
+    true
 }

@@ -10,6 +10,7 @@
 
 mod commit;
 mod dry_run;
+pub mod handoff;
 pub mod interrupt;
 mod missing_namespace;
 mod question;
@@ -40,6 +41,9 @@ pub struct Settings {
     pub color: bool,
     /// A person is there to answer a prompt (stdin and stderr are terminals).
     pub interactive: bool,
+    /// stdin and stdout are terminals: kubectl can be handed the terminal
+    /// (port-forward, `logs -f`, an interactive exec).
+    pub terminal: bool,
     pub limits: Limits,
     /// Forwarded connection flags, shown in equivalent commands (`--context x`).
     pub shown_connection: Vec<String>,
@@ -95,6 +99,7 @@ pub async fn run(
     settings: &Settings,
 ) -> anyhow::Result<Outcome> {
     validate(plan, &settings.limits).map_err(|e| UserError::Usage(e.message))?;
+    handoff::check(plan, settings)?;
     let mut operations: Vec<OperationReport> = plan
         .operations
         .iter()
@@ -134,6 +139,18 @@ pub async fn run(
             requests.push(None);
             continue;
         }
+        if let Operation::Exec(exec) = op {
+            // Nothing to dry-run: the preview is the exact command, on a target that exists.
+            if let Err(error) = handoff::preview(kubectl, exec, &mut operations[index]).await {
+                let error = preview_failed(&mut operations, index, error, settings)?;
+                return Ok(Outcome {
+                    report: report(origin, settings, context, "failed", operations),
+                    error: Some(error),
+                });
+            }
+            requests.push(None);
+            continue;
+        }
         let pending_namespace = op
             .namespace()
             .filter(|ns| created_earlier(&ops[..index], ns));
@@ -161,20 +178,7 @@ pub async fn run(
                 requests.push(Some(steps));
             }
             Err(error) => {
-                let failed = &mut operations[index];
-                failed.status = Status::Failed;
-                failed.stderr = Some(crate::redact::mask(&output::error_text(&error)));
-                if !settings.json {
-                    print_previews(&operations[..=index], settings)?;
-                }
-                let user_error = if error.downcast_ref::<UserError>().is_some() {
-                    error
-                } else {
-                    error.context(format!(
-                        "the preview of operation {} failed, so nothing was changed",
-                        index + 1
-                    ))
-                };
+                let user_error = preview_failed(&mut operations, index, error, settings)?;
                 return Ok(Outcome {
                     report: report(origin, settings, context, "failed", operations),
                     error: Some(user_error),
@@ -258,6 +262,28 @@ pub async fn run(
         if report_entry.status == Status::NoChange {
             continue;
         }
+        if handoff::hands_off(op) {
+            let result = handoff::run(kubectl, op, settings).await;
+            let failure = handoff::record(report_entry, result, op.is_change());
+            if !settings.json {
+                say(&output::human_outcome(index, report_entry, settings.color));
+            }
+            if let Some(failure) = failure {
+                let alone = operations.len() == 1;
+                return Ok(Outcome {
+                    report: report(origin, settings, context, "failed", operations),
+                    error: Some(if alone {
+                        failure
+                    } else {
+                        failure.context(format!(
+                            "operation {}: what came before it was applied, the rest was not attempted",
+                            index + 1
+                        ))
+                    }),
+                });
+            }
+            continue;
+        }
         let result = match &requests[index] {
             Some(steps) => apply_steps(kubectl, steps).await,
             None => {
@@ -327,6 +353,20 @@ async fn run_reads(
 ) -> anyhow::Result<Option<anyhow::Error>> {
     for (index, op) in plan.operations.iter().enumerate() {
         let argv = equivalent_args(op);
+        if handoff::hands_off(op) {
+            let result = handoff::run(kubectl, op, settings).await;
+            if let Some(error) = handoff::record(&mut operations[index], result, false) {
+                return Ok(Some(error));
+            }
+            continue;
+        }
+        if let Operation::CurrentNamespace {} = op {
+            let result = current_namespace(kubectl, &argv, &mut operations[index], settings).await;
+            if let Some(error) = result? {
+                return Ok(Some(error));
+            }
+            continue;
+        }
         let result = if let Some(result) = secret_reads::run(kubectl, op, settings).await {
             result
         } else if settings.json {
@@ -381,6 +421,61 @@ async fn run_reads(
         }
     }
     Ok(None)
+}
+
+/// The current context's namespace, as `kubectl config view --minify` says it;
+/// `default` when the context sets none (kubectl then works in `default`).
+async fn current_namespace(
+    kubectl: &Kubectl,
+    argv: &[String],
+    entry: &mut OperationReport,
+    settings: &Settings,
+) -> anyhow::Result<Option<anyhow::Error>> {
+    let mut captured = scoped(kubectl, argv).run(argv, None).await?;
+    if captured.status == 0 {
+        let said = String::from_utf8_lossy(&captured.stdout).trim().to_string();
+        let namespace = if said.is_empty() { "default" } else { &said };
+        captured.stdout = format!("{namespace}\n").into_bytes();
+        if !settings.json {
+            emit(&output::sanitize(&String::from_utf8_lossy(
+                &captured.stdout,
+            )))?;
+        }
+    } else if !settings.json {
+        eprint!("{}", output::sanitize(&captured.stderr));
+    }
+    record(entry, &captured, false);
+    Ok((captured.status != 0).then(|| {
+        anyhow::anyhow!(
+            "{} exited with {}",
+            display_command(argv),
+            crate::kubectl::describe_status(captured.status)
+        )
+    }))
+}
+
+/// A preview failed: the operation says why, the previews so far are shown, and
+/// the error the run ends with says nothing was changed.
+fn preview_failed(
+    operations: &mut [OperationReport],
+    index: usize,
+    error: anyhow::Error,
+    settings: &Settings,
+) -> anyhow::Result<anyhow::Error> {
+    let failed = &mut operations[index];
+    failed.status = Status::Failed;
+    failed.stderr = Some(crate::redact::mask(&output::error_text(&error)));
+    if !settings.json {
+        print_previews(&operations[..=index], settings)?;
+    }
+    Ok(if error.downcast_ref::<UserError>().is_some() {
+        error
+    } else {
+        error.context(format!(
+            "the preview of operation {} failed, so nothing was changed",
+            index + 1
+        ))
+    })
 }
 
 /// How the apply of one operation ended.
@@ -652,7 +747,8 @@ pub(crate) fn namespaced(op: &Operation) -> bool {
         | Operation::Uncordon { .. }
         | Operation::Drain { .. }
         | Operation::Taint { .. }
-        | Operation::UseContext { .. } => false,
+        | Operation::UseContext { .. }
+        | Operation::UseNamespace { .. } => false,
         Operation::Delete { kind, .. } | Operation::Patch { kind, .. } => {
             crate::plan::kinds::lookup(kind).is_none_or(|k| k.namespaced)
         }
@@ -692,11 +788,16 @@ fn report(
 
 fn operation_report(op: &Operation, settings: &Settings) -> OperationReport {
     let args = equivalent_args(op);
-    let mut shown = args.clone();
+    let mut flags: Vec<String> = Vec::new();
     if !names_namespace(&args) {
-        shown.extend(settings.shown_namespace.iter().cloned());
+        flags.extend(settings.shown_namespace.iter().cloned());
     }
-    shown.extend(settings.shown_connection.iter().cloned());
+    flags.extend(settings.shown_connection.iter().cloned());
+    // Before an exec's `--`, as they are sent: after it they would be the command's.
+    let at = args.iter().position(|a| a == "--").unwrap_or(args.len());
+    let mut shown = args[..at].to_vec();
+    shown.extend(flags);
+    shown.extend_from_slice(&args[at..]);
     OperationReport {
         summary: summary(op),
         kind: if op.is_change() { "change" } else { "read" },

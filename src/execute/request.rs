@@ -25,7 +25,11 @@ pub struct Target {
 }
 
 impl Target {
-    fn new(kind: &str, name: &str, namespace: &Option<String>) -> anyhow::Result<Target> {
+    pub(crate) fn new(
+        kind: &str,
+        name: &str,
+        namespace: &Option<String>,
+    ) -> anyhow::Result<Target> {
         let kind = kinds::lookup(kind).with_context(|| format!("unknown kind {kind:?}"))?;
         Ok(Target {
             kind,
@@ -70,6 +74,8 @@ pub enum Before {
     },
     /// The kubeconfig's current context.
     CurrentContext,
+    /// The namespace of the context the run talks to.
+    ContextNamespace,
 }
 
 /// What the dry run answers with, and so how the right side of the diff is found.
@@ -83,6 +89,8 @@ pub enum After {
     Drained,
     /// The current context becomes this one.
     Context(String),
+    /// The context the run talks to gets this namespace.
+    Namespace(String),
 }
 
 /// One change, as kubectl requests.
@@ -103,7 +111,7 @@ impl ChangeRequest {
         match self.after {
             After::Objects => argv.extend(["--dry-run=server", "-o", "json"].map(String::from)),
             After::Removed | After::Drained => argv.push("--dry-run=server".into()),
-            After::Context(_) => {}
+            After::Context(_) | After::Namespace(_) => {}
         }
         argv
     }
@@ -535,6 +543,14 @@ pub fn build(
             argv: vec!["config".into(), "use-context".into(), context.clone()],
             stdin: None,
             after: After::Context(context.clone()),
+        },
+        Operation::UseNamespace { namespace } => ChangeRequest {
+            // The namespace must exist: a misspelt one is named with close names.
+            target: Some(Target::new("namespace", namespace, &None)?),
+            before: Before::ContextNamespace,
+            argv: equivalent_args(op),
+            stdin: None,
+            after: After::Namespace(namespace.clone()),
         },
         Operation::Restore(restore) => restore.request(prefetched.target.as_ref())?,
         read => bail!("{} is not a change", read.verb()),

@@ -3,7 +3,7 @@
 //! Each object the run changed is put back to its recorded before-state with a
 //! [`Restore`] operation: an update is replaced back, what was created is
 //! deleted, what was deleted is created again (without status and server-set
-//! fields); a context switch is switched back. The plan then goes the usual
+//! fields); a context switch is switched back, a context's namespace set back. The plan then goes the usual
 //! way — a fresh server dry run and diff, consent (`--yes`), apply, report
 //! (`--json`), journal — so `--dry-run` shows the undo without doing it.
 //!
@@ -11,7 +11,7 @@
 //! (its `resourceVersion` is not the recorded one, and it is not only its status
 //! that moved) is refused by name, as is a run that cannot be taken back (secret
 //! values were never recorded; a drain's evicted pods; a deleted namespace's
-//! contents). Nothing is changed then. A run touching one object several times is
+//! contents; what an exec's command did inside its container). Nothing is changed then. A run touching one object several times is
 //! taken back to the state before its first change.
 
 use std::io::Write;
@@ -178,7 +178,7 @@ fn recorded_plan(entry: &Entry, id: u64) -> Plan {
         .rev()
         .filter_map(|net| {
             if net.last.kind == "Kubeconfig" {
-                return context_before(&net).map(|context| Operation::UseContext { context });
+                return kubeconfig_before(&net);
             }
             let (state, resource_version) = match (net.existed_before(), net.exists_after()) {
                 (false, false) => return None,
@@ -199,13 +199,15 @@ fn recorded_plan(entry: &Entry, id: u64) -> Plan {
     Plan::new(operations)
 }
 
-fn context_before(net: &Net<'_>) -> Option<String> {
-    net.first
-        .before
-        .as_ref()
-        .and_then(|b| b.get("current-context"))
-        .and_then(Value::as_str)
-        .map(str::to_string)
+/// What puts the kubeconfig back: the current context switched back, or the
+/// context's namespace set back (to `default` when it had none).
+fn kubeconfig_before(net: &Net<'_>) -> Option<Operation> {
+    let before = net.first.before.as_ref()?;
+    let text = |key: &str| before.get(key).and_then(Value::as_str).map(str::to_string);
+    if let Some(context) = text("current-context") {
+        return Some(Operation::UseContext { context });
+    }
+    text("namespace").map(|namespace| Operation::UseNamespace { namespace })
 }
 
 /// The restores that take `entry` back, checked against the live objects;
@@ -216,9 +218,7 @@ async fn plan(kubectl: &Kubectl, entry: &Entry, id: u64) -> anyhow::Result<Plan>
     for net in net_changes(entry).into_iter().rev() {
         let label = &net.last.object;
         if net.last.kind == "Kubeconfig" {
-            if let Some(context) = context_before(&net) {
-                operations.push(Operation::UseContext { context });
-            }
+            operations.extend(kubeconfig_before(&net));
             continue;
         }
         let live = live(kubectl, net.last).await?;

@@ -126,6 +126,7 @@ impl McpServer {
         settings.quiet = true;
         settings.color = false;
         settings.interactive = false;
+        settings.terminal = false;
         settings.secret_reads = SecretReads::for_plan(&Source::Mcp, false);
         settings
     }
@@ -203,6 +204,12 @@ impl McpServer {
 
     /// One read of the vocabulary, run through the engine and made safe to return.
     async fn read(&self, op: Operation) -> Result<CallToolResult, Refusal> {
+        if crate::plan::interactive::needs_terminal(&op) {
+            return Err(
+                "follow is not offered here: it streams until someone stops it, and a tool call must end; ask for the last lines with tail, or a window with since"
+                    .into(),
+            );
+        }
         let plan = Plan::single(op.clone());
         let settings = self.settings();
         validate(&plan, &settings.limits).map_err(|e| e.message)?;
@@ -314,6 +321,19 @@ impl McpServer {
             );
         }
         for (index, op) in plan.operations.iter().enumerate() {
+            if crate::plan::interactive::hands_off(op) {
+                return Err(format!(
+                    "operation {} ({}) is not offered: it hands a terminal to kubectl (a command run inside a container, a port-forward), which a tool call has none of, and its effect cannot be previewed; run it with kubectl ai at a terminal",
+                    index + 1,
+                    op.verb()
+                ));
+            }
+            if matches!(op, Operation::UseNamespace { .. }) {
+                return Err(format!(
+                    "operation {} (use_namespace) is not offered: it edits your kubeconfig, and this server works in the context and namespace it was started with; pass namespace in each call instead",
+                    index + 1
+                ));
+            }
             if !op.is_change() {
                 return Err(format!(
                     "operation {} ({}) is a read: call the {} tool for it; preview takes changes only",

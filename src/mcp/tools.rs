@@ -37,8 +37,8 @@ pub const READS: &[(&str, &str)] = &[
         "logs",
         "Read a container's logs (kubectl logs). `kind` is pod unless you want a workload's pod \
          (deployment, statefulset, job…); use `tail` (lines) or `since` (15m, 1h) to keep it short, \
-         `previous` for the crashed container before the current one. Read-only; credential-looking \
-         values are masked; long output is cut at 64 KiB.",
+         `previous` for the crashed container before the current one. `follow` is refused (a call \
+         must end). Read-only; credential-looking values are masked; long output is cut at 64 KiB.",
     ),
     (
         "events",
@@ -92,7 +92,8 @@ const PREVIEW_DESCRIPTION: &str = "Preview a change without making it. Send a pl
     rollout_restart, label, delete, apply, create_*…; see the schema). Each change is checked and \
     dry-run by the API server; you get, per change, the equivalent kubectl command and a unified diff \
     of the objects, plus a plan_id bound to exactly these previews. Nothing is changed. Show the diff \
-    to the person before asking to apply it.";
+    to the person before asking to apply it. Not offered here: exec (a command inside a container \
+    cannot be previewed and needs a terminal), port_forward and use_namespace.";
 
 const APPLY_DESCRIPTION: &str = "Apply a previewed plan, exactly as previewed, by its plan_id (from \
     preview). Only call this after the person has seen the preview and agreed. If an object changed \

@@ -74,8 +74,10 @@ pub fn equivalent_args(op: &Operation) -> Vec<String> {
             tail,
             since,
             previous,
+            follow,
         } => {
             a.push("logs");
+            a.switch("-f", *follow);
             a.push(object(kind, name));
             a.scope(namespace, false);
             a.flag_value("-c", container.as_deref());
@@ -419,6 +421,19 @@ pub fn equivalent_args(op: &Operation) -> Vec<String> {
             a.push(patch.to_string());
         }
         Operation::UseContext { context } => a.extend(["config", "use-context", context.as_str()]),
+        Operation::UseNamespace { namespace } => a.extend([
+            "config",
+            "set-context",
+            "--current",
+            "--namespace",
+            namespace.as_str(),
+        ]),
+        Operation::CurrentNamespace {} => {
+            a.extend(["config", "view", "--minify", "-o", "jsonpath={..namespace}"])
+        }
+        Operation::Version {} => a.push("version"),
+        Operation::PortForward(forward) => a.0.extend(forward.equivalent_args()),
+        Operation::Exec(exec) => a.0.extend(exec.equivalent_args()),
         Operation::Restore(restore) => a.0.extend(restore.equivalent_args()),
     }
     a.0
@@ -445,7 +460,8 @@ fn resource(kind: &str) -> String {
 }
 
 /// `name` for pods, `kind/name` for everything else (as kubectl prints them).
-fn object(kind: &str, name: &str) -> String {
+/// `web` for a pod (what kubectl takes bare), `deployment/web` for anything else.
+pub(super) fn object(kind: &str, name: &str) -> String {
     match kinds::lookup(kind) {
         Some(k) if k.resource == "pods" => name.to_string(),
         Some(k) => format!("{}/{name}", k.singular),
@@ -543,6 +559,7 @@ mod tests {
                 tail: Some(50),
                 since: None,
                 previous: true,
+                follow: false,
             }),
             "logs deployment/web -c app --tail 50 --previous"
         );

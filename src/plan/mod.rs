@@ -8,6 +8,7 @@
 //! (`--plan`, `--save-plan`) and, made strict, the model's structured-output schema.
 
 pub mod equivalent;
+pub mod interactive;
 pub mod kinds;
 pub mod restore;
 pub mod schema;
@@ -108,6 +109,9 @@ pub enum Operation {
         since: Option<String>,
         #[serde(default)]
         previous: bool,
+        /// Keep streaming new lines (`-f`) until Ctrl-C: the terminal is handed to kubectl.
+        #[serde(default)]
+        follow: bool,
     },
     /// `kubectl get events --sort-by=.lastTimestamp`
     Events {
@@ -179,6 +183,12 @@ pub enum Operation {
         #[serde(default)]
         recursive: bool,
     },
+    /// The current context's namespace (`default` when it sets none).
+    CurrentNamespace {},
+    /// `kubectl version`: the client's and the cluster's versions.
+    Version {},
+    /// `kubectl port-forward KIND/NAME LOCAL[:REMOTE]` on loopback, until Ctrl-C.
+    PortForward(interactive::PortForward),
 
     // ---- changes -----------------------------------------------------------
     /// `kubectl create deployment NAME --image=IMAGE [--replicas=N] [--port=P]`
@@ -369,6 +379,10 @@ pub enum Operation {
     },
     /// `kubectl config use-context NAME`
     UseContext { context: String },
+    /// `kubectl config set-context --current --namespace NS`: the current context's namespace.
+    UseNamespace { namespace: String },
+    /// `kubectl exec KIND/NAME [-c C] [-it] -- COMMAND...`: runs a command in a container.
+    Exec(interactive::Exec),
     /// Puts one object back as the journal recorded it (`kubectl ai undo`; never from a model).
     Restore(restore::Restore),
 }
@@ -401,6 +415,9 @@ impl Operation {
                 | Operation::Contexts { .. }
                 | Operation::ApiResources { .. }
                 | Operation::Explain { .. }
+                | Operation::CurrentNamespace {}
+                | Operation::Version {}
+                | Operation::PortForward(_)
         )
     }
 
@@ -434,7 +451,12 @@ impl Operation {
             | Operation::Drain { node, .. }
             | Operation::Taint { node, .. } => *node = new_name.to_string(),
             Operation::Endpoints { service, .. } => *service = new_name.to_string(),
+            Operation::PortForward(forward) => forward.name = new_name.to_string(),
+            Operation::Exec(exec) => exec.name = new_name.to_string(),
             Operation::Events { .. }
+            | Operation::CurrentNamespace {}
+            | Operation::Version {}
+            | Operation::UseNamespace { .. }
             | Operation::Top { .. }
             | Operation::Contexts { .. }
             | Operation::ApiResources { .. }
@@ -479,6 +501,8 @@ impl Operation {
             | Operation::CreateConfigMap { namespace, .. }
             | Operation::CreateSecret { namespace, .. }
             | Operation::Patch { namespace, .. } => namespace.as_deref(),
+            Operation::PortForward(forward) => forward.namespace.as_deref(),
+            Operation::Exec(exec) => exec.namespace.as_deref(),
             Operation::Restore(restore) => restore.scope(),
             Operation::Contexts { .. }
             | Operation::ApiResources { .. }
@@ -488,7 +512,11 @@ impl Operation {
             | Operation::Uncordon { .. }
             | Operation::Drain { .. }
             | Operation::Taint { .. }
-            | Operation::UseContext { .. } => None,
+            | Operation::UseContext { .. }
+            | Operation::CurrentNamespace {}
+            | Operation::Version {}
+            // The kubeconfig's namespace: nothing lands in it by this operation.
+            | Operation::UseNamespace { .. } => None,
         }
     }
 
@@ -506,6 +534,9 @@ impl Operation {
             Operation::Contexts { .. } => "contexts",
             Operation::ApiResources { .. } => "api_resources",
             Operation::Explain { .. } => "explain",
+            Operation::CurrentNamespace {} => "current_namespace",
+            Operation::Version {} => "version",
+            Operation::PortForward(_) => "port_forward",
             Operation::CreateDeployment { .. } => "create_deployment",
             Operation::RunPod { .. } => "run_pod",
             Operation::Apply { .. } => "apply",
@@ -529,6 +560,8 @@ impl Operation {
             Operation::Taint { .. } => "taint",
             Operation::Patch { .. } => "patch",
             Operation::UseContext { .. } => "use_context",
+            Operation::UseNamespace { .. } => "use_namespace",
+            Operation::Exec(_) => "exec",
             Operation::Restore(_) => "restore",
         }
     }
@@ -743,10 +776,10 @@ mod tests {
 
     #[test]
     fn unknown_operations_and_fields_are_refused() {
-        let err = serde_json::from_str::<Plan>(r#"{"operations":[{"op":"exec","cmd":"sh"}]}"#)
+        let err = serde_json::from_str::<Plan>(r#"{"operations":[{"op":"shell","cmd":"sh"}]}"#)
             .unwrap_err()
             .to_string();
-        assert!(err.contains("unknown variant `exec`"), "{err}");
+        assert!(err.contains("unknown variant `shell`"), "{err}");
         let err = serde_json::from_str::<Plan>(
             r#"{"operations":[{"op":"cordon","node":"n1","argv":["--all"]}]}"#,
         )

@@ -11,7 +11,7 @@
 //!   ([`FIELDS`]), each nullable; `null` means "not given". Which fields belong to
 //!   which operation is told by the prompt ([`vocabulary_lines`]) and checked here:
 //!   a field given to an operation that does not take it is an error, never dropped.
-//! - a few fields are shared or flattened: `name` is also the node, context and
+//! - a few fields are shared or flattened: `name` is also the node, context, namespace (of `use_namespace`) and
 //!   service name; `set` also carries `env` and `data`; `kind`/`name` of `events`
 //!   are the object; `kind` of `top` is `pods|nodes`; `scale` takes `change` +
 //!   `replicas`; `set_resources` takes `cpu_request`…; `untaint` is `taint` with
@@ -96,6 +96,11 @@ const FIELDS: &[(&str, Ty)] = &[
         Enum(&["NoSchedule", "PreferNoSchedule", "NoExecute"]),
     ),
     ("delete_emptydir_data", Bool),
+    ("follow", Bool),
+    ("local_port", Int),
+    ("remote_port", Int),
+    ("command", Strs),
+    ("interactive", Bool),
 ];
 
 /// One field an operation takes: its model-form name, its plan-form name, and
@@ -189,6 +194,7 @@ const OPS: &[OpSpec] = &[
             opt("tail"),
             opt("since"),
             opt("previous"),
+            opt("follow"),
         ],
     ),
     spec(
@@ -221,6 +227,18 @@ const OPS: &[OpSpec] = &[
     spec("contexts", &[opt("current_only")]),
     spec("api_resources", &[]),
     spec("explain", &[req("field")]),
+    spec("current_namespace", &[]),
+    spec("version", &[]),
+    spec(
+        "port_forward",
+        &[
+            opt("kind"),
+            req("name"),
+            opt("namespace"),
+            req("local_port"),
+            opt("remote_port"),
+        ],
+    ),
     spec(
         "create_deployment",
         &[
@@ -366,6 +384,18 @@ const OPS: &[OpSpec] = &[
         ],
     ),
     spec("use_context", &[req_as("name", "context")]),
+    spec("use_namespace", &[req_as("name", "namespace")]),
+    spec(
+        "exec",
+        &[
+            opt("kind"),
+            req("name"),
+            opt("namespace"),
+            opt("container"),
+            req("command"),
+            opt("interactive"),
+        ],
+    ),
 ];
 
 const METADATA_EDIT: [Arg; 7] = [
@@ -913,9 +943,10 @@ mod tests {
         // The schema travels with every request; keep it well inside the prompt budget.
         // One variant per group of operations costs more than the old flat object
         // (under 4 KB), which small models could not follow; keep it from growing
-        // further (BENCHMARKS.md has its size in tokens).
+        // further (BENCHMARKS.md has its size in tokens). The operations that hand
+        // the terminal to kubectl (port_forward, exec, logs follow) added about 800.
         let bytes = serde_json::to_string(&schema).unwrap().len();
-        assert!(bytes < 9_500, "the model schema grew to {bytes} bytes");
+        assert!(bytes < 10_100, "the model schema grew to {bytes} bytes");
     }
 
     #[test]
@@ -1124,11 +1155,16 @@ mod tests {
                             | "warnings_only"
                             | "current_only"
                             | "overwrite"
-                            | "delete_emptydir_data",
+                            | "delete_emptydir_data"
+                            | "follow"
+                            | "interactive",
                         ) => json!(true),
-                        (_, "tail" | "revision" | "min" | "cpu_percent" | "target_port") => {
-                            json!(2)
-                        }
+                        (
+                            _,
+                            "tail" | "revision" | "min" | "cpu_percent" | "target_port"
+                            | "local_port" | "remote_port",
+                        ) => json!(2),
+                        (_, "command") => json!(["ls", "/"]),
                         (_, field) => sample(field),
                     };
                     set.insert(arg.model.into(), value);
@@ -1138,8 +1174,8 @@ mod tests {
                 verbs.insert(plan.operations[0].verb());
             }
         }
-        // All 34 plan operations are reachable from the model form.
-        assert_eq!(verbs.len(), 34, "{verbs:?}");
+        // All 39 plan operations are reachable from the model form.
+        assert_eq!(verbs.len(), 39, "{verbs:?}");
     }
 
     #[test]
@@ -1240,8 +1276,8 @@ mod tests {
 
     #[test]
     fn bad_answers_say_what_is_wrong() {
-        let err = plan_from_model(&json!([{"op": "exec", "command": "sh"}])).unwrap_err();
-        assert!(err.contains("unknown operation \"exec\""), "{err}");
+        let err = plan_from_model(&json!([{"op": "shell", "command": "sh"}])).unwrap_err();
+        assert!(err.contains("unknown operation \"shell\""), "{err}");
         let err = plan_from_model(&json!([model_op(
             "cordon",
             json!({"name": "n", "selector": "a=b"})
@@ -1290,7 +1326,7 @@ mod tests {
             "{lines}"
         );
         assert!(
-            lines.contains("cordon|uncordon|use_context: name!\n"),
+            lines.contains("cordon|uncordon|use_context|use_namespace: name!\n"),
             "{lines}"
         );
         assert!(

@@ -33,7 +33,9 @@ pub fn summary(op: &Operation) -> String {
             Operation::Get { .. }
             | Operation::Describe { .. }
             | Operation::Logs { .. }
-            | Operation::Events { .. },
+            | Operation::Events { .. }
+            | Operation::PortForward(_)
+            | Operation::Exec(_),
             _,
         )
         | (_, None) => base,
@@ -82,9 +84,11 @@ fn what(op: &Operation) -> String {
             kind,
             name,
             namespace,
+            follow,
             ..
         } => format!(
-            "show logs of {}{}",
+            "{} logs of {}{}",
+            if *follow { "follow" } else { "show" },
             object(kind, name),
             scope(namespace, false)
         ),
@@ -232,6 +236,13 @@ fn what(op: &Operation) -> String {
         }
         Operation::Patch { kind, name, .. } => format!("patch {}", object(kind, name)),
         Operation::UseContext { context } => format!("switch to context {context}"),
+        Operation::UseNamespace { namespace } => {
+            format!("make {namespace} the current context's namespace")
+        }
+        Operation::CurrentNamespace {} => "show the current context's namespace".into(),
+        Operation::Version {} => "show the client and cluster versions".into(),
+        Operation::PortForward(forward) => forward.summary(),
+        Operation::Exec(exec) => exec.summary(),
         Operation::Restore(restore) => restore.summary(),
     }
 }

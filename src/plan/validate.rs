@@ -89,6 +89,14 @@ pub fn validate_all(plan: &Plan, limits: &Limits) -> Result<(), Vec<ValidationEr
         })
         .collect();
     problems.extend(use_context_last(plan).err());
+    problems.extend(
+        super::interactive::terminal_last(&plan.operations)
+            .err()
+            .map(|(index, message)| ValidationError {
+                operation: Some(index),
+                message,
+            }),
+    );
     if problems.is_empty() {
         Ok(())
     } else {
@@ -175,6 +183,7 @@ pub fn validate_operation(op: &Operation, limits: &Limits) -> Check {
             tail,
             since,
             previous: _,
+            follow: _,
         } => {
             let info = known_kind(kind)?;
             if info.resource != "pods" && !info.has_pod_template {
@@ -492,6 +501,10 @@ pub fn validate_operation(op: &Operation, limits: &Limits) -> Check {
             Ok(())
         }
         Operation::UseContext { context } => context_name(context),
+        Operation::UseNamespace { namespace } => namespace_name(namespace),
+        Operation::CurrentNamespace {} | Operation::Version {} => Ok(()),
+        Operation::PortForward(forward) => forward.validate(),
+        Operation::Exec(exec) => exec.validate(),
         Operation::Restore(restore) => restore.validate(),
     }
 }

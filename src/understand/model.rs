@@ -161,7 +161,7 @@ pub fn system_prompt_for(ctx: &ModelContext, looking: bool) -> String {
 answer.type:\n\
 - plan: the operations, in order.\n\
 - clarify: one short question, when a needed name or number is missing or ambiguous.\n\
-- out_of_scope: why, when no operation fits (exec, port-forward, installing software, not Kubernetes).\n\
+- out_of_scope: why, when no operation fits (installing software, not Kubernetes).\n\
 - diagnose: health or troubleshooting (\"are my pods healthy?\", \"why is api crashing?\"); fix = true when asked to fix something; namespace if one is named.\n\
 ",
     );

@@ -443,6 +443,10 @@ pub const KNOWN_FLAGS: &[&str] = &[
     "--delete-emptydir-data",
     "--dry-run",
     "--ignore-not-found",
+    "--minify",
+    "--current",
+    "--namespace",
+    "-it",
 ];
 
 /// Known flags that take no value.
@@ -457,6 +461,9 @@ const SWITCHES: &[&str] = &[
     "--ignore-daemonsets",
     "--delete-emptydir-data",
     "--ignore-not-found",
+    "--minify",
+    "--current",
+    "-it",
 ];
 
 /// Checks one argv (without `kubectl`): every element that kubectl would read
@@ -479,6 +486,11 @@ pub fn check_argv(
                 format!("{what}: the value of {flag} is {a:?}, a flag: {args:?}")
             })?;
             continue;
+        }
+        // `exec POD -- COMMAND...`: what follows `--` is the command's own argv,
+        // handed to the container; kubectl reads none of it as its flags.
+        if a == "--" && args.first().is_some_and(|v| v == "exec") {
+            break;
         }
         ensure(a != "--", || format!("{what}: a bare -- in {args:?}"))?;
         if !a.starts_with('-') {
@@ -668,6 +680,15 @@ pub fn operation_seeds() -> Vec<Value> {
         json!({"op": "delete", "kind": "pod", "namespace": "shop", "selector": "app=web"}),
         json!({"op": "logs", "kind": "deployment", "name": "web", "container": "app", "tail": 50, "since": "1h", "previous": true}),
         json!({"op": "use_context", "context": "staging"}),
+        json!({"op": "use_namespace", "namespace": "shop"}),
+        json!({"op": "current_namespace"}),
+        json!({"op": "version"}),
+        json!({"op": "logs", "name": "api-5c4", "follow": true, "tail": 10}),
+        json!({"op": "port_forward", "kind": "service", "name": "web", "namespace": "shop",
+               "local_port": 8080, "remote_port": 80}),
+        json!({"op": "exec", "kind": "deployment", "name": "api", "namespace": "shop", "container": "app",
+               "command": ["sh", "-c", "ls / | head; rm -rf $HOME", "--", "-n"], "interactive": false}),
+        json!({"op": "exec", "name": "api-5c4", "command": ["sh"], "interactive": true}),
     ]);
     seeds
 }

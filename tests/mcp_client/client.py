@@ -227,8 +227,16 @@ async def stale_plan() -> None:
 async def hostile() -> None:
     """Unknown ops, flag-like names, huge arguments: tool errors naming the value; the server lives on."""
     async with Client(server("--allow-changes")) as client:
+        await call_error(client, "preview", {"operations": [{"op": "shell", "name": "web", "command": ["sh"]}]},
+                         "unknown variant", "shell")
+        # What needs a terminal, or cannot be previewed, is not offered over MCP.
         await call_error(client, "preview", {"operations": [{"op": "exec", "name": "web", "command": ["sh"]}]},
-                         "unknown variant", "exec")
+                         "exec", "not offered")
+        await call_error(client, "preview", {"operations": [
+            {"op": "port_forward", "name": "web", "local_port": 8080}]}, "port_forward", "not offered")
+        await call_error(client, "preview", {"operations": [{"op": "use_namespace", "namespace": "shop"}]},
+                         "use_namespace", "not offered")
+        await call_error(client, "logs", {"name": "web", "kind": "deployment", "follow": True}, "follow")
         await call_error(client, "get", {"kinds": ["pods"], "name": "-rf"}, "-rf")
         await call_error(client, "logs", {"name": "--all-containers=true"}, "--all-containers")
         await call_error(client, "preview", {"operations": [

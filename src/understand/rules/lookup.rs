@@ -105,6 +105,20 @@ pub fn needs_cluster(sentence: &str) -> Option<Pending> {
     }
     let toks = lex::tokenize(sentence);
     let [toks] = lex::clauses(&toks).try_into().ok()?;
+    // "open a shell in api", "forward port 8080 to web": which kind is it?
+    if let Some(super::interactive::Recognized::Unkinded {
+        op,
+        name,
+        namespace,
+        kinds,
+    }) = super::interactive::recognize(&toks)
+    {
+        let pending = Pending {
+            read: which(name, namespace, kinds),
+            then: Then::KindOf(*op),
+        };
+        return pending.valid().then_some(pending);
+    }
     let (verb, used) = super::verb(&toks)?;
     let slots = phrases::parse(&toks[used..], verb, used == 0).ok()??;
     let pending = pending(verb, slots)?;
@@ -154,8 +168,13 @@ fn pending(verb: Verb, mut s: Slots) -> Option<Pending> {
                 },
             )
         }
-        Verb::Get | Verb::Logs | Verb::Tail if s.has(topic::LOGS) || verb == Verb::Logs => {
+        Verb::Get | Verb::Logs | Verb::Tail | Verb::Follow
+            if s.has(topic::LOGS) || verb == Verb::Logs =>
+        {
             s.topics |= topic::LOGS;
+            if verb == Verb::Follow {
+                s.follow = true;
+            }
             let name = unkinded_name(&s)?;
             let namespace = s.namespace.clone();
             // "tail the logs" (follow) stays what the rules make of it: the model's.
@@ -426,6 +445,18 @@ impl Pending {
                     .collect()
             }
             Then::KindOf(op) => {
+                // A port-forward to a name that is a service and a workload goes to
+                // the service: the name the network knows it by.
+                let listed = match op {
+                    Operation::PortForward(_) if listed.iter().any(|(k, _)| k == "service") => {
+                        listed
+                            .iter()
+                            .filter(|(k, _)| k == "service")
+                            .cloned()
+                            .collect()
+                    }
+                    _ => listed,
+                };
                 let [(kind, _)] = listed.as_slice() else {
                     return if listed.is_empty() {
                         let name = match &self.read {
@@ -445,6 +476,8 @@ impl Pending {
                 match &mut op {
                     Operation::Logs { kind: k, .. } => *k = kind.clone(),
                     Operation::Label(edit) | Operation::Annotate(edit) => edit.kind = kind.clone(),
+                    Operation::PortForward(forward) => forward.kind = kind.clone(),
+                    Operation::Exec(exec) => exec.kind = kind.clone(),
                     _ => return Resolved::NeedsModel,
                 }
                 vec![op]

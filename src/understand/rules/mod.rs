@@ -12,6 +12,7 @@
 
 mod containers;
 mod create;
+mod interactive;
 mod lex;
 mod lookup;
 mod metadata;
@@ -69,6 +70,18 @@ pub fn understand(sentence: &str) -> Understood {
 
 /// One clause: its verb, every word placed, one family of rules.
 fn clause(toks: &[lex::Tok]) -> Understood {
+    // Exec commands are any words, and a few questions have fixed forms: templates first.
+    if let Some(recognized) = interactive::recognize(toks) {
+        let operations = match recognized {
+            interactive::Recognized::Plan(operations) => operations,
+            interactive::Recognized::Unkinded { op, .. } => vec![*op],
+        };
+        let plan = Plan::new(operations);
+        return match validate(&plan, &Limits::default()) {
+            Ok(()) => Understood::Plan(plan),
+            Err(e) => Understood::Invalid(e.message),
+        };
+    }
     let Some((verb, used)) = verb(toks) else {
         return Understood::NeedsModel;
     };
@@ -381,6 +394,8 @@ pub(crate) enum Verb {
     WhatImage,
     /// "which node is pod web-1 on".
     WhatNode,
+    /// "follow the logs of api", "stream api's logs".
+    Follow,
 }
 
 pub(crate) const VERBS: &[(&[&str], Verb)] = &[
@@ -494,6 +509,8 @@ pub(crate) const VERBS: &[(&[&str], Verb)] = &[
     (&["use"], Verb::Use),
     (&["explain"], Verb::Explain),
     (&["logs"], Verb::Logs),
+    (&["follow"], Verb::Follow),
+    (&["stream"], Verb::Follow),
     (&["give"], Verb::Add),
     (&["double"], Verb::Double),
     (&["halve"], Verb::Halve),
@@ -589,6 +606,13 @@ fn build(verb: Verb, s: &mut Slots) -> Option<Vec<Operation>> {
         Verb::Switch | Verb::Use => nodes::switch(s),
         Verb::Logs => {
             s.topics |= slots::topic::LOGS;
+            observe::build(Verb::Get, s)
+        }
+        Verb::Follow => {
+            if !s.has(slots::topic::LOGS) {
+                return None;
+            }
+            s.follow = true;
             observe::build(Verb::Get, s)
         }
         Verb::Double | Verb::Halve => {
@@ -1004,11 +1028,84 @@ mod tests {
             ("update web to nginx 1.27", "MODEL"),
             ("restart everything in shop", "MODEL"),
             ("delete the failed pods", "MODEL"),
-            // No operation says these yet.
-            ("switch to namespace shop", "MODEL"),
-            ("follow the logs of api", "MODEL"),
-            ("which namespace am I in", "MODEL"),
-            ("what version is the cluster", "MODEL"),
+            (
+                "switch to namespace shop",
+                "config set-context --current --namespace shop",
+            ),
+            // "api" reads as a pod here; with a cluster, one read says its kind.
+            ("follow the logs of api", "logs -f api"),
+            (
+                "which namespace am I in",
+                "config view --minify -o jsonpath={..namespace}",
+            ),
+            ("what version is the cluster", "version"),
+            (
+                "what's running in shop",
+                "get deployments,statefulsets,daemonsets,pods -n shop",
+            ),
+            ("forward port 8080 to web", "port-forward web 8080"),
+            ("open a shell in api", "exec api -it -- sh"),
+            ("run ls / in pod api-xyz", "exec api-xyz -- ls /"),
+            ("exec api -- ls /", "exec api -- ls /"),
+        ]);
+    }
+
+    #[test]
+    fn interactive_requests_place_every_word_or_defer() {
+        table(&[
+            (
+                "run ls -la /var/log in the api-5c4 pod in shop",
+                "exec api-5c4 -n shop -- ls -la /var/log",
+            ),
+            (
+                "execute env inside deployment api",
+                "exec deployment/api -- env",
+            ),
+            (
+                "forward local port 8080 to port 80 of service web in shop",
+                "port-forward service/web -n shop 8080:80",
+            ),
+            (
+                "port-forward svc/grafana 3000:80 -n monitoring",
+                "port-forward service/grafana -n monitoring 3000:80",
+            ),
+            ("open a bash shell in pod web-1", "exec web-1 -it -- bash"),
+            (
+                "exec -it api-5c4 -c app -- sh",
+                "exec api-5c4 -c app -it -- sh",
+            ),
+            ("logs -f api-5c4", "logs -f api-5c4"),
+            (
+                "use the shop namespace",
+                "config set-context --current --namespace shop",
+            ),
+            // The command's words are the command's, even the grammar's own.
+            (
+                "run kubectl delete pods in pod toolbox",
+                "exec toolbox -- kubectl delete pods",
+            ),
+            // A target without its kind after "run … in" is a namespace, as ever.
+            ("run ls in api", "run ls -n api --image=ls"),
+            ("run nginx in shop", "run nginx -n shop --image=nginx"),
+            ("forward port 8080", "MODEL"),
+            (
+                "forward port 0 to web",
+                "INVALID local port 0 is out of range; ports are 1-65535",
+            ),
+            (
+                "forward port 70000 to pod web",
+                "INVALID local port 70000 is out of range; ports are 1-65535",
+            ),
+            ("open a shell", "MODEL"),
+            ("open a shell in api and web", "MODEL"),
+            ("exec api -- ", "MODEL"),
+            (
+                "run ls in pod api/x",
+                "INVALID name \"api/x\" is not a valid Kubernetes name (lowercase letters, digits, '-' and '.', starting and ending with a letter or digit)",
+            ),
+            ("which namespace am I zqx in", "MODEL"),
+            ("what version is the zqx cluster", "MODEL"),
+            ("switch to namespace shop and web", "MODEL"),
         ]);
     }
 

@@ -89,10 +89,33 @@ pub(super) fn switch(s: &mut Slots) -> Option<Vec<Operation>> {
     if s.has(topic::IMAGE) || s.image.is_some() {
         return super::containers::image(s);
     }
+    if let Some(namespace) = namespace_switch(s) {
+        return Some(vec![Operation::UseNamespace { namespace }]);
+    }
     s.take_topic(topic::CONTEXT);
     let context = match (s.context.take(), s.to_value.take()) {
         (Some(c), None) | (None, Some(c)) => c,
         _ => return None,
     };
     Some(vec![Operation::UseContext { context }])
+}
+
+/// "switch to namespace shop", "use the shop namespace", "switch namespace to shop":
+/// one namespace, named once, and nothing else said.
+fn namespace_switch(s: &mut Slots) -> Option<String> {
+    let [obj] = s.objs.as_slice() else {
+        return None;
+    };
+    if obj.kind.map(|k| k.resource) != Some("namespaces") || obj.plural || s.context.is_some() {
+        return None;
+    }
+    let namespace = match (obj.names.as_slice(), &s.to_value) {
+        ([name], None) => name.clone(),
+        ([], Some(value)) => value.clone(),
+        _ => return None,
+    };
+    s.objs.clear();
+    s.to_value = None;
+    s.take_topic(topic::CURRENT);
+    Some(namespace)
 }

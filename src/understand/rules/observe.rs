@@ -57,6 +57,7 @@ fn logs(verb: Verb, s: &mut Slots) -> Option<Vec<Operation>> {
         tail,
         since: s.since.take(),
         previous: std::mem::take(&mut s.previous),
+        follow: std::mem::take(&mut s.follow),
     }])
 }
 

@@ -223,6 +223,12 @@ impl<'a> Parser<'a> {
         match name.as_str() {
             "-a" | "--all-namespaces" => switch(self, |s| s.all_namespaces = true),
             "-p" | "--previous" => switch(self, |s| s.previous = true),
+            // "logs -f api": a name may still follow, as after the verb.
+            "-f" | "--follow" if inline.is_none() => {
+                self.s.follow = true;
+                self.i += 1;
+                true
+            }
             "--all-containers" => switch(self, |s| s.all_containers = true),
             "--overwrite" => switch(self, |s| s.overwrite = true),
             "--show-labels" => switch(self, |s| s.topics |= topic::LABEL),
@@ -1710,6 +1716,8 @@ impl<'a> Parser<'a> {
 /// The options the grammar reads inside a sentence (`-o wide`, `-l app=web`,
 /// `-c sidecar`, `--previous`, `--tail 20` …).
 const GRAMMAR_FLAGS: &[&str] = &[
+    "-f",
+    "--follow",
     "-a",
     "--all-namespaces",
     "-p",

@@ -75,6 +75,8 @@ pub(crate) struct Slots {
     pub tail: Option<i64>,
     pub since: Option<String>,
     pub previous: bool,
+    /// "follow the logs", `-f`: keep streaming them.
+    pub follow: bool,
     pub to_num: Option<i64>,
     pub to_value: Option<String>,
     pub by_num: Option<i64>,
