@@ -47,6 +47,8 @@ pub struct Settings {
     pub shown_namespace: Vec<String>,
     /// What a read that would print Secret values does (masked, shown, refused).
     pub secret_reads: secret_reads::SecretReads,
+    /// Where an apply is journaled (`KUBECTL_AI_JOURNAL`: a file, or `off`).
+    pub journal: Option<String>,
 }
 
 /// Where the plan came from, for the report.
@@ -65,6 +67,9 @@ pub struct Outcome {
     pub report: Report,
     /// Why the run did not fully succeed; a [`UserError`] in it picks the exit code.
     pub error: Option<anyhow::Error>,
+    /// The run as journaled ahead of its apply (after consent, before the first
+    /// change was sent): the caller finishes it with the report.
+    pub journal: Option<crate::journal::Pending>,
 }
 
 /// The plan as it would run, without contacting the cluster (`--explain`).
@@ -120,6 +125,7 @@ pub async fn run(
                 operations,
             ),
             error,
+            journal: None,
         });
     }
 
@@ -178,6 +184,7 @@ pub async fn run(
                 return Ok(Outcome {
                     report: report(origin, settings, context, "failed", operations),
                     error: Some(user_error),
+                    journal: None,
                 });
             }
         }
@@ -204,6 +211,7 @@ pub async fn run(
         return Ok(Outcome {
             report: report(origin, settings, context, "no-change", operations),
             error: None,
+            journal: None,
         });
     }
     if settings.dry_run {
@@ -214,6 +222,7 @@ pub async fn run(
         return Ok(Outcome {
             report: report(origin, settings, context, "previewed", operations),
             error: None,
+            journal: None,
         });
     }
     if !settings.yes {
@@ -234,6 +243,7 @@ pub async fn run(
             return Ok(Outcome {
                 report: report(origin, settings, context, status, operations),
                 error: Some(refusal.into()),
+                journal: None,
             });
         }
     }
@@ -241,6 +251,16 @@ pub async fn run(
     // Apply in order; stop at the first failure, or between two calls at Ctrl-C,
     // SIGTERM, SIGHUP or a closed stdout (whose lines then go to stderr).
     let _shield = interrupt::shield();
+    // Journaled before anything is sent: a run killed mid-apply still leaves
+    // in `history` what may have changed.
+    let ahead = report(
+        origin.clone(),
+        settings,
+        context.clone(),
+        "previewed",
+        operations.clone(),
+    );
+    let journal = Some(crate::journal::begin(&ahead, settings.journal.as_deref()));
     for (index, op) in ops.iter().enumerate() {
         if let Some(reason) = interrupt::raised() {
             let stop = reason.error();
@@ -252,6 +272,7 @@ pub async fn run(
             return Ok(Outcome {
                 report: report(origin, settings, context, "interrupted", operations),
                 error: Some(stop.into()),
+                journal,
             });
         }
         let report_entry = &mut operations[index];
@@ -309,12 +330,14 @@ pub async fn run(
             return Ok(Outcome {
                 report: report(origin, settings, context, "failed", operations),
                 error: Some(error),
+                journal,
             });
         }
     }
     Ok(Outcome {
         report: report(origin, settings, context, "ok", operations),
         error: None,
+        journal,
     })
 }
 
