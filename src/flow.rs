@@ -94,7 +94,10 @@ pub async fn execute_plan(
     }
     let kubectl = Kubectl::locate(config)?;
     let outcome = execute::run(&kubectl, &plan, origin, &settings).await?;
-    crate::journal::record(&outcome.report, config.journal.as_deref());
+    // An apply was journaled ahead (status `unknown`): now say how it ended.
+    if let Some(journal) = outcome.journal {
+        journal.finish(&outcome.report);
+    }
     Ok((outcome.report, outcome.error))
 }
 
@@ -231,6 +234,7 @@ pub fn settings(config: &Config) -> Settings {
         } else {
             SecretReads::Mask
         },
+        journal: config.journal.clone(),
     }
 }
 

@@ -20,13 +20,15 @@
 //! each run is one line written with one `write` (a crash leaves at most a
 //! truncated last line, which readers skip and the next append does not extend);
 //! runs ending at once take turns (a lock file beside the journal).
-//! A run applied by a caller that may be ended before it can report (the MCP
-//! server, which its host stops and then kills) is journaled ahead
-//! ([`begin`]): before the first change is sent, a line with status `unknown`
-//! says what may change; when the run ends, a line with the same number says
-//! how it ended ([`Pending::finish`]), or the early line is taken out when
-//! nothing was sent. Readers keep the last line of a number, so a run cut off
-//! in between stays in `history` as "unknown: what may have changed".
+//! Every apply (the CLI's, once the person said yes; the MCP server's) is
+//! journaled ahead ([`begin`]), since the process may be ended before it can
+//! report (killed, its host stopping it): before the first change is sent, a
+//! line with status `unknown` says what may change; when the run ends, that
+//! line is replaced by one with the same number saying how it ended
+//! ([`Pending::finish`]), or taken out when nothing was sent. A run cut off in
+//! between stays in `history` as "unknown: may or may not have been applied".
+//! Readers keep the last line of a number (a finish that could not rewrite the
+//! file appends its line instead).
 //! Entries older than [`MAX_AGE_DAYS`] days, and the oldest ones once the file
 //! passes [`MAX_BYTES`], are pruned when a run is appended.
 //! A journal that cannot be written is a warning, never a failure of the change.
@@ -317,7 +319,7 @@ fn object_entry(preview: &ObjectPreview, versions: &[Version]) -> Option<ObjectE
 }
 
 /// Appends the run to the journal; a failure is reported on stderr and otherwise ignored.
-pub fn record(report: &Report, setting: Option<&str>) {
+fn record(report: &Report, setting: Option<&str>) {
     let Some(path) = path(setting) else { return };
     if !attempted(report) {
         return;
@@ -342,6 +344,7 @@ pub const CUT_OFF: &str = "the run was ended while this change was being sent, b
 
 /// A run journaled ahead of its apply ([`begin`]), to be finished with its outcome.
 #[must_use = "finish the run with its outcome, or its early line says `unknown` for ever"]
+#[derive(Debug)]
 pub struct Pending {
     /// The journal and the run's number; `None` when nothing was written ahead.
     written: Option<(PathBuf, u64)>,
@@ -413,28 +416,32 @@ impl Pending {
         self.written.as_ref().map(|(_, id)| *id)
     }
 
-    /// Journals how the run ended, under the number it was journaled ahead with
-    /// (the later line is the one read); when it sent nothing after all, the
+    /// Journals how the run ended, under the number it was journaled ahead
+    /// with: the early line is replaced (one line per run stays in the file;
+    /// when the file cannot be rewritten, the line is appended, and readers
+    /// keep the last line of a number); when it sent nothing after all, the
     /// early line is taken out. Journaled normally when nothing was written ahead.
     pub fn finish(self, report: &Report) {
         let Some((path, id)) = self.written else {
             record(report, self.setting.as_deref());
             return;
         };
-        let seconds = now();
-        let written = if attempted(report) {
-            entry(report, seconds, id)
-                .map(|line| serde_json::to_string(&line))
-                .transpose()
-                .map_err(std::io::Error::other)
-                .and_then(|line| {
-                    let _turn = lock(&path);
-                    line.map_or(Ok(()), |line| append(&path, &line))
-                })
-        } else {
-            let _turn = lock(&path);
-            read(&path).and_then(|journal| remove(&path, &journal, id))
-        };
+        let written = entry(report, now(), id)
+            .map(|line| serde_json::to_string(&line))
+            .transpose()
+            .map_err(std::io::Error::other)
+            .and_then(|line| {
+                let _turn = lock(&path);
+                let rewritten = read(&path).and_then(|journal| match (&line, journal.get(id)) {
+                    (Some(line), None) => append(&path, line),
+                    (None, None) => Ok(()),
+                    (line, Some(_)) => replace(&path, &journal, id, line.as_deref()),
+                });
+                match (rewritten, &line) {
+                    (Err(_), Some(line)) => append(&path, line),
+                    (result, _) => result,
+                }
+            });
         if let Err(e) = written {
             eprintln!(
                 "warning: could not finish run {id} in the journal {} ({e}); it says `unknown` there",
@@ -444,18 +451,17 @@ impl Pending {
     }
 }
 
-/// Rewrites the journal without run `id`.
-fn remove(path: &Path, journal: &Journal, id: u64) -> std::io::Result<()> {
+/// Rewrites the journal with run `id`'s line replaced by `line`, or without it.
+fn replace(path: &Path, journal: &Journal, id: u64, line: Option<&str>) -> std::io::Result<()> {
     let kept: Vec<String> = journal
         .entries
         .iter()
         .zip(&journal.lines)
-        .filter(|(e, _)| e.id != Some(id))
-        .map(|(_, line)| line.clone())
+        .filter_map(|(e, kept)| match (e.id == Some(id), line) {
+            (false, _) => Some(kept.clone()),
+            (true, line) => line.map(str::to_string),
+        })
         .collect();
-    if kept.len() == journal.lines.len() {
-        return Ok(());
-    }
     rewrite(path, &kept)
 }
 
@@ -798,10 +804,20 @@ mod tests {
         assert_eq!(journal.next_id(), 4);
         // A run that sent nothing after all is taken out.
         append(&path, &ahead(4)).unwrap();
-        remove(&path, &read(&path).unwrap(), 4).unwrap();
+        replace(&path, &read(&path).unwrap(), 4, None).unwrap();
         let journal = read(&path).unwrap();
         assert!(journal.get(4).is_none());
         assert_eq!(journal.entries.len(), 3);
+        // A finished run's line replaces its early one in place: one line per run.
+        append(&path, &ahead(4)).unwrap();
+        append(&path, &line(5, "2026-12-01T00:00:05Z")).unwrap();
+        let finished = line(4, "2026-12-01T00:00:06Z");
+        replace(&path, &read(&path).unwrap(), 4, Some(&finished)).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 5, "{text}");
+        assert_eq!(lines[3], finished);
+        assert_eq!(read(&path).unwrap().get(4).unwrap().status, "ok");
     }
 
     #[test]

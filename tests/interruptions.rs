@@ -274,3 +274,103 @@ fn diagnose_fix_with_stdout_closed_applies_nothing_and_does_not_exit_0() {
     assert_eq!(specs(&before), specs(&after), "a fix was applied");
     assert!(journal(&env).is_empty());
 }
+
+/// `kubectl ai ARGS` with the environment of [`plugin`] (for `history`).
+fn plugin_args(env: &TestEnv, args: &[&str]) -> std::process::Output {
+    Command::new(bin())
+        .env_clear()
+        .env("PATH", &env.env.path)
+        .env("HOME", env.home())
+        .env("KUBECACHEDIR", env.home().join("cache"))
+        .env("KUBECONFIG", env.cluster.kubeconfig())
+        .env("KUBECTL_AI_JOURNAL", env.home().join("journal.jsonl"))
+        .env("NO_COLOR", "1")
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn an_apply_killed_mid_way_stays_in_history_as_unknown() {
+    let env = TestEnv::healthy();
+    // The first real apply request waits a moment before it is sent: the plugin
+    // is killed (SIGKILL: no handler, no report) while it waits.
+    let flag = env.home().join("applying");
+    let kubectl = env.kubectl_shim(
+        "kubectl-slow-apply",
+        &format!(
+            "case \"$*\" in *dry-run*) ;; replace*) if [ ! -e '{0}' ]; then touch '{0}'; sleep 1; fi ;; esac",
+            flag.display()
+        ),
+    );
+    let scale = json!({"operations": [{"op": "scale", "name": "web", "replicas": {"to": 3}}]});
+    let mut child = plugin(&env, &kubectl, &scale, &["--yes"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while !flag.exists() && started.elapsed().as_secs() < 30 {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(flag.exists(), "the apply never started");
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    // One line, written before the change was sent: what may have changed.
+    let lines = journal(&env);
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert_eq!(lines[0]["id"], 1);
+    assert_eq!(lines[0]["status"], "unknown");
+    let op = &lines[0]["operations"][0];
+    assert_eq!(op["status"], "unknown", "{op}");
+    assert!(
+        op["not_reversible"]
+            .as_str()
+            .is_some_and(|r| r.contains("may or may not have been applied")),
+        "{op}"
+    );
+    let list = plugin_args(&env, &["history"]);
+    let text = String::from_utf8_lossy(&list.stdout);
+    assert_eq!(list.status.code(), Some(0), "{}", stderr(&list));
+    assert!(
+        text.contains("outcome unknown") && text.contains("may or may not have been applied"),
+        "{text}"
+    );
+    assert!(
+        text.contains("unknown       scale deployment/web"),
+        "{text}"
+    );
+    let one = plugin_args(&env, &["history", "1"]);
+    let text = String::from_utf8_lossy(&one.stdout);
+    assert!(text.contains("status:    unknown"), "{text}");
+    assert!(text.contains("may or may not have been applied"), "{text}");
+    assert!(text.contains("this run cannot be taken back"), "{text}");
+
+    // The kubectl the plugin started outlives it and sends the change: hence "may".
+    let started = std::time::Instant::now();
+    while env.replicas("default", "web") != 3 && started.elapsed().as_secs() < 20 {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert_eq!(env.replicas("default", "web"), 3);
+
+    // A run that ends journals one line, under the next number; a run refused
+    // at consent journals nothing.
+    let api = json!({"operations": [{"op": "scale", "name": "api", "replicas": {"to": 3}}]});
+    let out = plugin(&env, &real_kubectl(), &api, &["--yes"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let more = json!({"operations": [{"op": "scale", "name": "api", "replicas": {"to": 4}}]});
+    let out = plugin(&env, &real_kubectl(), &more, &[]).output().unwrap();
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    let lines = journal(&env);
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert_eq!(lines[1]["id"], 2);
+    assert_eq!(lines[1]["status"], "ok");
+    assert_eq!(lines[1]["operations"][0]["status"], "applied");
+    let list = plugin_args(&env, &["history"]);
+    let text = String::from_utf8_lossy(&list.stdout);
+    assert_eq!(text.matches("scale deployment/api").count(), 1, "{text}");
+    assert_eq!(text.matches("outcome unknown").count(), 1, "{text}");
+}

@@ -610,3 +610,66 @@ fn undo_explain_contacts_nothing() {
     );
     assert_eq!(env.replicas("shop", "web"), 4);
 }
+
+#[test]
+fn a_bare_undo_refuses_a_last_run_whose_outcome_is_unknown_rather_than_undo_an_earlier_one() {
+    // Run 2 as a run killed mid-apply leaves it (status unknown), or as a run
+    // that lost the cluster during its change (failed, the change unknown).
+    for status in ["unknown", "failed"] {
+        let env = TestEnv::healthy();
+        let scale = json!({"op": "scale", "kind": "deployment", "name": "web", "namespace": "shop", "replicas": {"to": 4}});
+        assert!(run_plan(&env, &scale, &["--yes"]).status.success());
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs();
+        let cut = json!({"id": 2, "time": kubectl_ai::journal::rfc3339(now), "request": "scale api to 5",
+            "source": {"kind": "rules"}, "context": "sandbox", "namespace": "shop", "status": status,
+            "operations": [{"summary": "scale deployment/api to 5 replicas",
+                            "equivalent_command": "kubectl scale deployment/api --replicas=5 -n shop",
+                            "status": "unknown", "exit_code": null, "op": "scale",
+                            "not_reversible": kubectl_ai::journal::CUT_OFF}]});
+        let mut text = std::fs::read_to_string(journal(&env)).unwrap();
+        text.push_str(&format!("{cut}\n"));
+        std::fs::write(journal(&env), text).unwrap();
+        let before = snapshot(&env);
+
+        let refused = undo(&env, &["--yes"]);
+        assert_exit(&refused, 2);
+        let said = stderr(&refused);
+        for needed in [
+            "nothing was changed",
+            "run 2",
+            "may or may not have been applied",
+            "kubectl ai history 2",
+            "kubectl ai undo 1",
+        ] {
+            assert!(said.contains(needed), "{status}: no {needed:?} in {said}");
+        }
+        assert_eq!(
+            snapshot(&env),
+            before,
+            "{status}: the refused undo changed something"
+        );
+        assert_eq!(
+            entries(&env).len(),
+            2,
+            "{status}: the refused undo was journaled"
+        );
+
+        let refused = undo(&env, &["--yes", "--json"]);
+        assert_exit(&refused, 2);
+        let document = json_stdout(&refused);
+        assert!(
+            document["error"]
+                .as_str()
+                .is_some_and(|e| e.contains("run 2") && e.contains("kubectl ai history 2")),
+            "{document:#}"
+        );
+
+        // Named, the earlier run is taken back.
+        let undone = undo(&env, &["1", "--yes"]);
+        assert!(undone.status.success(), "{status}: {}", stderr(&undone));
+        assert_eq!(env.replicas("shop", "web"), 2);
+    }
+}

@@ -51,6 +51,8 @@ pub struct Settings {
     pub shown_namespace: Vec<String>,
     /// What a read that would print Secret values does (masked, shown, refused).
     pub secret_reads: secret_reads::SecretReads,
+    /// Where an apply is journaled (`KUBECTL_AI_JOURNAL`: a file, or `off`).
+    pub journal: Option<String>,
 }
 
 /// Where the plan came from, for the report.
@@ -69,6 +71,9 @@ pub struct Outcome {
     pub report: Report,
     /// Why the run did not fully succeed; a [`UserError`] in it picks the exit code.
     pub error: Option<anyhow::Error>,
+    /// The run as journaled ahead of its apply (after consent, before the first
+    /// change was sent): the caller finishes it with the report.
+    pub journal: Option<crate::journal::Pending>,
 }
 
 /// The plan as it would run, without contacting the cluster (`--explain`).
@@ -125,6 +130,7 @@ pub async fn run(
                 operations,
             ),
             error,
+            journal: None,
         });
     }
 
@@ -182,6 +188,7 @@ pub async fn run(
                 return Ok(Outcome {
                     report: report(origin, settings, context, "failed", operations),
                     error: Some(user_error),
+                    journal: None,
                 });
             }
         }
@@ -208,6 +215,7 @@ pub async fn run(
         return Ok(Outcome {
             report: report(origin, settings, context, "no-change", operations),
             error: None,
+            journal: None,
         });
     }
     if settings.dry_run {
@@ -218,6 +226,7 @@ pub async fn run(
         return Ok(Outcome {
             report: report(origin, settings, context, "previewed", operations),
             error: None,
+            journal: None,
         });
     }
     if !settings.yes {
@@ -238,6 +247,7 @@ pub async fn run(
             return Ok(Outcome {
                 report: report(origin, settings, context, status, operations),
                 error: Some(refusal.into()),
+                journal: None,
             });
         }
     }
@@ -245,6 +255,16 @@ pub async fn run(
     // Apply in order; stop at the first failure, or between two calls at Ctrl-C,
     // SIGTERM, SIGHUP or a closed stdout (whose lines then go to stderr).
     let _shield = interrupt::shield();
+    // Journaled before anything is sent: a run killed mid-apply still leaves
+    // in `history` what may have changed.
+    let ahead = report(
+        origin.clone(),
+        settings,
+        context.clone(),
+        "previewed",
+        operations.clone(),
+    );
+    let journal = Some(crate::journal::begin(&ahead, settings.journal.as_deref()));
     for (index, op) in ops.iter().enumerate() {
         if let Some(reason) = interrupt::raised() {
             let stop = reason.error();
@@ -256,6 +276,7 @@ pub async fn run(
             return Ok(Outcome {
                 report: report(origin, settings, context, "interrupted", operations),
                 error: Some(stop.into()),
+                journal,
             });
         }
         let report_entry = &mut operations[index];
@@ -335,12 +356,14 @@ pub async fn run(
             return Ok(Outcome {
                 report: report(origin, settings, context, "failed", operations),
                 error: Some(error),
+                journal,
             });
         }
     }
     Ok(Outcome {
         report: report(origin, settings, context, "ok", operations),
         error: None,
+        journal,
     })
 }
 

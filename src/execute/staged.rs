@@ -149,6 +149,7 @@ pub async fn apply(
             return Outcome {
                 report: report(origin, &settings, context, "interrupted", operations),
                 error: Some(reason.error().into()),
+                journal: None,
             };
         }
         let applied = match apply_steps(kubectl, steps).await {
@@ -167,11 +168,13 @@ pub async fn apply(
             return Outcome {
                 report: report(origin, &settings, context, "failed", operations),
                 error: Some(error),
+                journal: None,
             };
         }
     }
     Outcome {
         report: report(origin, &settings, context, "ok", operations),
         error: None,
+        journal: None,
     }
 }

@@ -287,6 +287,12 @@ fn run_lines(entry: &Entry) -> String {
     if let Some(request) = &entry.request {
         text.push_str(&sanitize(&format!("      \"{request}\"\n")));
     }
+    if entry.status == "unknown" {
+        text.push_str(&format!(
+            "      outcome unknown: the run was ended (or is still applying) before it said how \
+             it went; its changes may or may not have been applied (kubectl ai history {id})\n"
+        ));
+    }
     for op in &entry.operations {
         text.push_str(&sanitize(&format!(
             "      {:<13} {}\n",

@@ -11,8 +11,11 @@
 //! (its `resourceVersion` is not the recorded one, and it is not only its status
 //! that moved) is refused by name, as is a run that cannot be taken back (secret
 //! values were never recorded; a drain's evicted pods; a deleted namespace's
-//! contents; what an exec's command did inside its container). Nothing is changed then. A run touching one object several times is
-//! taken back to the state before its first change.
+//! contents; what an exec's command did inside its container). Nothing is changed
+//! then. A run touching one object several times is taken back to the state before
+//! its first change. Without a run number, the last run in the current context is
+//! taken back; when its outcome is unknown (ended mid-apply), `undo` refuses,
+//! naming it, rather than undo an earlier run.
 
 use std::io::Write;
 
@@ -104,17 +107,7 @@ pub async fn run(config: &Config, run: Option<u64>) -> anyhow::Result<ExitCode> 
         Some(id) => journal
             .get(id)
             .ok_or_else(|| super::missing_run(id, &journal))?,
-        None => journal
-            .entries
-            .iter()
-            .rev()
-            .find(|e| e.id.is_some() && e.context == context && changed_something(e))
-            .ok_or_else(|| {
-                UserError::Usage(format!(
-                    "the journal records no change in context {} to undo; see kubectl ai history",
-                    context.as_deref().unwrap_or("(none)")
-                ))
-            })?,
+        None => last_run(&journal.entries, context.as_deref())?,
     };
     let id = entry.id.unwrap_or_default();
     if entry.context != context {
@@ -168,6 +161,49 @@ pub async fn run(config: &Config, run: Option<u64>) -> anyhow::Result<ExitCode> 
 
 fn changed_something(entry: &Entry) -> bool {
     entry.operations.iter().any(|op| op.status == "applied")
+}
+
+/// Whether a change of the run may or may not have been applied: the run was
+/// ended mid-apply (or is still applying), or lost the cluster during a change.
+fn outcome_unknown(entry: &Entry) -> bool {
+    entry.status == "unknown" || entry.operations.iter().any(|op| op.status == "unknown")
+}
+
+/// What a bare `undo` takes back: the last run in `context` that changed
+/// something. When that run's outcome is unknown, it is refused rather than
+/// passed over: "undo" means the last change, and that one may have landed.
+fn last_run<'j>(entries: &'j [Entry], context: Option<&str>) -> anyhow::Result<&'j Entry> {
+    let mut runs = entries
+        .iter()
+        .rev()
+        .filter(|e| e.id.is_some() && e.context.as_deref() == context)
+        .filter(|e| changed_something(e) || outcome_unknown(e));
+    let shown_context = context.unwrap_or("(none)");
+    let Some(last) = runs.next() else {
+        return Err(UserError::Usage(format!(
+            "the journal records no change in context {shown_context} to undo; see kubectl ai history"
+        ))
+        .into());
+    };
+    if !outcome_unknown(last) {
+        return Ok(last);
+    }
+    let id = last.id.unwrap_or_default();
+    let earlier = match runs.find(|e| changed_something(e)).and_then(|e| e.id) {
+        Some(earlier) => {
+            format!("; to take back run {earlier} anyway, name it: kubectl ai undo {earlier}")
+        }
+        None => String::new(),
+    };
+    Err(UserError::Usage(format!(
+        "nothing was changed: the last run in context {shown_context}, run {id}, did not \
+         finish saying how it went (it was ended or lost the cluster mid-change, or is still \
+         applying): its changes may or may not have been applied, so undo will not take back \
+         an earlier run in its place. See what it may have changed with kubectl ai history \
+         {id} and check those objects with kubectl, changing back by hand what landed and \
+         should not have (undo cannot: what an unfinished change did is not recorded){earlier}"
+    ))
+    .into())
 }
 
 /// The restores that take `entry` back as the journal recorded it, for `--explain`:
