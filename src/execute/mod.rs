@@ -152,6 +152,7 @@ pub async fn run(
                 return Ok(Outcome {
                     report: report(origin, settings, context, "failed", operations),
                     error: Some(error),
+                    journal: None,
                 });
             }
             requests.push(None);
@@ -301,6 +302,7 @@ pub async fn run(
                             index + 1
                         ))
                     }),
+                    journal,
                 });
             }
             continue;
