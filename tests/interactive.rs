@@ -375,17 +375,15 @@ fn a_hostile_model_answer_is_argv_or_refused() {
     let (kubectl, log) = shim(&env, 0);
     let fake = FakeModel::start().expect("fake model");
     // `times`: an invalid plan gets one repair request, answered the same way.
+    // The sentence names the pod: a model's plan may only act on named objects.
+    let sentence = format!("clean up the temp files of pod {POD} please");
     let ask = |answer: String, times: usize| {
         for _ in 0..times {
             fake.push(Reply::Content(answer.clone()));
         }
         env.with_model_at(&fake.base_url())
             .env("KUBECTL_PATH", &kubectl)
-            .args([
-                "--yes",
-                "--json",
-                "clean up the temp files of the web pod please",
-            ])
+            .args(["--yes", "--json", sentence.as_str()])
             .output()
             .unwrap()
     };

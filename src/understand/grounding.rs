@@ -7,8 +7,10 @@
 //! those were the plans that did something other than asked. Here every name,
 //! namespace, container, port and image of a model's plan must come from the
 //! request, the names the model was told (context, workloads, services) or the
-//! output of the reads it made; and a kind the request gives a name ("the api
-//! deployment", `deploy/api`) must be the kind the plan acts on. What does not
+//! output of the reads it made; a kind the request gives a name ("the api
+//! deployment", `deploy/api`) must be the kind the plan acts on, a namespace it
+//! names ("in shop", `-n shop`) the one the plan acts in, and an output format it
+//! names ("as yaml") the one shown. What does not
 //! hold goes to the model's one repair request, worded so it can fix it; a plan
 //! that still does not hold is never run. Counts, percentages, keys and values
 //! are not checked: the model derives them ("double" is 100%).
@@ -62,6 +64,11 @@ pub fn ungrounded(plan: &Plan, grounds: &Grounds<'_>) -> Vec<String> {
     known.extend(WELL_KNOWN_NAMESPACES.iter().map(|ns| ns.to_string()));
     let said_kinds = kinds_said(grounds.sentence);
     let said_namespaces = namespaces_said(grounds.sentence, plan, grounds.ctx);
+    let sentence_words = words(grounds.sentence);
+    let formats_said: Vec<&str> = ["yaml", "json", "wide"]
+        .into_iter()
+        .filter(|f| sentence_words.contains(*f))
+        .collect();
 
     let mut problems = Vec::new();
     for (i, op) in plan.operations.iter().enumerate() {
@@ -109,6 +116,13 @@ pub fn ungrounded(plan: &Plan, grounds: &Grounds<'_>) -> Vec<String> {
                     missing.join("`, `")
                 ));
             }
+        }
+        if let Some(output) = fields.get("output")
+            && let Some(format) = formats_said.iter().find(|f| output.as_str() != Some(f))
+        {
+            problems.push(format!(
+                "{at}: the request asks for {format} output, but output is {output}; set output"
+            ));
         }
         let spans_namespaces = fields.get("all_namespaces") == Some(&Value::Bool(true));
         if fields.contains_key("namespace") && !spans_namespaces && !said_namespaces.is_empty() {
@@ -488,7 +502,7 @@ mod tests {
             "scale web to 5 in 10 minutes",
             "show the pods in pending state",
         ] {
-            let op = json!([{"op": "get", "kinds": ["pods"], "name": null}]);
+            let op = json!([{"op": "get", "kinds": ["pods"], "name": null, "output": if sentence.contains("json") { json!("json") } else { Value::Null }}]);
             let plan = if sentence.contains("sidecar") {
                 json!([{"op": "logs", "kind": "pod", "name": "api", "container": "sidecar"}])
             } else {
@@ -511,6 +525,17 @@ mod tests {
             )
             .is_empty()
         );
+    }
+
+    #[test]
+    fn an_output_format_the_request_names_is_the_one_shown() {
+        let get = |output: Value| json!([{"op": "get", "kinds": ["services"], "name": "web", "namespace": "shop", "output": output}]);
+        let p = check("get the web service in shop as yaml", get(Value::Null));
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert!(p[0].contains("asks for yaml output"), "{p:?}");
+        assert!(check("get the web service in shop as yaml", get(json!("yaml"))).is_empty());
+        assert!(!check("web service in shop, -o json please", get(json!("yaml"))).is_empty());
+        assert!(check("get the web service in shop", get(Value::Null)).is_empty());
     }
 
     #[test]
