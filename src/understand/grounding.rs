@@ -25,14 +25,70 @@ use crate::plan::{Plan, kinds};
 use super::model_context::ModelContext;
 
 /// Fields whose value names an object or a place; each must be grounded.
-const NAMING_FIELDS: &[&str] = &[
-    "name",
-    "node",
-    "service",
-    "service_name",
-    "namespace",
-    "container",
+const NAMING_FIELDS: &[&str] = &["name", "node", "service", "service_name", "namespace"];
+
+/// kubectl verbs that, said in a request, name the operation it wants: a plan
+/// without it does something else ("show the logs of api" answered with a list of
+/// pods). Only words with no everyday second meaning in a request are here.
+const NAMED_OPERATIONS: &[(&str, &[&str])] = &[
+    ("logs", &["logs"]),
+    ("describe", &["describe"]),
+    ("events", &["events"]),
+    ("cordon", &["cordon"]),
+    ("uncordon", &["uncordon"]),
+    ("drain", &["drain"]),
+    ("expose", &["expose"]),
+    ("autoscale", &["autoscale"]),
+    ("scale", &["scale", "autoscale"]),
 ];
+
+/// The words a request uses when it wants a service of a given type.
+const SERVICE_TYPE_WORDS: &[(&str, &[&str])] = &[
+    (
+        "LoadBalancer",
+        &[
+            "loadbalancer",
+            "balancer",
+            "public",
+            "publicly",
+            "internet",
+            "external",
+            "externally",
+        ],
+    ),
+    ("NodePort", &["nodeport", "node-port", "nodeports"]),
+    ("ClusterIP", &["clusterip", "internal", "internally"]),
+];
+
+/// Container names a request gives as such: "container sidecar", "the sidecar
+/// container", `-c sidecar`, `--container=sidecar`.
+fn containers_said(sentence: &str) -> HashSet<String> {
+    let words: Vec<String> = sentence
+        .split(|c: char| c.is_whitespace() || ",;'\"`()?!".contains(c))
+        .map(|w| w.trim_end_matches(['.', ':']).to_lowercase())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let mut said = HashSet::new();
+    for (i, word) in words.iter().enumerate() {
+        if let Some(name) = word
+            .strip_prefix("--container=")
+            .or(word.strip_prefix("-c="))
+        {
+            said.insert(name.to_string());
+        }
+        if matches!(
+            word.as_str(),
+            "container" | "containers" | "-c" | "--container"
+        ) {
+            for near in [i.checked_sub(1), Some(i + 1)].into_iter().flatten() {
+                if let Some(w) = words.get(near).filter(|w| !FILLER.contains(&w.as_str())) {
+                    said.insert(w.clone());
+                }
+            }
+        }
+    }
+    said
+}
 
 /// Namespaces every cluster has: a model may name them from general knowledge
 /// ("coredns" lives in kube-system).
@@ -57,10 +113,13 @@ pub fn ungrounded(plan: &Plan, grounds: &Grounds<'_>) -> Vec<String> {
     {
         known.extend(words(text));
     }
+    let mut read_words = HashSet::new();
     for read in grounds.evidence {
-        known.extend(words(&read.command));
-        known.extend(words(&read.output));
+        read_words.extend(words(&read.command));
+        read_words.extend(words(&read.output));
     }
+    known.extend(read_words.iter().cloned());
+    let containers_said = containers_said(grounds.sentence);
     known.extend(WELL_KNOWN_NAMESPACES.iter().map(|ns| ns.to_string()));
     let said_kinds = kinds_said(grounds.sentence);
     let said_namespaces = namespaces_said(grounds.sentence, plan, grounds.ctx);
@@ -71,6 +130,20 @@ pub fn ungrounded(plan: &Plan, grounds: &Grounds<'_>) -> Vec<String> {
         .collect();
 
     let mut problems = Vec::new();
+    let planned: Vec<Value> = plan
+        .operations
+        .iter()
+        .filter_map(|op| serde_json::to_value(op).ok())
+        .map(|op| op["op"].clone())
+        .collect();
+    for (word, ops) in NAMED_OPERATIONS {
+        if sentence_words.contains(*word) && !planned.iter().any(|op| ops.iter().any(|o| op == o)) {
+            problems.push(format!(
+                "the request says \"{word}\", but the plan has no {} operation",
+                ops.join(" or ")
+            ));
+        }
+    }
     for (i, op) in plan.operations.iter().enumerate() {
         let Ok(Value::Object(fields)) = serde_json::to_value(op) else {
             continue;
@@ -116,6 +189,24 @@ pub fn ungrounded(plan: &Plan, grounds: &Grounds<'_>) -> Vec<String> {
                     missing.join("`, `")
                 ));
             }
+        }
+        if let Some(container) = fields.get("container").and_then(Value::as_str)
+            && !containers_said.contains(&container.to_ascii_lowercase())
+            && !read_words.contains(&container.to_ascii_lowercase())
+        {
+            problems.push(format!(
+                "{at}: container `{container}` is neither said as a container in the request nor in anything read; leave it out (or look first)"
+            ));
+        }
+        if let Some(service_type) = fields.get("service_type").and_then(Value::as_str)
+            && !SERVICE_TYPE_WORDS.iter().any(|(ty, said)| {
+                ty.eq_ignore_ascii_case(service_type)
+                    && said.iter().any(|w| sentence_words.contains(*w))
+            })
+        {
+            problems.push(format!(
+                "{at}: the request does not ask for a {service_type} service; leave service_type out"
+            ));
         }
         if let Some(output) = fields.get("output")
             && let Some(format) = formats_said.iter().find(|f| output.as_str() != Some(f))
@@ -499,7 +590,7 @@ mod tests {
         for sentence in [
             "show web in json",
             "logs of container sidecar in api",
-            "scale web to 5 in 10 minutes",
+            "show the pods again in 10 minutes",
             "show the pods in pending state",
         ] {
             let op = json!([{"op": "get", "kinds": ["pods"], "name": null, "output": if sentence.contains("json") { json!("json") } else { Value::Null }}]);
@@ -522,6 +613,85 @@ mod tests {
             check(
                 "pods everywhere, not only in shop",
                 json!([{"op": "get", "kinds": ["pods"], "all_namespaces": true}])
+            )
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn a_container_or_service_type_must_be_asked_for() {
+        let limit = |c: Value| json!([{"op": "set_resources", "name": "web", "namespace": "shop", "container": c, "limits": {"memory": "256Mi"}}]);
+        let p = check(
+            "set the memory limit of web in shop to 256Mi",
+            limit(json!("web")),
+        );
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert!(p[0].contains("container `web`"), "{p:?}");
+        assert!(
+            check(
+                "set the memory limit of web in shop to 256Mi",
+                limit(Value::Null)
+            )
+            .is_empty()
+        );
+        for sentence in [
+            "limit the sidecar container of web in shop to 256Mi",
+            "limit container sidecar of web in shop to 256Mi",
+            "limit web in shop -c sidecar to 256Mi",
+        ] {
+            assert!(
+                check(sentence, limit(json!("sidecar"))).is_empty(),
+                "{sentence}"
+            );
+        }
+        let expose =
+            |t: &str| json!([{"op": "expose", "name": "api", "port": 8080, "service_type": t}]);
+        let p = check("expose the api deployment on port 8080", expose("NodePort"));
+        assert!(
+            p.iter().any(|p| p.contains("does not ask for a NodePort")),
+            "{p:?}"
+        );
+        assert!(
+            check(
+                "expose the api deployment on port 8080 as a nodeport",
+                expose("NodePort")
+            )
+            .is_empty()
+        );
+        assert!(check("expose api publicly on port 8080", expose("LoadBalancer")).is_empty());
+    }
+
+    #[test]
+    fn an_operation_the_request_names_is_in_the_plan() {
+        let p = check(
+            "show the logs of the api deployment in shop",
+            json!([{"op": "get", "kinds": ["pods"], "namespace": "shop", "selector": "app=api"}]),
+        );
+        assert!(
+            p.iter()
+                .any(|p| p.contains("says \"logs\"") && p.contains("no logs operation")),
+            "{p:?}"
+        );
+        assert!(
+            check(
+                "describe the web service",
+                json!([{"op": "describe", "kind": "service", "name": "web"}])
+            )
+            .is_empty()
+        );
+        assert!(
+            !check(
+                "describe the web service",
+                json!([{"op": "get", "kinds": ["services"], "name": "web"}])
+            )
+            .is_empty()
+        );
+        // Words with a second meaning are not held to one operation.
+        assert!(check("set log level debug on web", json!([{"op": "set_env", "name": "web", "set": [{"key": "LOG_LEVEL", "value": "debug"}]}])).is_empty());
+        assert!(
+            check(
+                "show pods with label app=web",
+                json!([{"op": "get", "kinds": ["pods"], "selector": "app=web"}])
             )
             .is_empty()
         );
