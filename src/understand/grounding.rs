@@ -17,7 +17,7 @@
 
 use std::collections::HashSet;
 
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use crate::diagnose::evidence::Gathered;
 use crate::plan::{Plan, kinds};
@@ -41,6 +41,16 @@ const NAMED_OPERATIONS: &[(&str, &[&str])] = &[
     ("autoscale", &["autoscale"]),
     ("scale", &["scale", "autoscale"]),
 ];
+
+/// Whether any spelling of `kind` (plural, singular, short name) is among `words`.
+fn kind_spoken(kind: &str, words: &HashSet<String>) -> bool {
+    let Some(info) = kinds::lookup(kind) else {
+        return words.contains(&kind.to_ascii_lowercase());
+    };
+    words
+        .iter()
+        .any(|w| kinds::lookup(w).is_some_and(|k| k.resource == info.resource))
+}
 
 /// The words a request uses when it wants a service of a given type.
 const SERVICE_TYPE_WORDS: &[(&str, &[&str])] = &[
@@ -189,6 +199,17 @@ pub fn ungrounded(plan: &Plan, grounds: &Grounds<'_>) -> Vec<String> {
                     missing.join("`, `")
                 ));
             }
+        }
+        // A delete acts on a kind the person said or a read showed, never on one
+        // the model supposed ("bounce coredns" is no request to delete a service).
+        if fields.get("op") == Some(&json!("delete"))
+            && let Some(kind) = fields.get("kind").and_then(Value::as_str)
+            && !kind_spoken(kind, &sentence_words)
+            && !kind_spoken(kind, &read_words)
+        {
+            problems.push(format!(
+                "{at}: the request does not say to delete a {kind}; delete only what it names (or look first)"
+            ));
         }
         if let Some(container) = fields.get("container").and_then(Value::as_str)
             && !containers_said.contains(&container.to_ascii_lowercase())
@@ -613,6 +634,27 @@ mod tests {
             check(
                 "pods everywhere, not only in shop",
                 json!([{"op": "get", "kinds": ["pods"], "all_namespaces": true}])
+            )
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn a_delete_acts_on_a_kind_said_or_read() {
+        let p = check(
+            "bounce coredns in kube-system",
+            json!([{"op": "delete", "kind": "service", "name": "coredns", "namespace": "kube-system"}]),
+        );
+        assert!(
+            p.iter()
+                .any(|p| p.contains("does not say to delete a service")),
+            "{p:?}"
+        );
+        assert!(check("delete the coredns pods in kube-system", json!([{"op": "delete", "kind": "pod", "selector": "k8s-app=kube-dns", "namespace": "kube-system"}])).is_empty());
+        assert!(
+            check(
+                "delete svc web",
+                json!([{"op": "delete", "kind": "service", "name": "web"}])
             )
             .is_empty()
         );
