@@ -73,11 +73,7 @@ const SERVICE_TYPE_WORDS: &[(&str, &[&str])] = &[
 /// Container names a request gives as such: "container sidecar", "the sidecar
 /// container", `-c sidecar`, `--container=sidecar`.
 fn containers_said(sentence: &str) -> HashSet<String> {
-    let words: Vec<String> = sentence
-        .split(|c: char| c.is_whitespace() || ",;'\"`()?!".contains(c))
-        .map(|w| w.trim_end_matches(['.', ':']).to_lowercase())
-        .filter(|w| !w.is_empty())
-        .collect();
+    let words = flag_words(sentence);
     let mut said = HashSet::new();
     for (i, word) in words.iter().enumerate() {
         if let Some(name) = word
@@ -280,6 +276,16 @@ fn repository(image: &str) -> &str {
     }
 }
 
+/// A sentence's words in order, lowercased, keeping kubectl flags whole
+/// (`-n`, `--namespace=shop`, `-c`) and taking off a trailing full stop or colon.
+fn flag_words(sentence: &str) -> Vec<String> {
+    sentence
+        .split(|c: char| c.is_whitespace() || ",;'\"`()?!".contains(c))
+        .map(|w| w.trim_end_matches(['.', ':']).to_lowercase())
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
 /// The words of a text, lowercased: runs of letters, digits, `-`, `.` and `_`,
 /// with a sentence's trailing punctuation taken off.
 fn words(text: &str) -> HashSet<String> {
@@ -330,11 +336,7 @@ fn kinds_said_in(
 /// word is not a name the plan or the context gives an object, a kind, a number,
 /// or a word people put after "in" that is no namespace ("in json", "in detail").
 fn namespaces_said(sentence: &str, plan: &Plan, ctx: &ModelContext) -> Vec<String> {
-    let words: Vec<String> = sentence
-        .split(|c: char| c.is_whitespace() || ",;'\"`()?!".contains(c))
-        .map(|w| w.trim_end_matches(['.', ':']).to_lowercase())
-        .filter(|w| !w.is_empty())
-        .collect();
+    let words = flag_words(sentence);
     let object_names: HashSet<String> = plan
         .operations
         .iter()
