@@ -36,16 +36,23 @@ fn journal(env: &TestEnv) -> Vec<Value> {
         .collect()
 }
 
-/// The plugin as a plain process (so its stdout can be closed under it).
-fn plugin(env: &TestEnv, kubectl: &std::path::Path, plan: &Value, flags: &[&str]) -> Command {
+/// The plugin as a plain process (so it can be signalled and its stdout closed
+/// under it), with a scrubbed environment, the sandbox and a private journal.
+fn bare_plugin(env: &TestEnv) -> Command {
     let mut cmd = Command::new(bin());
     cmd.env_clear()
         .env("PATH", &env.env.path)
         .env("HOME", env.home())
         .env("KUBECACHEDIR", env.home().join("cache"))
         .env("KUBECONFIG", env.cluster.kubeconfig())
-        .env("KUBECTL_AI_JOURNAL", env.home().join("journal.jsonl"))
-        .env("KUBECTL_PATH", kubectl)
+        .env("KUBECTL_AI_JOURNAL", env.home().join("journal.jsonl"));
+    cmd
+}
+
+/// [`bare_plugin`] running a plan file through `kubectl`.
+fn plugin(env: &TestEnv, kubectl: &std::path::Path, plan: &Value, flags: &[&str]) -> Command {
+    let mut cmd = bare_plugin(env);
+    cmd.env("KUBECTL_PATH", kubectl)
         .env("NO_COLOR", "1")
         .arg("--plan")
         .arg(env.plan_file(plan))
@@ -153,13 +160,7 @@ fn ctrl_c_or_sigterm_while_the_model_is_asked_ends_the_run_at_once() {
             Reply::Content("{}".into()),
         ));
         let config = env.config_file("retry_backoff_ms = 10\n");
-        let child = Command::new(bin())
-            .env_clear()
-            .env("PATH", &env.env.path)
-            .env("HOME", env.home())
-            .env("KUBECACHEDIR", env.home().join("cache"))
-            .env("KUBECONFIG", env.cluster.kubeconfig())
-            .env("KUBECTL_AI_JOURNAL", env.home().join("journal.jsonl"))
+        let child = bare_plugin(&env)
             .args(["--yes", "make", "the", "web", "thing", "beefier"])
             .env("OPENAI_BASE_URL", fake.base_url())
             .env("OPENAI_API_KEY", "sk-test")
@@ -247,13 +248,7 @@ fn stdout_closed_during_the_apply_stops_and_reports_on_stderr() {
 fn diagnose_fix_with_stdout_closed_applies_nothing_and_does_not_exit_0() {
     let env = TestEnv::with(&["healthy", "oomkilled"]);
     let before = env.live(&["deployments", "-n", "oomkilled"]).unwrap();
-    let mut child = Command::new(bin())
-        .env_clear()
-        .env("PATH", &env.env.path)
-        .env("HOME", env.home())
-        .env("KUBECACHEDIR", env.home().join("cache"))
-        .env("KUBECONFIG", env.cluster.kubeconfig())
-        .env("KUBECTL_AI_JOURNAL", env.home().join("journal.jsonl"))
+    let mut child = bare_plugin(&env)
         .args(["diagnose", "-n", "oomkilled", "--fix", "--yes", "--offline"])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -277,13 +272,7 @@ fn diagnose_fix_with_stdout_closed_applies_nothing_and_does_not_exit_0() {
 
 /// `kubectl ai ARGS` with the environment of [`plugin`] (for `history`).
 fn plugin_args(env: &TestEnv, args: &[&str]) -> std::process::Output {
-    Command::new(bin())
-        .env_clear()
-        .env("PATH", &env.env.path)
-        .env("HOME", env.home())
-        .env("KUBECACHEDIR", env.home().join("cache"))
-        .env("KUBECONFIG", env.cluster.kubeconfig())
-        .env("KUBECTL_AI_JOURNAL", env.home().join("journal.jsonl"))
+    bare_plugin(env)
         .env("NO_COLOR", "1")
         .args(args)
         .output()

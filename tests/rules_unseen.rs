@@ -26,7 +26,7 @@ use kubectl_ai::understand::rules::{Understood, understand};
 
 mod corpus_support;
 
-use corpus_support::{Canonical, canonical};
+use corpus_support::plan_is_command;
 
 const FILE: &str = "unseen.tsv";
 
@@ -71,25 +71,7 @@ fn matches(sentence: &str, expected: &str, got: &Understood) -> bool {
                 || w.split_once('=')
                     .is_some_and(|(_, v)| !v.is_empty() && message.contains(v))
         }),
-        (command, Understood::Plan(plan)) => {
-            let want: Vec<Canonical> = command
-                .split(" && ")
-                .map(|one| {
-                    let args: Vec<String> = one
-                        .split_whitespace()
-                        .skip_while(|w| *w == "kubectl")
-                        .map(String::from)
-                        .collect();
-                    canonical(&args)
-                })
-                .collect();
-            let got: Vec<Canonical> = plan
-                .operations
-                .iter()
-                .map(|op| canonical(&equivalent_args(op)))
-                .collect();
-            got == want
-        }
+        (command, Understood::Plan(plan)) => plan_is_command(plan, command),
         _ => false,
     }
 }

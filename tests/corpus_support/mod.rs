@@ -100,3 +100,25 @@ pub fn canonical(args: &[String]) -> Canonical {
     }
     Canonical { words, flags }
 }
+
+/// Whether `plan` is the command line `command` ("kubectl a && kubectl b" for
+/// several operations), compared by meaning.
+pub fn plan_is_command(plan: &kubectl_ai::plan::Plan, command: &str) -> bool {
+    let want: Vec<Canonical> = command
+        .split(" && ")
+        .map(|one| {
+            let args: Vec<String> = one
+                .split_whitespace()
+                .skip_while(|w| *w == "kubectl")
+                .map(String::from)
+                .collect();
+            canonical(&args)
+        })
+        .collect();
+    let got: Vec<Canonical> = plan
+        .operations
+        .iter()
+        .map(|op| canonical(&kubectl_ai::plan::equivalent::equivalent_args(op)))
+        .collect();
+    got == want
+}

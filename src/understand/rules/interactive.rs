@@ -444,15 +444,26 @@ fn exec(
             interactive,
         })
     };
-    Some(match target.kind {
+    Some(kinded(&target, &namespace, EXEC_KINDS, op))
+}
+
+/// The plan when the request gave the target's kind; otherwise the operation
+/// waits for one read saying which of `kinds` the name is.
+fn kinded(
+    target: &Target,
+    namespace: &Option<String>,
+    kinds: &'static [&'static str],
+    op: impl Fn(&str) -> Operation,
+) -> Recognized {
+    match target.kind {
         Some(info) => Recognized::Plan(vec![op(info.singular)]),
         None => Recognized::Unkinded {
             op: Box::new(op("pod")),
             name: target.name.clone(),
             namespace: namespace.clone(),
-            kinds: EXEC_KINDS,
+            kinds,
         },
-    })
+    }
 }
 
 fn forward(
@@ -470,13 +481,5 @@ fn forward(
             remote_port,
         })
     };
-    Some(match target.kind {
-        Some(info) => Recognized::Plan(vec![op(info.singular)]),
-        None => Recognized::Unkinded {
-            op: Box::new(op("pod")),
-            name: target.name.clone(),
-            namespace: namespace.clone(),
-            kinds: FORWARD_KINDS,
-        },
-    })
+    Some(kinded(&target, &namespace, FORWARD_KINDS, op))
 }
