@@ -236,6 +236,32 @@ fn a_plan_acting_on_what_nobody_named_is_repaired_or_never_run() {
         assert_unchanged(&env);
     }
 
+    // A delete of a kind nobody said is never run, however often the model says it.
+    let (env, fake) = env_and_model();
+    let delete = plan_answer(vec![op(
+        "delete",
+        json!({"kind": "service", "name": "web"}),
+    )]);
+    fake.push(Reply::Content(delete.clone()));
+    fake.push(Reply::Content(delete));
+    let out = run(&env, &fake, &["--model", "m", "--yes", "bounce web"]);
+    assert_exit(&out, 1);
+    let problem = fake.requests()[1].body["messages"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()["content"]
+        .to_string();
+    assert!(
+        problem.contains("does not say to delete a service"),
+        "{problem}"
+    );
+    assert!(
+        env.live(&["service", "web"]).is_some(),
+        "the service is gone"
+    );
+    assert_eq!(env.writes(), Vec::<String>::new());
+
     // Corrected in the repair, the plan runs.
     let (env, fake) = env_and_model();
     fake.push(Reply::Content(plan_answer(vec![op(
